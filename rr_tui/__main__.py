@@ -1,0 +1,3 @@
+from rr_tui.cli import main
+
+raise SystemExit(main())

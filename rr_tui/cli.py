@@ -1,0 +1,264 @@
+"""The command line: ``rr-tui [--db ...] [--today ...] [COMMAND]``.
+
+Heavy imports (Textual, SQLAlchemy, holidays) happen inside the commands that
+need them, so ``rr-tui status`` never imports Textual and ``--help`` is quick.
+Every expected failure is one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rr_tui import __version__
+from rr_tui.dates import DateInputError, parse_iso
+from rr_tui.errors import RRError, UsageError
+
+if TYPE_CHECKING:
+    from rr_tui.config import Config
+    from rr_tui.store import Store
+
+EXIT_UNEXPECTED = 70
+
+DESCRIPTION = """\
+Track Child Safeguarding Practice Review rapid reviews against their statutory
+working-day deadlines (England and Wales bank holidays).
+
+With no command, opens the terminal app on your database."""
+
+EPILOG = """\
+environment:
+  RR_TUI_DB          database file or SQLAlchemy URL (as --db)
+  RR_TUI_CONFIG      configuration file (as --config)
+  RR_TUI_DATA_DIR    folder for the default and demo databases
+
+exit codes: 0 ok, 1 error, 2 usage, 3 bad input, 4 not found, 5 database,
+6 no database, 7 database busy, 8 not an rr-tui database or wrong version,
+9 changed by someone else, 10 configuration, 70 unexpected."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see rr-tui --help)")
+
+
+def _date_arg(text: str) -> date:
+    try:
+        return parse_iso(text)
+    except DateInputError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None
+
+
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--db", metavar="PATH_OR_URL", default=default,
+        help="database file, or a SQLAlchemy URL such as postgresql+psycopg://host/db",
+    )
+    parser.add_argument(
+        "--today", metavar="YYYY-MM-DD", type=_date_arg, default=default,
+        help="pretend today is this date (for demos, tests and what-if checks)",
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", type=Path, default=default,
+        help="configuration file (TOML); default: the user config folder",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="rr-tui", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"rr-tui {__version__}")
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _common(p, suppress=True)
+        return p
+
+    command("tui", "open the terminal app (the default)")
+    command("demo", "open the terminal app on a fresh demo database of fictional cases")
+    p = command("status", "list open cases, most urgent first (never starts the app)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--all", action="store_true", help="include closed cases")
+    p = command("deadline", "print the date N working days after DATE")
+    p.add_argument("start", type=_date_arg, metavar="DATE")
+    p.add_argument("n", type=int, metavar="N")
+    p = command("record", "record that a case-level step happened on DATE")
+    p.add_argument("reference")
+    p.add_argument("step", metavar="STEP", help="a step id, as listed by: rr-tui profile")
+    p.add_argument("on", metavar="DATE", help="YYYY-MM-DD, today or yesterday")
+    p = command("import", "import cases from a CSV spreadsheet export (all or nothing)")
+    p.add_argument("file", type=Path, metavar="FILE.csv")
+    p = command("export", "write every case as CSV or JSON, in the form import reads")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+    command("profile", "show the statutory schedule and the day-counting convention in force")
+    p = command("audit", "check the audit trail")
+    p.add_argument("action", choices=("verify",))
+    p = command("db", "database maintenance")
+    p.add_argument("action", choices=("upgrade", "path"))
+    p = command("backup", "copy the database safely while it is in use")
+    p.add_argument("target", type=Path, metavar="PATH")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    from rr_tui.config import install_calendar, load_config
+
+    config = load_config(args.config)
+    install_calendar(config)
+    return config
+
+
+def _db_url(args: argparse.Namespace, config: Config) -> str:
+    from rr_tui.config import db_url, default_db_path
+
+    chosen = args.db or os.environ.get("RR_TUI_DB") or config.database
+    return db_url(chosen or default_db_path())
+
+
+def _open(args: argparse.Namespace, config: Config, *, create: bool) -> Store:
+    from rr_tui.store import Store
+
+    return Store(_db_url(args, config), create=create)
+
+
+def _today(args: argparse.Namespace) -> date:
+    from rr_tui.clock import today_in_england
+
+    return today_in_england(args.today)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "tui"
+    config = _config(args)
+
+    if command == "deadline":
+        from rr_tui import deadlines
+
+        if args.n < 1:
+            raise UsageError("N must be a whole number of working days, 1 or more")
+        print(deadlines.add_working_days(args.start, args.n).isoformat())
+        return 0
+    if command == "profile":
+        from rr_tui.profile import describe
+
+        source = f" (from {config.source})" if config.source else " (built in)"
+        print(describe(config.profile) + f"\nConfiguration{source}.")
+        if config.closures:
+            print("Extra closures: " + ", ".join(d.isoformat() for d in config.closures))
+        return 0
+    if command == "status":
+        from rr_tui.reports import status_json, status_text
+
+        store = _open(args, config, create=False)
+        records = store.list_cases(include_closed=args.all)
+        today = _today(args)
+        out = status_json if args.json else status_text
+        sys.stdout.write(out(records, config.profile, today))
+        return 0
+    if command == "record":
+        return _record(args, config)
+    if command == "import":
+        from rr_tui.csvio import read_import
+
+        store = _open(args, config, create=True)
+        rows = read_import(args.file, config.profile, existing=store.references())
+        count = store.import_cases([(r.fields, r.steps, r.decision) for r in rows])
+        print(f"imported {count} case{'s' if count != 1 else ''}")
+        return 0
+    if command == "export":
+        from rr_tui.csvio import export_text, write_private
+
+        store = _open(args, config, create=False)
+        records = store.list_cases(include_closed=True)
+        content = export_text(records, config.profile, args.format)
+        if args.output:
+            write_private(args.output, content)
+        else:
+            sys.stdout.write(content)
+        return 0
+    if command == "audit":
+        store = _open(args, config, create=False)
+        problems = store.verify_audit()
+        if problems:
+            for problem in problems:
+                print(f"rr-tui: {problem}", file=sys.stderr)
+            return 11
+        print("audit trail intact")
+        return 0
+    if command == "db":
+        from rr_tui.maintenance import db_path_text, upgrade
+
+        if args.action == "path":
+            print(db_path_text(_db_url(args, config)))
+            return 0
+        print(upgrade(_db_url(args, config)))
+        return 0
+    if command == "backup":
+        from rr_tui.maintenance import backup
+
+        print(backup(_db_url(args, config), args.target))
+        return 0
+    return _tui(args, config, demo=command == "demo")
+
+
+def _record(args: argparse.Namespace, config: Config) -> int:
+    from rr_tui.dates import parse_user_date
+
+    step_ids = config.profile.step_ids
+    if args.step not in step_ids:
+        raise UsageError(f"no step {args.step!r}; steps are: {', '.join(step_ids)}")
+    today = _today(args)
+    try:
+        on = parse_user_date(args.on, today)
+    except DateInputError as exc:
+        raise UsageError(f"DATE: {exc}") from None
+    store = _open(args, config, create=False)
+    case_id = store.case_id(args.reference)
+    store.record_step(case_id, args.step, on)
+    from rr_tui.dates import uk
+
+    print(f"recorded {args.step} on {uk(on)}")
+    return 0
+
+
+def _tui(args: argparse.Namespace, config: Config, *, demo: bool) -> int:
+    from rr_tui.config import db_url, demo_db_path
+
+    url = db_url(demo_db_path()) if demo else _db_url(args, config)
+    from rr_tui.app import run_app
+
+    return run_app(url, config=config, today=args.today, demo=demo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run a command; turn every failure into one line and an exit code."""
+    try:
+        return run(argv)
+    except RRError as exc:
+        print(f"rr-tui: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `rr-tui status | head`: the reader left; not an error worth a word.
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # never a traceback: it could show case data
+        print(
+            f"rr-tui: unexpected error ({type(exc).__name__}); nothing unsaved was written. "
+            "Please report it with the command you ran.",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED

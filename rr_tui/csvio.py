@@ -1,0 +1,201 @@
+"""Import from and export to spreadsheets: CSV (and JSON) in one shape, so a round trip is exact.
+
+Columns: ``reference``, optionally ``child``, ``owner`` and ``status``, any of
+the profile's step ids (ISO dates, empty when not yet), and ``decision``.
+Import is all or nothing: every problem is reported by row and column, and
+nothing is imported while any remains.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rr_tui.dates import DateInputError, parse_iso
+from rr_tui.errors import InputError
+from rr_tui.profile import DECISIONS, Profile
+from rr_tui.records import CaseFields, CaseRecord
+from rr_tui.sanitize import clean_text
+from rr_tui.validation import FIELD_LABELS, case_field_errors
+
+CASE_COLUMNS = ("child", "owner", "status")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_REPORTED = 20
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    fields: CaseFields
+    steps: dict[str, date] = field(default_factory=dict)
+    decision: str | None = None
+
+    @property
+    def reference(self) -> str:
+        return self.fields.reference
+
+
+def columns(profile: Profile) -> list[str]:
+    return ["reference", *CASE_COLUMNS, *profile.step_ids, "decision"]
+
+
+def _unguard(value: str) -> str:
+    """Undo the export's guard against spreadsheet formulas ('=x written as '=x)."""
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
+        return value[1:]
+    return value
+
+
+def _guard(value: str) -> str:
+    """Stop a spreadsheet treating text as a formula: prefix it with a quote."""
+    if value and value[0] in FORMULA_START:
+        return "'" + value
+    return value
+
+
+def _fail(problems: list[str]) -> InputError:
+    shown = problems[:MAX_REPORTED]
+    more = len(problems) - len(shown)
+    text = "; ".join(shown) + (f"; and {more} more" if more else "")
+    return InputError(f"nothing imported: {text}")
+
+
+def parse_rows(records: Iterable[dict[str, str]], header: Sequence[str], profile: Profile) -> list[ImportRow]:
+    allowed = set(columns(profile))
+    problems: list[str] = []
+    clean_header = [clean_text(h or "", multiline=False).strip() for h in header]
+    for number, name in enumerate(clean_header, start=1):
+        if name not in allowed:
+            shown = name[:40] or "(blank)"
+            problems.append(f"column {number} {shown!r} is not a known column")
+    if "reference" not in clean_header:
+        problems.append("there is no 'reference' column")
+    if len(set(clean_header)) != len(clean_header):
+        problems.append("a column appears twice in the header")
+    if problems:
+        raise _fail(problems)
+
+    rows: list[ImportRow] = []
+    seen: dict[str, int] = {}
+    for line, raw in enumerate(records, start=2):
+        if None in raw:
+            problems.append(f"row {line}: more cells than columns")
+            continue
+        cells = {clean_text(k, multiline=False).strip(): _unguard((v or "").strip()) for k, v in raw.items()}
+        if not any(cells.values()):
+            continue  # a blank line at the end of a spreadsheet
+        fields = CaseFields(
+            reference=cells.get("reference", ""),
+            child=clean_text(cells.get("child", ""), multiline=False),
+            owner=clean_text(cells.get("owner", ""), multiline=False),
+            status=cells.get("status", "") or "open",
+        )
+        for name, message in case_field_errors(fields).items():
+            problems.append(f"row {line}, column {name}: {FIELD_LABELS[name]} {message}")
+        reference = fields.reference
+        if reference in seen:
+            problems.append(
+                f"row {line}, column reference: duplicate of the reference in row {seen[reference]}"
+            )
+        else:
+            seen[reference] = line
+        steps: dict[str, date] = {}
+        for step_id in profile.step_ids:
+            value = cells.get(step_id, "")
+            if not value:
+                continue
+            try:
+                steps[step_id] = parse_iso(value)
+            except DateInputError as exc:
+                problems.append(f"row {line}, column {step_id}: {exc}")
+        decision = cells.get("decision", "") or None
+        if decision is not None and decision not in DECISIONS:
+            problems.append(
+                f"row {line}, column decision: choose one of {', '.join(DECISIONS)}"
+            )
+        rows.append(ImportRow(line, fields, steps, decision))
+    if problems:
+        raise _fail(problems)
+    return rows
+
+
+def read_import(path: Path, profile: Profile, existing: set[str] | None = None) -> list[ImportRow]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("the import file does not exist") from None
+    except UnicodeDecodeError:
+        raise InputError("the import file is not UTF-8 text (save it as CSV UTF-8)") from None
+    except OSError as exc:
+        raise InputError(f"the import file cannot be read ({exc.strerror})") from None
+    if "\x00" in text:
+        raise InputError("the import file is not a CSV text file")
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = reader.fieldnames
+        if not header:
+            raise InputError("nothing imported: the file is empty")
+        rows = parse_rows(reader, header, profile)
+    except csv.Error as exc:
+        raise InputError(f"nothing imported: the CSV is malformed ({exc})") from None
+    check_existing(rows, existing or set())
+    return rows
+
+
+def check_existing(rows: Sequence[ImportRow], existing: set[str]) -> None:
+    problems = [
+        f"row {r.line}, column reference: a case with that reference is already in the database"
+        for r in rows
+        if r.reference in existing
+    ]
+    if problems:
+        raise _fail(problems)
+
+
+def export_rows(records: Iterable[CaseRecord], profile: Profile) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for record in sorted(records, key=lambda r: r.reference):
+        row: dict[str, Any] = {
+            "reference": record.reference,
+            "child": record.fields.child,
+            "owner": record.fields.owner,
+            "status": record.fields.status,
+        }
+        for step_id in profile.step_ids:
+            when = record.done.get(step_id)
+            row[step_id] = when.isoformat() if when else None
+        row["decision"] = record.decision
+        out.append(row)
+    return out
+
+
+def export_text(records: Iterable[CaseRecord], profile: Profile, fmt: str) -> str:
+    rows = export_rows(records, profile)
+    if fmt == "json":
+        return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns(profile), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _guard(v) if isinstance(v, str) else (v or "") for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def write_private(path: Path, content: str) -> None:
+    """Write a file only its owner can read (0600), replacing any old one."""
+    if path.is_symlink():
+        raise InputError("the output path is a symbolic link; give the real path")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(content)
+    except OSError as exc:
+        raise InputError(f"cannot write the output file ({exc.strerror})") from None

@@ -1,0 +1,234 @@
+"""Opening the database safely: the checks before any query, and the engine settings.
+
+Every failure becomes one typed error with one sentence (``rr_tui.errors``).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+
+from rr_tui.errors import DatabaseError, DatabaseLocked, DatabaseMissing, SchemaError
+
+# Alembic revisions this version of rr-tui knows, oldest first; the last is
+# the schema it runs on. A test keeps this in step with rr_tui/migrations.
+REVISIONS: tuple[str, ...] = ("0001_initial",)
+HEAD = REVISIONS[-1]
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# WAL only where SQLite has the fix for the WAL-reset corruption bug.
+WAL_SAFE_FROM = (3, 51, 3)
+BUSY_TIMEOUT_S = 10.0
+NETWORK_FS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "fuse.sshfs", "afs", "ceph", "glusterfs"}
+
+T = TypeVar("T")
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def sqlite_path(url: str) -> Path | None:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def _filesystem_type(path: Path) -> str | None:
+    """The file system type holding ``path``, from /proc/mounts (Linux only)."""
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return None
+    best, kind = "", None
+    target = str(path.resolve())
+    for line in mounts:
+        parts = line.split()
+        if len(parts) >= 3 and (target == parts[1] or target.startswith(parts[1].rstrip("/") + "/")):
+            if len(parts[1]) >= len(best):
+                best, kind = parts[1], parts[2]
+    return kind
+
+
+def check_sqlite_file(path: Path, *, create: bool) -> bool:
+    """Check a SQLite path before opening it; return whether it exists.
+
+    Creates the private directory when ``create`` is true.
+    """
+    if path.is_symlink():
+        raise DatabaseError(f"the database path {path} is a symbolic link; give the real path")
+    if path.is_dir():
+        raise DatabaseError(f"the database path {path} is a directory, not a file")
+    parent = path.parent
+    if not parent.exists():
+        if not create:
+            raise DatabaseMissing(f"there is no database at {path} (its folder does not exist)")
+        try:
+            parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create the folder {parent} ({exc.strerror})") from None
+    fs = _filesystem_type(parent)
+    if fs in NETWORK_FS:
+        raise DatabaseError(
+            f"the database folder {parent} is on a network file system ({fs}); "
+            "SQLite is not safe there: use a local disk or PostgreSQL"
+        )
+    if not path.exists():
+        if not create:
+            raise DatabaseMissing(f"there is no database at {path}")
+        return False
+    try:
+        mode = path.stat().st_mode
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except PermissionError:
+        raise DatabaseError(f"you do not have permission to read the database {path}") from None
+    except OSError as exc:
+        raise DatabaseError(f"cannot read the database {path} ({exc.strerror})") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise DatabaseError(
+            f"the database {path} can be read by other users; run: chmod 600 {path}"
+        )
+    if header and header != SQLITE_HEADER:
+        raise SchemaError(f"{path} is not an rr-tui database (not an SQLite file)")
+    return bool(header)
+
+
+def _sqlite_version() -> tuple[int, ...]:
+    return tuple(int(p) for p in sqlite3.sqlite_version.split("."))
+
+
+def journal_mode() -> str:
+    return "wal" if _sqlite_version() >= WAL_SAFE_FROM else "delete"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    mode = journal_mode()
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's own transaction handling is off, so that writes can
+        # start with BEGIN IMMEDIATE (below) and never deadlock on upgrade.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA mmap_size = 0")
+        cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute(f"PRAGMA journal_mode = {mode}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("rr_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        if is_sqlite(url):
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+            _configure_sqlite(engine)
+            return engine
+        return create_engine(url, pool_pre_ping=True, connect_args=_pg_connect_args(url))
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        raise DatabaseError("the database URL is not one rr-tui can use") from None
+    except ModuleNotFoundError:
+        raise DatabaseError(
+            "the driver for that database is not installed (for PostgreSQL: pip install psycopg)"
+        ) from None
+
+
+def _pg_connect_args(url: str) -> dict[str, Any]:
+    return {"connect_timeout": 5} if url.startswith("postgresql") else {}
+
+
+def translate(exc: BaseException) -> DatabaseError:
+    """One sentence for a driver error; never the SQL or its parameters."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    if "locked" in message or "busy" in message:
+        return DatabaseLocked(
+            "the database is busy with another coordinator's save; try again in a moment"
+        )
+    if "not a database" in message or "malformed" in message or "corrupt" in message:
+        return SchemaError("the database file is damaged or is not an rr-tui database")
+    if "disk is full" in message or "no space" in message:
+        return DatabaseError("the disk is full: nothing was saved; free some space and try again")
+    if "readonly" in message or "read-only" in message:
+        return DatabaseError("the database is read-only: nothing was saved")
+    if "unable to open" in message:
+        return DatabaseError("the database file cannot be opened")
+    if "password" in message or "authentication" in message:
+        return DatabaseError("the PostgreSQL server refused the user name or password")
+    if "connection refused" in message or "could not connect" in message or "timeout" in message:
+        return DatabaseError("cannot reach the PostgreSQL server; is it running?")
+    if "no such table" in message or "does not exist" in message:
+        return SchemaError("the database is not an rr-tui database (tables are missing)")
+    return DatabaseError("the database reported an error: " + type(exc).__name__)
+
+
+@contextmanager
+def translated() -> Any:
+    """Turn driver errors inside the block into typed rr-tui errors."""
+    try:
+        yield
+    except (OperationalError, DBAPIError, sqlite3.Error) as exc:
+        raise translate(exc) from None
+    except OSError as exc:
+        raise DatabaseError(f"the database cannot be used ({exc.strerror or 'I/O error'})") from None
+
+
+def call(fn: Callable[[], T]) -> T:
+    with translated():
+        return fn()
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The Alembic revision of the database; None when it has no tables at all."""
+    with translated(), engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        if not tables:
+            return None
+        if "alembic_version" not in tables:
+            raise SchemaError("that database belongs to another application, not rr-tui")
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return row[0] if row else ""
+
+
+def check_revision(revision: str | None) -> None:
+    if revision == HEAD:
+        return
+    if revision in REVISIONS:
+        raise SchemaError(
+            "the database was made by an older rr-tui; run: rr-tui db upgrade"
+        )
+    raise SchemaError("the database was made by a newer rr-tui, or is not an rr-tui database")
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` with Alembic (only on create and upgrade)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with translated(), engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def make_private(path: Path) -> None:
+    """0600 on the database and any journal beside it."""
+    for candidate in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
+        if candidate.exists():
+            os.chmod(candidate, 0o600)

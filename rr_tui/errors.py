@@ -1,0 +1,61 @@
+"""Typed errors: each carries one sentence for the user and a distinct exit code.
+
+Messages never include case data (references, names, notes): they may end up
+in a terminal log or a ticket.
+"""
+
+from __future__ import annotations
+
+
+class RRError(Exception):
+    """An expected failure: shown as one line on stderr, never as a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(RRError):
+    exit_code = 2
+
+
+class InputError(RRError):
+    """Bad input from the user: a date, a field, an import file."""
+
+    exit_code = 3
+
+
+class NotFoundError(RRError):
+    exit_code = 4
+
+
+class DatabaseError(RRError):
+    """The database cannot be opened or used."""
+
+    exit_code = 5
+
+
+class DatabaseMissing(DatabaseError):
+    exit_code = 6
+
+
+class DatabaseLocked(DatabaseError):
+    exit_code = 7
+
+
+class SchemaError(DatabaseError):
+    """A database from another application, or another version of rr-tui."""
+
+    exit_code = 8
+
+
+class ConflictError(RRError):
+    """Someone else changed the record since it was read."""
+
+    exit_code = 9
+
+
+class ConfigError(RRError):
+    exit_code = 10

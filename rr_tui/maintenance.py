@@ -1,0 +1,92 @@
+"""Database upkeep: where it is, upgrading its schema, and online backups."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from rr_tui import db
+from rr_tui.errors import DatabaseError, DatabaseMissing, InputError
+
+
+def db_path_text(url: str) -> str:
+    path = db.sqlite_path(url) if db.is_sqlite(url) else None
+    if path is not None:
+        return str(path)
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_backup(source: Path, target: Path) -> None:
+    """SQLite's online backup API: a consistent copy while others keep working."""
+    old_umask = os.umask(0o077)
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=db.BUSY_TIMEOUT_S)
+        try:
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+                result = dst.execute("PRAGMA integrity_check").fetchone()
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        os.chmod(target, 0o600)
+    except sqlite3.Error as exc:
+        raise db.translate(exc) from None
+    finally:
+        os.umask(old_umask)
+    if not result or result[0] != "ok":
+        raise DatabaseError("the backup copy failed its integrity check")
+
+
+def backup(url: str, target: Path) -> str:
+    path = db.sqlite_path(url) if db.is_sqlite(url) else None
+    if path is None:
+        raise InputError("backup copies SQLite databases; for PostgreSQL use pg_dump")
+    if not path.exists():
+        raise DatabaseMissing(f"there is no database at {path}")
+    if target.exists() or target.is_symlink():
+        raise InputError("the backup target already exists; choose a new file name")
+    if not target.parent.is_dir():
+        raise InputError("the backup target's folder does not exist")
+    _sqlite_backup(path, target)
+    return f"backed up to {target}"
+
+
+def upgrade(url: str) -> str:
+    """Back up (SQLite), migrate to the newest schema, then check integrity."""
+    path = db.sqlite_path(url) if db.is_sqlite(url) else None
+    if path is not None:
+        db.check_sqlite_file(path, create=False)
+    engine = db.make_engine(url)
+    try:
+        revision = db.schema_revision(engine)
+        if revision is None:
+            raise DatabaseError("that database is empty: there is nothing to upgrade")
+        if revision == db.HEAD:
+            return "the database is already up to date"
+        if revision not in db.REVISIONS:
+            raise db.SchemaError(
+                "the database was made by a newer rr-tui, or is not an rr-tui database"
+            )
+        note = ""
+        if path is not None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            copy = path.with_name(f"{path.name}.before-upgrade-{stamp}")
+            _sqlite_backup(path, copy)
+            note = f" (backup: {copy})"
+        db.migrate(engine)
+        if path is not None:
+            with db.translated(), engine.connect() as conn:
+                status = conn.execute(text("PRAGMA integrity_check")).scalar()
+            if status != "ok":
+                raise DatabaseError("the upgraded database failed its integrity check")
+        return f"upgraded the database to {db.HEAD}{note}"
+    finally:
+        engine.dispose()

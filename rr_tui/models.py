@@ -1,0 +1,199 @@
+"""The case records, as SQLAlchemy 2.x typed ORM classes.
+
+Only ``rr_tui.store`` writes through these; screens never see them (they get
+the frozen dataclasses of ``rr_tui.records``). The schema is versioned by the
+Alembic revisions in ``rr_tui/migrations``; a test checks the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Tracked:
+    """Who recorded a row and when, and a version for optimistic concurrency."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class Case(Tracked, Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Internal pseudonymous reference: never a child's name.
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    child: Mapped[str] = mapped_column(String(40), default="")  # initials or pseudonym
+    lead_authority: Mapped[str] = mapped_column(String(120), default="")
+    age_band: Mapped[str] = mapped_column(String(20), default="")
+    looked_after: Mapped[bool] = mapped_column(Boolean, default=False)
+    incident_type: Mapped[str] = mapped_column(String(20), default="")  # death / serious_harm
+    owner: Mapped[str] = mapped_column(String(80), default="")
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    publication_planned: Mapped[date | None] = mapped_column(Date)
+
+    steps: Mapped[list[StepDate]] = relationship(
+        back_populates="case", cascade="all, delete-orphan"
+    )
+    agencies: Mapped[list[Agency]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Agency.id"
+    )
+    meeting: Mapped[Meeting | None] = relationship(
+        back_populates="case", cascade="all, delete-orphan"
+    )
+    panel: Mapped[PanelContact | None] = relationship(
+        back_populates="case", cascade="all, delete-orphan"
+    )
+
+
+class StepDate(Tracked, Base):
+    """The date a case-level step happened."""
+
+    __tablename__ = "step_dates"
+    __table_args__ = (UniqueConstraint("case_id", "step_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[str] = mapped_column(String(40))
+    done_on: Mapped[date] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(back_populates="steps")
+
+
+class Agency(Tracked, Base):
+    """An agency involved in a case, its scoping request and its return."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    request_sent: Mapped[date | None] = mapped_column(Date)
+    timescale_wd: Mapped[int | None] = mapped_column(Integer)  # None: the profile's default
+    received_on: Mapped[date | None] = mapped_column(Date)
+    records_secured: Mapped[bool] = mapped_column(Boolean, default=False)
+    nil_return: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="agencies")
+    chasers: Mapped[list[Chaser]] = relationship(
+        back_populates="agency", cascade="all, delete-orphan", order_by="Chaser.sent_on"
+    )
+
+
+class Chaser(Tracked, Base):
+    __tablename__ = "chasers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(
+        ForeignKey("agencies.id", ondelete="CASCADE"), index=True
+    )
+    sent_on: Mapped[date] = mapped_column(Date)
+
+    agency: Mapped[Agency] = relationship(back_populates="chasers")
+
+
+class Meeting(Tracked, Base):
+    """The Rapid Review meeting; its date is the case's ``rr_meeting`` step."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), unique=True
+    )
+    attendees: Mapped[str] = mapped_column(Text, default="")
+    facts_summary: Mapped[str] = mapped_column(Text, default="")
+    learning: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str | None] = mapped_column(String(30))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="meeting")
+    actions: Mapped[list[MeetingAction]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingAction.id"
+    )
+
+
+class MeetingAction(Tracked, Base):
+    """An immediate safeguarding action agreed at the meeting."""
+
+    __tablename__ = "meeting_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="actions")
+
+
+class PanelContact(Tracked, Base):
+    """The notification to the National Panel and its response.
+
+    The dates are the case's ``panel_notified`` and ``panel_response`` steps;
+    this row holds what was said. Separate from the case row so that one
+    coordinator can record the Panel while another edits the case.
+    """
+
+    __tablename__ = "panel_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), unique=True
+    )
+    notification_notes: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(30), default="")
+    response_notes: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="panel")
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained record of every change."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(10))  # create / update / delete
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    old: Mapped[str] = mapped_column(Text, default="")  # JSON
+    new: Mapped[str] = mapped_column(Text, default="")  # JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

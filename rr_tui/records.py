@@ -1,0 +1,132 @@
+"""Plain frozen records that the store hands out: no ORM objects leave it.
+
+Screens, the CLI and reports work on these; they are safe to pass between
+threads and never touch the database by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+
+from rr_tui.schedule import AgencyFacts, CaseFacts
+
+PANEL_OUTCOMES: dict[str, str] = {
+    "agrees": "Agrees with the recommendation",
+    "challenges": "Challenges the recommendation",
+    "more_information": "Asks for more information",
+    "national_review": "Takes a national review",
+}
+INCIDENT_TYPES: dict[str, str] = {"death": "Death", "serious_harm": "Serious harm"}
+STATUSES: dict[str, str] = {"open": "Open", "closed": "Closed"}
+AGE_BANDS: tuple[str, ...] = ("under 1", "1-4", "5-9", "10-15", "16-17")
+
+# The case fields a coordinator edits on the case form, in form order.
+CASE_FIELDS: tuple[str, ...] = (
+    "reference",
+    "child",
+    "lead_authority",
+    "age_band",
+    "looked_after",
+    "incident_type",
+    "owner",
+    "status",
+    "notes",
+    "publication_planned",
+)
+
+
+@dataclass(frozen=True)
+class CaseFields:
+    reference: str
+    child: str = ""
+    lead_authority: str = ""
+    age_band: str = ""
+    looked_after: bool = False
+    incident_type: str = ""
+    owner: str = ""
+    status: str = "open"
+    notes: str = ""
+    publication_planned: date | None = None
+
+
+@dataclass(frozen=True)
+class AgencyRecord:
+    id: int
+    version: int
+    name: str
+    request_sent: date | None = None
+    timescale_wd: int | None = None
+    received_on: date | None = None
+    records_secured: bool = False
+    nil_return: bool = False
+    notes: str = ""
+    chasers: tuple[date, ...] = ()
+
+    def facts(self) -> AgencyFacts:
+        return AgencyFacts(self.name, self.request_sent, self.received_on, self.timescale_wd)
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    action: str
+    owner: str = ""
+    due_on: date | None = None
+    done_on: date | None = None
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    version: int = 0  # 0: not recorded yet
+    attendees: str = ""
+    facts_summary: str = ""
+    learning: str = ""
+    decision: str | None = None
+    rationale: str = ""
+    actions: tuple[ActionRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class PanelRecord:
+    version: int = 0  # 0: not recorded yet
+    notification_notes: str = ""
+    outcome: str = ""
+    response_notes: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    action: str
+    table_name: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    id: int
+    version: int
+    fields: CaseFields
+    done: Mapping[str, date] = field(default_factory=lambda: MappingProxyType({}))
+    agencies: tuple[AgencyRecord, ...] = ()
+    decision: str | None = None
+    meeting: MeetingRecord | None = None
+    panel: PanelRecord | None = None
+    updated_at: datetime | None = None
+    updated_by: str = ""
+
+    @property
+    def reference(self) -> str:
+        return self.fields.reference
+
+    def facts(self) -> CaseFacts:
+        return CaseFacts(
+            done=self.done,
+            decision=self.decision,
+            publication_planned=self.fields.publication_planned,
+            agencies=tuple(a.facts() for a in self.agencies),
+            closed=self.fields.status == "closed",
+        )

@@ -1,0 +1,172 @@
+"""Where a case stands: each step's due date, state and slack for a given ``today``.
+
+Pure: takes plain facts (no ORM objects), returns frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from rr_tui import deadlines
+from rr_tui.profile import DECISION, PUBLICATION_PLANNED, Profile, Rule, StepDef
+
+State = Literal["done", "late", "pending", "overdue", "waiting"]
+Rag = Literal["red", "amber", "green", "closed"]
+
+# Glyph and word for every state, so nothing depends on colour alone.
+STATE_GLYPHS: dict[str, str] = {
+    "done": "✓",
+    "late": "✓!",
+    "pending": "○",
+    "overdue": "✗",
+    "waiting": "·",
+}
+RAG_GLYPHS: dict[str, str] = {"red": "▲", "amber": "◆", "green": "●", "closed": "–"}
+RAG_WORDS: dict[str, str] = {
+    "red": "RED",
+    "amber": "AMBER",
+    "green": "GREEN",
+    "closed": "CLOSED",
+}
+
+
+@dataclass(frozen=True)
+class AgencyFacts:
+    name: str
+    request_sent: date | None = None
+    received: date | None = None
+    timescale_wd: int | None = None  # None: the profile's default
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    done: Mapping[str, date] = field(default_factory=dict)
+    decision: str | None = None
+    publication_planned: date | None = None
+    agencies: tuple[AgencyFacts, ...] = ()
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    id: str
+    label: str
+    stage: str
+    due: date | None
+    done: date | None
+    state: State
+    slack: int | None
+
+    @property
+    def open(self) -> bool:
+        return self.state in ("pending", "overdue")
+
+
+@dataclass(frozen=True)
+class CaseSchedule:
+    steps: tuple[StepStatus, ...]
+    rag: Rag
+    next_step: StepStatus | None
+    stage: str
+
+
+def agency_due(agency: AgencyFacts, profile: Profile) -> date | None:
+    """When an agency's scoping return is due: its timescale after its request."""
+    if agency.request_sent is None:
+        return None
+    wd = profile.agency_timescale_wd if agency.timescale_wd is None else agency.timescale_wd
+    return agency.request_sent if wd == 0 else deadlines.add_working_days(agency.request_sent, wd)
+
+
+def _rule_due(rule: Rule, facts: Mapping[str, date]) -> date | None:
+    anchor = facts.get(rule.anchor)
+    if anchor is None:
+        return None
+    if rule.months:
+        months = -rule.months if rule.before else rule.months
+        return deadlines.add_calendar_months(anchor, months)
+    if rule.before:
+        return deadlines.subtract_working_days(anchor, rule.working_days)
+    return deadlines.add_working_days(anchor, rule.working_days)
+
+
+def _due_by_rules(step: StepDef, facts: Mapping[str, date]) -> date | None:
+    dues = [d for d in (_rule_due(r, facts) for r in step.rules) if d is not None]
+    return min(dues) if dues else None
+
+
+def _agency_step(
+    step: StepDef, case: CaseFacts, facts: Mapping[str, date], profile: Profile
+) -> tuple[date | None, date | None]:
+    """(due, done) for the agency-returns step.
+
+    Not yet done: due is the earliest due date among the agencies still to
+    return, so the step shows the next return to chase. Done: the last return
+    against the last due date.
+    """
+    done = case.done.get(step.id)
+    asked = [(a, agency_due(a, profile)) for a in case.agencies if a.request_sent is not None]
+    if not case.agencies:
+        return _due_by_rules(step, facts), done
+    if done is None and all(a.received is not None for a in case.agencies):
+        done = max(a.received for a in case.agencies if a.received is not None)
+    if not asked:
+        return _due_by_rules(step, facts), done
+    if done is not None:
+        return max(d for _, d in asked if d is not None), done
+    outstanding = [d for a, d in asked if a.received is None and d is not None]
+    return (min(outstanding) if outstanding else None), done
+
+
+def step_status(due: date | None, done: date | None, today: date) -> tuple[State, int | None]:
+    if done is not None:
+        if due is None:
+            return "done", None
+        return ("late" if done > due else "done"), deadlines.working_days_between(done, due)
+    if due is None:
+        return "waiting", None
+    slack = deadlines.working_days_between(today, due)
+    return ("overdue" if today > due else "pending"), slack
+
+
+def is_full_review(case: CaseFacts, profile: Profile) -> bool:
+    return case.decision in profile.full_review_decisions
+
+
+def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
+    facts: dict[str, date] = dict(case.done)
+    full_review = is_full_review(case, profile)
+    if full_review and "rr_meeting" in facts:
+        facts[DECISION] = facts["rr_meeting"]
+    if case.publication_planned is not None:
+        facts[PUBLICATION_PLANNED] = case.publication_planned
+
+    steps: list[StepStatus] = []
+    for step in profile.steps:
+        if step.full_review_only and not full_review:
+            continue
+        if step.per_agency:
+            due, done = _agency_step(step, case, facts, profile)
+        else:
+            due, done = _due_by_rules(step, facts), case.done.get(step.id)
+        state, slack = step_status(due, done, today)
+        steps.append(StepStatus(step.id, step.label, step.stage, due, done, state, slack))
+
+    open_steps = [s for s in steps if s.open]
+    next_step = min(open_steps, key=lambda s: s.due or date.max, default=None)
+    # The stage is where progress has reached: the step after the last one done.
+    last_done = max((i for i, s in enumerate(steps) if s.done is not None), default=-1)
+    stage = steps[last_done + 1].stage if last_done + 1 < len(steps) else "Complete"
+    rag: Rag
+    if case.closed:
+        rag, stage = "closed", "Closed"
+    elif any(s.state == "overdue" for s in steps):
+        rag = "red"
+    elif any(s.slack is not None and s.slack <= profile.amber_slack for s in open_steps):
+        rag = "amber"
+    else:
+        rag = "green"
+    return CaseSchedule(tuple(steps), rag, next_step, stage)

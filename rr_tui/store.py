@@ -1,0 +1,603 @@
+"""The case store: the only code that writes to the database.
+
+Each write is one short transaction (``BEGIN IMMEDIATE`` on SQLite) that also
+appends to the audit trail; it is committed before the method returns, so a
+caller that gets no exception may say "saved". Reads return the frozen
+records of ``rr_tui.records``, never ORM objects.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import fields as dc_fields
+from dataclasses import replace
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from rr_tui import db
+from rr_tui.audit import record_changes, verify_chain
+from rr_tui.errors import ConflictError, InputError, NotFoundError
+from rr_tui.models import (
+    Agency,
+    AuditEntry,
+    Case,
+    Chaser,
+    Meeting,
+    MeetingAction,
+    PanelContact,
+    StepDate,
+    Tracked,
+)
+from rr_tui.records import (
+    ActionRecord,
+    AgencyRecord,
+    CaseFields,
+    CaseRecord,
+    HistoryEntry,
+    MeetingRecord,
+    PanelRecord,
+)
+from rr_tui.sanitize import clean_text
+from rr_tui.validation import (
+    FIELD_LABELS,
+    case_field_errors,
+    check_decision,
+    check_line,
+    check_panel_outcome,
+    check_text,
+    check_timescale,
+)
+
+T = TypeVar("T")
+_EMPTY: MappingProxyType[str, date] = MappingProxyType({})
+
+
+def current_actor() -> str:
+    """The OS account running this process, from its uid (not $USER, which lies)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+class Store:
+    def __init__(self, url: str, *, create: bool = False, actor: str | None = None) -> None:
+        self.url = url
+        self.actor = actor or current_actor()
+        self._path = db.sqlite_path(url) if db.is_sqlite(url) else None
+        existed = True
+        if self._path is not None:
+            old_umask = os.umask(0o077)
+            try:
+                existed = db.check_sqlite_file(self._path, create=create)
+            finally:
+                os.umask(old_umask)
+        self.engine: Engine = db.make_engine(url)
+        self._prepare(create=create, existed=existed)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writes = sessionmaker(
+            self.engine.execution_options(rr_write=True), expire_on_commit=False
+        )
+        event.listen(self._writes, "after_flush", record_changes)
+
+    def _prepare(self, *, create: bool, existed: bool) -> None:
+        old_umask = os.umask(0o077)
+        try:
+            revision = db.schema_revision(self.engine)
+            if revision is None:
+                if not create and existed:
+                    raise db.SchemaError("that database is empty: it is not an rr-tui database")
+                if not create:
+                    raise db.DatabaseMissing("there is no rr-tui database there")
+                db.migrate(self.engine)
+            else:
+                db.check_revision(revision)
+        finally:
+            os.umask(old_umask)
+        if self._path is not None:
+            db.make_private(self._path)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- plumbing ---------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One short write transaction, committed on leaving the block."""
+        with db.translated(), self._writes() as session:
+            session.info["actor"] = self.actor
+            session.info["now"] = datetime.now()
+            try:
+                yield session
+                session.commit()
+            except IntegrityError as exc:
+                session.rollback()
+                raise _integrity(exc) from None
+            except BaseException:
+                session.rollback()
+                raise
+
+    def _read(self, fn: Callable[[Session], T]) -> T:
+        with db.translated(), self._sessions() as session:
+            return fn(session)
+
+    def _touch(self, session: Session, row: Tracked, *, new: bool = False) -> None:
+        now: datetime = session.info["now"]
+        if new:
+            row.created_at, row.created_by, row.version = now, self.actor, 1
+        else:
+            row.version = (row.version or 0) + 1
+        row.updated_at, row.updated_by = now, self.actor
+
+    def _case(self, session: Session, case_id: int) -> Case:
+        case = session.get(Case, case_id, with_for_update=_for_update(session))
+        if case is None:
+            raise NotFoundError("that case no longer exists")
+        return case
+
+    # -- reads ------------------------------------------------------------
+
+    def change_token(self) -> int:
+        """Grows with every write by anyone: compare to see whether to reload."""
+        return self._read(lambda s: s.scalar(select(func.max(AuditEntry.id))) or 0)
+
+    def case_id(self, reference: str) -> int:
+        found = self._read(
+            lambda s: s.scalar(select(Case.id).where(Case.reference == reference.strip()))
+        )
+        if found is None:
+            raise NotFoundError("no case has that reference")
+        return found
+
+    def references(self) -> set[str]:
+        return self._read(lambda s: set(s.scalars(select(Case.reference))))
+
+    def list_cases(self, *, include_closed: bool = False) -> list[CaseRecord]:
+        """Every case with the facts its schedule needs, in few queries and no ORM objects."""
+        return self._read(lambda s: _load_cases(s, include_closed))
+
+    def get_case(self, case_id: int) -> CaseRecord:
+        def load(session: Session) -> CaseRecord:
+            records = _load_cases(session, True, case_id=case_id, full=True)
+            if not records:
+                raise NotFoundError("that case no longer exists")
+            return records[0]
+
+        return self._read(load)
+
+    def history(self, case_id: int) -> list[HistoryEntry]:
+        def load(session: Session) -> list[HistoryEntry]:
+            rows = session.execute(
+                select(
+                    AuditEntry.at, AuditEntry.actor, AuditEntry.action,
+                    AuditEntry.table_name, AuditEntry.old, AuditEntry.new,
+                )
+                .where(AuditEntry.case_id == case_id)
+                .order_by(AuditEntry.id)
+            )
+            return [
+                HistoryEntry(at, actor, action, table, _summarise(action, old, new))
+                for at, actor, action, table, old, new in rows
+            ]
+
+        return self._read(load)
+
+    def verify_audit(self) -> list[str]:
+        return self._read(verify_chain)
+
+    # -- writes: cases ----------------------------------------------------
+
+    def create_case(self, fields: CaseFields, steps: dict[str, date] | None = None) -> int:
+        fields = _clean_case(fields)
+        with self._write() as session:
+            case = Case(**_case_columns(fields))
+            self._touch(session, case, new=True)
+            session.add(case)
+            session.flush()
+            for step_id, when in (steps or {}).items():
+                row = StepDate(case_id=case.id, step_id=step_id, done_on=when)
+                self._touch(session, row, new=True)
+                session.add(row)
+            return case.id
+
+    def update_case(self, case_id: int, expected_version: int, fields: CaseFields) -> None:
+        """Save the case form; raise ConflictError if someone saved in between."""
+        fields = _clean_case(fields)
+        with self._write() as session:
+            case = self._case(session, case_id)
+            if case.version != expected_version:
+                raise ConflictError("someone else saved this case since you opened it")
+            for key, value in _case_columns(fields).items():
+                setattr(case, key, value)
+            self._touch(session, case)
+
+    def record_step(self, case_id: int, step_id: str, on: date | None) -> None:
+        """Record (or with None, clear) the date a case-level step happened."""
+        with self._write() as session:
+            self._case(session, case_id)
+            self._set_step(session, case_id, step_id, on)
+
+    def _set_step(self, session: Session, case_id: int, step_id: str, on: date | None) -> None:
+        row = session.scalar(
+            select(StepDate).where(StepDate.case_id == case_id, StepDate.step_id == step_id)
+        )
+        if on is None:
+            if row is not None:
+                session.delete(row)
+            return
+        if row is None:
+            row = StepDate(case_id=case_id, step_id=step_id, done_on=on)
+            self._touch(session, row, new=True)
+            session.add(row)
+        elif row.done_on != on:
+            row.done_on = on
+            self._touch(session, row)
+
+    # -- writes: agencies -------------------------------------------------
+
+    def add_agency(
+        self, case_id: int, name: str, request_sent: date | None, timescale_wd: int | None = None,
+        notes: str = "",
+    ) -> int:
+        name = _required_line("Agency", name, 120)
+        notes = _text("Notes", notes)
+        _raise_if("Timescale", check_timescale(timescale_wd))
+        with self._write() as session:
+            self._case(session, case_id)
+            agency = Agency(
+                case_id=case_id, name=name, request_sent=request_sent,
+                timescale_wd=timescale_wd, notes=notes, records_secured=False, nil_return=False,
+            )
+            self._touch(session, agency, new=True)
+            session.add(agency)
+            session.flush()
+            return agency.id
+
+    def update_agency(self, agency_id: int, expected_version: int, **changes: Any) -> None:
+        """Change an agency's request or return; only the named fields change."""
+        allowed = {
+            "name", "request_sent", "timescale_wd", "received_on", "records_secured",
+            "nil_return", "notes",
+        }
+        unknown = set(changes) - allowed
+        if unknown:
+            raise InputError(f"unknown agency field {sorted(unknown)[0]}")
+        if "name" in changes:
+            changes["name"] = _required_line("Agency", changes["name"], 120)
+        if "notes" in changes:
+            changes["notes"] = _text("Notes", changes["notes"])
+        if "timescale_wd" in changes:
+            _raise_if("Timescale", check_timescale(changes["timescale_wd"]))
+        with self._write() as session:
+            agency = session.get(Agency, agency_id, with_for_update=_for_update(session))
+            if agency is None:
+                raise NotFoundError("that agency no longer exists")
+            if agency.version != expected_version:
+                raise ConflictError("someone else saved this agency since you opened it")
+            for key, value in changes.items():
+                setattr(agency, key, value)
+            self._touch(session, agency)
+
+    def record_chaser(self, agency_id: int, sent_on: date) -> None:
+        with self._write() as session:
+            if session.get(Agency, agency_id) is None:
+                raise NotFoundError("that agency no longer exists")
+            chaser = Chaser(agency_id=agency_id, sent_on=sent_on)
+            self._touch(session, chaser, new=True)
+            session.add(chaser)
+
+    # -- writes: meeting and Panel ------------------------------------------
+
+    def record_meeting(
+        self,
+        case_id: int,
+        expected_version: int,
+        held_on: date | None,
+        meeting: MeetingRecord,
+    ) -> None:
+        """Save the Rapid Review meeting: its date (the rr_meeting step) and record."""
+        _raise_if("Decision", check_decision(meeting.decision))
+        for label, value in (
+            ("Attendees", meeting.attendees), ("Facts summary", meeting.facts_summary),
+            ("Learning identified", meeting.learning), ("Rationale", meeting.rationale),
+        ):
+            _raise_if(label, check_text(value))
+        actions = tuple(
+            ActionRecord(
+                _required_line("Action", a.action, 500), clean_text(a.owner, multiline=False),
+                a.due_on, a.done_on,
+            )
+            for a in meeting.actions
+        )
+        with self._write() as session:
+            self._case(session, case_id)
+            row = session.scalar(select(Meeting).where(Meeting.case_id == case_id))
+            current = row.version if row is not None else 0
+            if current != expected_version:
+                raise ConflictError("someone else saved this meeting since you opened it")
+            if row is None:
+                row = Meeting(case_id=case_id)
+                self._touch(session, row, new=True)
+                session.add(row)
+            else:
+                self._touch(session, row)
+            row.attendees = clean_text(meeting.attendees)
+            row.facts_summary = clean_text(meeting.facts_summary)
+            row.learning = clean_text(meeting.learning)
+            row.decision = meeting.decision or None
+            row.rationale = clean_text(meeting.rationale)
+            session.flush()
+            existing = list(row.actions)
+            for old in existing[len(actions):]:
+                session.delete(old)
+            for index, action in enumerate(actions):
+                if index < len(existing):
+                    target = existing[index]
+                    if (target.action, target.owner, target.due_on, target.done_on) == (
+                        action.action, action.owner, action.due_on, action.done_on
+                    ):
+                        continue
+                    self._touch(session, target)
+                else:
+                    target = MeetingAction(meeting_id=row.id)
+                    self._touch(session, target, new=True)
+                    session.add(target)
+                target.action, target.owner = action.action, action.owner
+                target.due_on, target.done_on = action.due_on, action.done_on
+            self._set_step(session, case_id, "rr_meeting", held_on)
+
+    def record_panel(
+        self,
+        case_id: int,
+        expected_version: int,
+        *,
+        notified_on: date | None = None,
+        notification_notes: str | None = None,
+        response_on: date | None = None,
+        outcome: str | None = None,
+        response_notes: str | None = None,
+        set_notified: bool = False,
+        set_response: bool = False,
+    ) -> None:
+        """Save the Panel notification and/or response (the flags say which dates to set)."""
+        if outcome is not None:
+            _raise_if("Outcome", check_panel_outcome(outcome))
+        with self._write() as session:
+            self._case(session, case_id)
+            row = session.scalar(select(PanelContact).where(PanelContact.case_id == case_id))
+            current = row.version if row is not None else 0
+            if current != expected_version:
+                raise ConflictError("someone else saved the Panel record since you opened it")
+            if row is None:
+                row = PanelContact(
+                    case_id=case_id, notification_notes="", outcome="", response_notes=""
+                )
+                self._touch(session, row, new=True)
+                session.add(row)
+            else:
+                self._touch(session, row)
+            if notification_notes is not None:
+                row.notification_notes = _text("Notification notes", notification_notes)
+            if outcome is not None:
+                row.outcome = outcome
+            if response_notes is not None:
+                row.response_notes = _text("Response notes", response_notes)
+            if set_notified:
+                self._set_step(session, case_id, "panel_notified", notified_on)
+            if set_response:
+                self._set_step(session, case_id, "panel_response", response_on)
+
+    def set_decision(self, session: Session, case_id: int, decision: str | None) -> None:
+        row = session.scalar(select(Meeting).where(Meeting.case_id == case_id))
+        if row is None:
+            if decision is None:
+                return
+            row = Meeting(
+                case_id=case_id, attendees="", facts_summary="", learning="", rationale=""
+            )
+            self._touch(session, row, new=True)
+            session.add(row)
+        elif row.decision == decision:
+            return
+        else:
+            self._touch(session, row)
+        row.decision = decision
+
+    # -- bulk: import -------------------------------------------------------
+
+    def import_cases(self, rows: Sequence[tuple[CaseFields, dict[str, date], str | None]]) -> int:
+        """Create every case in one transaction: all or nothing."""
+        with self._write() as session:
+            for fields, steps, decision in rows:
+                case = Case(**_case_columns(_clean_case(fields)))
+                self._touch(session, case, new=True)
+                session.add(case)
+                session.flush()
+                for step_id, when in steps.items():
+                    step = StepDate(case_id=case.id, step_id=step_id, done_on=when)
+                    self._touch(session, step, new=True)
+                    session.add(step)
+                if decision:
+                    self.set_decision(session, case.id, decision)
+        return len(rows)
+
+
+# -- helpers ------------------------------------------------------------------
+
+
+def _for_update(session: Session) -> bool:
+    # SQLite's BEGIN IMMEDIATE already holds the write lock; PostgreSQL needs
+    # a row lock so that the version check and the update are one step.
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _integrity(exc: IntegrityError) -> InputError:
+    message = str(exc.orig).lower()
+    if "reference" in message or "unique" in message or "duplicate" in message:
+        return InputError("Reference: another case already has that reference")
+    return InputError("the record refers to something that no longer exists")
+
+
+def _raise_if(label: str, problem: str | None) -> None:
+    if problem:
+        raise InputError(f"{label}: {problem}")
+
+
+def _required_line(label: str, value: str, limit: int) -> str:
+    value = clean_text(value, multiline=False)
+    _raise_if(label, check_line(value, limit, required=True))
+    return value
+
+
+def _text(label: str, value: str) -> str:
+    value = clean_text(value)
+    _raise_if(label, check_text(value))
+    return value
+
+
+def _clean_case(fields: CaseFields) -> CaseFields:
+    cleaned = replace(
+        fields,
+        **{
+            f.name: clean_text(getattr(fields, f.name), multiline=f.name == "notes")
+            for f in dc_fields(fields)
+            if isinstance(getattr(fields, f.name), str)
+        },
+    )
+    errors = case_field_errors(cleaned)
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise InputError(f"{FIELD_LABELS[name]}: {message}")
+    return cleaned
+
+
+def _case_columns(fields: CaseFields) -> dict[str, Any]:
+    return {f.name: getattr(fields, f.name) for f in dc_fields(fields)}
+
+
+def _summarise(action: str, old: str, new: str) -> str:
+    """Which fields changed, by name only: values can be long or sensitive."""
+    import json
+
+    before = json.loads(old) if old else {}
+    after = json.loads(new) if new else {}
+    if action == "create":
+        return "created"
+    if action == "delete":
+        return "deleted"
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    changed = [k for k in changed if k != "version"]
+    return "changed " + ", ".join(changed) if changed else "saved"
+
+
+def _load_cases(
+    session: Session, include_closed: bool, *, case_id: int | None = None, full: bool = False
+) -> list[CaseRecord]:
+    case_q = select(
+        Case.id, Case.version, Case.reference, Case.child, Case.lead_authority, Case.age_band,
+        Case.looked_after, Case.incident_type, Case.owner, Case.status, Case.notes,
+        Case.publication_planned, Case.updated_at, Case.updated_by,
+    )
+    if case_id is not None:
+        case_q = case_q.where(Case.id == case_id)
+    elif not include_closed:
+        case_q = case_q.where(Case.status != "closed")
+    case_rows = session.execute(case_q).all()
+    if not case_rows:
+        return []
+    wanted = {row[0] for row in case_rows}
+
+    def restrict(query: Any, column: Any) -> Any:
+        if case_id is not None:
+            return query.where(column == case_id)
+        if not include_closed:
+            return query.join(Case, Case.id == column).where(Case.status != "closed")
+        return query
+
+    done: dict[int, dict[str, date]] = defaultdict(dict)
+    for cid, step_id, on in session.execute(
+        restrict(select(StepDate.case_id, StepDate.step_id, StepDate.done_on), StepDate.case_id)
+    ):
+        done[cid][step_id] = on
+
+    chasers: dict[int, list[date]] = defaultdict(list)
+    if full:
+        for agency_id, sent_on in session.execute(
+            select(Chaser.agency_id, Chaser.sent_on)
+            .join(Agency, Agency.id == Chaser.agency_id)
+            .where(Agency.case_id == case_id)
+            .order_by(Chaser.sent_on)
+        ):
+            chasers[agency_id].append(sent_on)
+
+    agencies: dict[int, list[AgencyRecord]] = defaultdict(list)
+    for row in session.execute(
+        restrict(
+            select(
+                Agency.case_id, Agency.id, Agency.version, Agency.name, Agency.request_sent,
+                Agency.timescale_wd, Agency.received_on, Agency.records_secured,
+                Agency.nil_return, Agency.notes,
+            ).order_by(Agency.id),
+            Agency.case_id,
+        )
+    ):
+        agencies[row[0]].append(AgencyRecord(*row[1:], chasers=tuple(chasers[row[1]])))
+
+    decisions: dict[int, str | None] = {}
+    meetings: dict[int, MeetingRecord] = {}
+    if full:
+        meeting = session.scalar(select(Meeting).where(Meeting.case_id == case_id))
+        if meeting is not None:
+            meetings[meeting.case_id] = MeetingRecord(
+                meeting.version, meeting.attendees, meeting.facts_summary, meeting.learning,
+                meeting.decision, meeting.rationale,
+                tuple(ActionRecord(a.action, a.owner, a.due_on, a.done_on) for a in meeting.actions),
+            )
+            decisions[meeting.case_id] = meeting.decision
+    else:
+        for cid, decision in session.execute(
+            restrict(select(Meeting.case_id, Meeting.decision), Meeting.case_id)
+        ):
+            decisions[cid] = decision
+
+    panels: dict[int, PanelRecord] = {}
+    if full:
+        panel = session.scalar(select(PanelContact).where(PanelContact.case_id == case_id))
+        if panel is not None:
+            panels[panel.case_id] = PanelRecord(
+                panel.version, panel.notification_notes, panel.outcome, panel.response_notes
+            )
+
+    records = []
+    for row in case_rows:
+        cid = row[0]
+        if cid not in wanted:
+            continue
+        fields = CaseFields(*row[2:12])
+        records.append(
+            CaseRecord(
+                id=cid,
+                version=row[1],
+                fields=fields,
+                done=MappingProxyType(done[cid]) if cid in done else _EMPTY,
+                agencies=tuple(agencies.get(cid, ())),
+                decision=decisions.get(cid),
+                meeting=meetings.get(cid),
+                panel=panels.get(cid),
+                updated_at=row[12],
+                updated_by=row[13],
+            )
+        )
+    return records
+

@@ -1,0 +1,98 @@
+"""Field rules shared by the forms, the store, the CLI and import.
+
+Each check returns a message naming the problem (the caller names the field),
+or ``None`` when the value is fine. Messages never echo the value.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from rr_tui.profile import DECISIONS
+from rr_tui.records import AGE_BANDS, INCIDENT_TYPES, PANEL_OUTCOMES, STATUSES, CaseFields
+from rr_tui.sanitize import MAX_LINE, MAX_TEXT
+
+REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.\-]{0,39}$")
+
+FIELD_LABELS: dict[str, str] = {
+    "reference": "Reference",
+    "child": "Child (initials or pseudonym)",
+    "lead_authority": "Lead local authority",
+    "age_band": "Age band",
+    "looked_after": "Looked after",
+    "incident_type": "Incident type",
+    "owner": "Owner",
+    "status": "Status",
+    "notes": "Notes",
+    "publication_planned": "Planned publication",
+}
+
+
+def check_reference(value: str) -> str | None:
+    if not value.strip():
+        return "is required"
+    if not REFERENCE.match(value.strip()):
+        return "use up to 40 letters, digits and / _ . - (no spaces), e.g. RR-2026-014"
+    return None
+
+
+def check_line(value: str, limit: int = MAX_LINE, required: bool = False) -> str | None:
+    if required and not value.strip():
+        return "is required"
+    if len(value) > limit:
+        return f"is longer than {limit} characters"
+    return None
+
+
+def check_text(value: str) -> str | None:
+    if len(value) > MAX_TEXT:
+        return f"is longer than {MAX_TEXT:,} characters"
+    return None
+
+
+def check_choice(value: str, choices: dict[str, str] | tuple[str, ...], blank: bool = True) -> str | None:
+    if blank and value == "":
+        return None
+    if value not in choices:
+        return "choose one of: " + ", ".join(choices)
+    return None
+
+
+def case_field_errors(fields: CaseFields) -> dict[str, str]:
+    """Every problem with a case's fields, keyed by field name."""
+    checks: dict[str, str | None] = {
+        "reference": check_reference(fields.reference),
+        "child": check_line(fields.child, 40),
+        "lead_authority": check_line(fields.lead_authority, 120),
+        "age_band": check_choice(fields.age_band, AGE_BANDS),
+        "incident_type": check_choice(fields.incident_type, INCIDENT_TYPES),
+        "owner": check_line(fields.owner, 80),
+        "status": check_choice(fields.status, STATUSES, blank=False),
+        "notes": check_text(fields.notes),
+    }
+    return {name: message for name, message in checks.items() if message}
+
+
+def check_decision(value: str | None) -> str | None:
+    return None if value in (None, "") else check_choice(value or "", DECISIONS)
+
+
+def check_panel_outcome(value: str) -> str | None:
+    return check_choice(value, PANEL_OUTCOMES)
+
+
+def check_timescale(value: int | None) -> str | None:
+    if value is not None and not 0 <= value <= 60:
+        return "is a number of working days from 0 to 60"
+    return None
+
+
+def date_warnings(when: date, today: date, not_before: date | None, before_label: str) -> list[str]:
+    """Plausible but surprising dates: the user is asked, not refused."""
+    warnings = []
+    if when > today:
+        warnings.append("is in the future")
+    if not_before is not None and when < not_before:
+        warnings.append(f"is before the {before_label}")
+    return warnings

@@ -1,0 +1,57 @@
+"""Cases with their computed schedules, in triage order. Pure: no Textual, no database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from rr_tui.profile import Profile
+from rr_tui.records import CaseRecord
+from rr_tui.schedule import CaseSchedule, StepStatus, compute
+
+RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "closed": 3}
+
+
+@dataclass(frozen=True)
+class CaseView:
+    record: CaseRecord
+    schedule: CaseSchedule
+
+    @property
+    def next_step(self) -> StepStatus | None:
+        return self.schedule.next_step
+
+    @property
+    def next_due(self) -> date | None:
+        step = self.schedule.next_step
+        return step.due if step else None
+
+    @property
+    def slack(self) -> int | None:
+        step = self.schedule.next_step
+        return step.slack if step else None
+
+
+def urgency(view: CaseView) -> tuple[int, date, int, str]:
+    """Most urgent first: red, amber, green, closed; then earliest due; then least slack."""
+    slack = view.slack
+    return (
+        RAG_ORDER[view.schedule.rag],
+        view.next_due or date.max,
+        slack if slack is not None else 10**6,
+        view.record.reference,
+    )
+
+
+def build_views(records: Iterable[CaseRecord], profile: Profile, today: date) -> list[CaseView]:
+    views = [CaseView(r, compute(r.facts(), profile, today)) for r in records]
+    views.sort(key=urgency)
+    return views
+
+
+def rag_counts(views: Iterable[CaseView]) -> dict[str, int]:
+    counts = {"red": 0, "amber": 0, "green": 0, "closed": 0}
+    for view in views:
+        counts[view.schedule.rag] += 1
+    return counts
