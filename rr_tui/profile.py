@@ -43,11 +43,7 @@ class Rule:
     before: bool = False
 
     def describe(self) -> str:
-        amount = (
-            f"{self.months} calendar months"
-            if self.months
-            else f"{self.working_days} WD"
-        )
+        amount = f"{self.months} calendar months" if self.months else f"{self.working_days} WD"
         return f"{amount} {'before' if self.before else 'after'} {self.anchor}"
 
 
@@ -60,6 +56,7 @@ class StepDef:
     # known. No rules: the step has no deadline (an anchor, or untimed).
     rules: tuple[Rule, ...] = ()
     full_review_only: bool = False
+    short: str = ""  # for narrow columns; the label when empty
     # Done when every agency has returned; due per agency.
     per_agency: bool = False
 
@@ -81,6 +78,10 @@ class Profile:
                 return step
         raise KeyError(step_id)
 
+    def short_label(self, step_id: str) -> str:
+        step = self.step(step_id)
+        return step.short or step.label
+
     @property
     def step_ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.steps)
@@ -95,19 +96,21 @@ ENGLAND = Profile(
     name="England (Working Together 2023, Panel guidance)",
     convention=CONVENTION,
     steps=(
-        StepDef("incident_aware", "LA aware of incident", "Notification"),
+        StepDef("incident_aware", "LA aware of incident", "SIN", short="LA aware"),
         StepDef(
             "sin_submitted",
             "SIN sent to the Panel",
-            "Notification",
+            "SIN",
             (Rule("incident_aware", working_days=5),),
+            short="SIN to Panel",
         ),
-        StepDef("referral_received", "Referral received", "Referral"),
+        StepDef("referral_received", "Referral received", "Referral", short="Referral"),
         StepDef(
             "scoping_requests_sent",
             "Scoping requests sent",
             "Scoping",
             (Rule("referral_received", working_days=2),),
+            short="Scoping sent",
         ),
         StepDef(
             "agency_returns",
@@ -115,12 +118,14 @@ ENGLAND = Profile(
             "Scoping",
             (Rule("scoping_requests_sent", working_days=5),),
             per_agency=True,
+            short="Agency returns",
         ),
         StepDef(
             "rr_meeting",
             "Rapid Review meeting",
             "Meeting",
             (Rule("referral_received", working_days=13),),
+            short="RR meeting",
         ),
         StepDef(
             "panel_notified",
@@ -130,18 +135,30 @@ ENGLAND = Profile(
                 Rule("referral_received", working_days=15),
                 Rule("rr_meeting", working_days=2),
             ),
+            short="Panel notified",
         ),
-        StepDef("panel_response", "Panel response", "Panel"),
-        StepDef("imrs_requested", "Chronologies and IMRs requested", "Full review",
-                full_review_only=True),
-        StepDef("practitioner_event", "Practitioner event", "Full review",
-                full_review_only=True),
+        StepDef("panel_response", "Panel response", "Panel", short="Panel reply"),
+        StepDef(
+            "imrs_requested",
+            "Chronologies and IMRs requested",
+            "Full review",
+            full_review_only=True,
+            short="IMRs asked",
+        ),
+        StepDef(
+            "practitioner_event",
+            "Practitioner event",
+            "Full review",
+            full_review_only=True,
+            short="Pract. event",
+        ),
         StepDef(
             "final_report",
             "Final report",
             "Full review",
             (Rule(DECISION, months=6),),
             full_review_only=True,
+            short="Final report",
         ),
         StepDef(
             "prepublication_copy",
@@ -149,15 +166,18 @@ ENGLAND = Profile(
             "Full review",
             (Rule(PUBLICATION_PLANNED, working_days=7, before=True),),
             full_review_only=True,
+            short="Pre-pub copy",
         ),
-        StepDef("published", "Report published", "Full review", full_review_only=True),
+        StepDef(
+            "published", "Report published", "Full review", full_review_only=True, short="Published"
+        ),
     ),
 )
 
 
 def _rule_from(raw: Any, where: str, known: set[str]) -> Rule:
     if not isinstance(raw, Mapping):
-        raise ProfileError(f"{where}: each rule is a table like {{after = \"...\", working_days = N}}")
+        raise ProfileError(f"{where}: each rule is a table like {{after = STEP, working_days = N}}")
     unknown = set(raw) - {"after", "before", "working_days", "months"}
     if unknown:
         raise ProfileError(f"{where}: unknown key {sorted(unknown)[0]!r}")
@@ -189,12 +209,15 @@ def customise(base: Profile, table: Mapping[str, Any]) -> Profile:
         profile = replace(profile, name=str(table["name"]))
     if "convention" in table:
         profile = replace(profile, convention=str(table["convention"]))
-    for key, attr in (("amber_slack", "amber_slack"), ("agency_timescale", "agency_timescale_wd")):
+    for key in ("amber_slack", "agency_timescale"):
         if key in table:
             value = table[key]
             if not isinstance(value, int) or value < 0:
                 raise ProfileError(f"[profile] {key}: a whole number >= 0")
-            profile = replace(profile, **{attr: value})
+            if key == "amber_slack":
+                profile = replace(profile, amber_slack=value)
+            else:
+                profile = replace(profile, agency_timescale_wd=value)
     steps = table.get("steps", {})
     if not isinstance(steps, Mapping):
         raise ProfileError("[profile.steps]: a table of step ids")
@@ -238,5 +261,7 @@ def describe(profile: Profile) -> str:
         marker = " [full review]" if step.full_review_only else ""
         lines.append(f"  {step.id:<{width}}  {step.label}{marker}: {due}")
     lines.append("")
-    lines.append(f"Amber when a pending step has {profile.amber_slack} working days of slack or fewer.")
+    lines.append(
+        f"Amber when a pending step has {profile.amber_slack} working days of slack or fewer."
+    )
     return "\n".join(lines)

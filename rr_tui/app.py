@@ -1,0 +1,175 @@
+"""The Textual app: thin. Screens live in ``rr_tui.screens``; data in the store.
+
+The first frame is painted before the database is opened: the store is opened
+in a thread worker, and every later database call also runs in a worker,
+through ``run_db``, with one error handler.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+
+from rr_tui.clock import today_in_england
+from rr_tui.config import Config
+from rr_tui.errors import RRError
+from rr_tui.store import Store
+
+T = TypeVar("T")
+
+
+class StoreReady(Message):
+    """The database is open; screens may load."""
+
+
+class RRApp(App[int]):
+    TITLE = "rr-tui"
+    CSS_PATH = "styles.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave rr-tui", priority=True),
+        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Keys and states"),
+    ]
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        config: Config | None = None,
+        today: date | None = None,
+        demo: bool = False,
+        store: Store | None = None,
+    ) -> None:
+        super().__init__()
+        self.url = url
+        self.config = config or Config()
+        self.today_override = today
+        self.demo = demo
+        self.store: Store | None = store
+        self.fatal: RRError | None = None
+        if os.environ.get("RR_TUI_THEME") == "light":
+            self.theme = "textual-light"
+
+    @property
+    def today(self) -> date:
+        return today_in_england(self.today_override)
+
+    @property
+    def profile(self) -> Any:
+        return self.config.profile
+
+    def on_mount(self) -> None:
+        from rr_tui.screens.case_list import CaseListScreen
+
+        self.push_screen(CaseListScreen())
+        if self.store is None:
+            self.run_worker(self._open_store, thread=True, exit_on_error=False, name="open")
+        else:
+            self.call_later(self._announce_ready)
+
+    def _open_store(self) -> None:
+        try:
+            if self.demo:
+                from rr_tui.demo import fresh_demo_database
+
+                path = Path(self.url.removeprefix("sqlite:///"))
+                fresh_demo_database(path, self.today)
+            store = Store(self.url, create=True)
+        except RRError as exc:
+            self.call_from_thread(self._fail, exc)
+            return
+        except Exception as exc:
+            self.call_from_thread(self._fail, RRError(f"unexpected error ({type(exc).__name__})"))
+            return
+        self.store = store
+        self.call_from_thread(self._announce_ready)
+
+    def _announce_ready(self) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(StoreReady())
+
+    def _fail(self, exc: RRError) -> None:
+        """A database that cannot be opened: leave with one sentence and its exit code."""
+        self.fatal = exc
+        self.exit(exc.exit_code, return_code=exc.exit_code)
+
+    def run_db(
+        self,
+        job: Callable[[Store], T],
+        done: Callable[[T], None],
+        failed: Callable[[RRError], None] | None = None,
+        *,
+        group: str = "db",
+        exclusive: bool = False,
+    ) -> None:
+        """Run ``job`` against the store in a thread; hand its result to ``done``.
+
+        Every failure goes to ``failed`` (or a notification) as one sentence;
+        nothing from the database ever reaches a traceback on screen.
+        """
+        store = self.store
+        if store is None:
+            return
+
+        def work() -> None:
+            try:
+                result = job(store)
+            except RRError as exc:
+                self.call_from_thread(failed or self.report, exc)
+                return
+            except Exception as exc:
+                error = RRError(f"unexpected error ({type(exc).__name__}); nothing was lost")
+                self.call_from_thread(failed or self.report, error)
+                return
+            self.call_from_thread(done, result)
+
+        self.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+    def report(self, exc: RRError) -> None:
+        self.notify(exc.message, title="Problem", severity="error", timeout=10)
+
+    def action_help(self) -> None:
+        from rr_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Any:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Help", "Keys of this screen and what the states mean", self.action_help
+        )
+        yield SystemCommand(
+            "Toggle light/dark theme",
+            "Switch between the dark and the light theme",
+            self.action_toggle_theme,
+        )
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's crash report prints local variables, which may hold case
+        # data. Replace it with one sentence and a distinct exit code.
+        self.fatal = RRError(f"rr-tui stopped on an unexpected error ({type(error).__name__})")
+        self.fatal.exit_code = 70
+        self._return_code = 70
+        self.exit(70, return_code=70)
+
+
+def run_app(url: str, *, config: Config, today: date | None, demo: bool) -> int:
+    app = RRApp(url, config=config, today=today, demo=demo)
+    app.run()
+    if app.fatal is not None:
+        print(f"rr-tui: {app.fatal.message}", file=sys.stderr)
+        return app.fatal.exit_code
+    return app.return_code or 0

@@ -1,0 +1,407 @@
+"""One case: key facts, the timeline of steps against deadlines, agencies, meeting, Panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from rr_tui import deadlines
+from rr_tui.app import StoreReady
+from rr_tui.dates import uk
+from rr_tui.profile import DECISIONS, Profile
+from rr_tui.records import INCIDENT_TYPES, PANEL_OUTCOMES, CaseRecord, HistoryEntry
+from rr_tui.sanitize import clean_text, for_display
+from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, CaseSchedule, agency_due, compute
+from rr_tui.store import Store
+
+if TYPE_CHECKING:
+    from rr_tui.app import RRApp
+
+STATE_STYLE = {
+    "done": "green",
+    "late": "yellow",
+    "pending": "",
+    "overdue": "bold red",
+    "waiting": "dim",
+}
+RAG_STYLE = {"red": "bold red", "amber": "bold yellow", "green": "green", "closed": "dim"}
+
+
+@dataclass(frozen=True)
+class CaseData:
+    record: CaseRecord
+    history: list[HistoryEntry]
+    token: int
+
+
+def state_text(state: str) -> Text:
+    return Text(f"{STATE_GLYPHS[state]} {state}", style=STATE_STYLE[state])
+
+
+def slack_text(slack: int | None) -> str:
+    if slack is None:
+        return ""
+    if slack < 0:
+        return f"{-slack} WD late" if slack < -1 else "1 WD late"
+    return f"{slack} WD"
+
+
+def progress_bar(
+    referral: date | None, due: date | None, today: date, done: date | None, width: int = 30
+) -> Text:
+    """Where today sits between the referral and the Panel deadline, in working days."""
+    if referral is None or due is None:
+        return Text("The 15-working-day clock starts when the referral is recorded.", style="dim")
+    total = max(deadlines.working_days_between(referral, due), 1)
+    point = done or today
+    used = deadlines.working_days_between(referral, point)
+    filled = max(0, min(width, round(width * used / total)))
+    text = Text()
+    text.append(f"Referral {uk(referral)} ")
+    over = used > total
+    text.append("█" * filled, style="red" if over else "cyan")
+    text.append("░" * (width - filled), style="dim")
+    text.append(f" Panel by {uk(due)}\n")
+    if done:
+        text.append(f"Panel told on working day {used} of {total}.")
+    elif over:
+        text.append(
+            f"Today is working day {used}: {used - total} past the {total}-day deadline.",
+            style="bold red",
+        )
+    else:
+        text.append(f"Today is working day {max(used, 0)} of {total}: {total - used} left.")
+    return text
+
+
+def _facts(record: CaseRecord, schedule: CaseSchedule, profile: Profile) -> Table:
+    f = record.fields
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column()
+    rag = schedule.rag
+    rows = [
+        ("State", Text(f"{RAG_GLYPHS[rag]} {RAG_WORDS[rag]}", style=RAG_STYLE[rag])),
+        ("Stage", Text(schedule.stage)),
+        ("Child", Text(for_display(f.child) or "—")),
+        ("Owner", Text(for_display(f.owner) or "—")),
+        ("Lead authority", Text(for_display(f.lead_authority) or "—")),
+        ("Incident", Text(INCIDENT_TYPES.get(f.incident_type, "—"))),
+        ("Age band", Text(f.age_band or "—")),
+        ("Looked after", Text("yes" if f.looked_after else "no")),
+        ("Decision", Text(DECISIONS.get(record.decision or "", "not yet decided"))),
+        ("Profile", Text(profile.name)),
+    ]
+    if f.publication_planned:
+        rows.append(("Publication", Text(uk(f.publication_planned))))
+    for label, value in rows:
+        table.add_row(label, value)
+    return table
+
+
+def _steps(schedule: CaseSchedule) -> Table:
+    table = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
+    table.add_column("State", no_wrap=True)
+    table.add_column("Step", ratio=2)
+    table.add_column("Due", no_wrap=True)
+    table.add_column("Done", no_wrap=True)
+    table.add_column("Slack", justify="right", no_wrap=True)
+    for step in schedule.steps:
+        table.add_row(
+            state_text(step.state),
+            step.label,
+            uk(step.due, ""),
+            uk(step.done, ""),
+            slack_text(step.slack),
+        )
+    return table
+
+
+def _agencies(record: CaseRecord, profile: Profile, today: date) -> RenderableType:
+    if not record.agencies:
+        return Text("No agencies yet. Press a to add one and its scoping request.", style="dim")
+    table = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
+    for name in ("Agency", "Requested", "Due", "Received", "Secured", "State"):
+        table.add_column(name, no_wrap=name != "Agency")
+    for agency in record.agencies:
+        due = agency_due(agency.facts(), profile)
+        if agency.received_on:
+            late = due is not None and agency.received_on > due
+            state = Text("✓! late" if late else "✓ in", style="yellow" if late else "green")
+            if agency.nil_return:
+                state.append(" (nil)")
+        elif due is None:
+            state = Text("· not asked", style="dim")
+        elif today > due:
+            state = Text("✗ overdue", style="bold red")
+        else:
+            state = Text("○ due")
+        chased = f" · chased {len(agency.chasers)}×" if agency.chasers else ""
+        table.add_row(
+            Text(for_display(agency.name) + chased),
+            uk(agency.request_sent, ""),
+            uk(due, ""),
+            uk(agency.received_on, ""),
+            "yes" if agency.records_secured else "no",
+            state,
+        )
+    return table
+
+
+def _block(label: str, value: str) -> Text:
+    text = Text()
+    text.append(f"{label}: ", style="dim")
+    text.append(clean_text(value) if value.strip() else "—")
+    return text
+
+
+def _meeting(record: CaseRecord) -> RenderableType:
+    meeting = record.meeting
+    held = record.done.get("rr_meeting")
+    if meeting is None and held is None:
+        return Text("Not held yet. Press m to record it.", style="dim")
+    parts: list[RenderableType] = [Text(f"Held: {uk(held, 'date not recorded')}")]
+    if meeting is not None:
+        parts += [
+            _block("Decision", DECISIONS.get(meeting.decision or "", "")),
+            _block("Rationale", meeting.rationale),
+            _block("Attendees", meeting.attendees),
+            _block("Facts", meeting.facts_summary),
+            _block("Learning", meeting.learning),
+        ]
+        if meeting.actions:
+            actions = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
+            for name in ("Immediate action", "Owner", "Due", "Done"):
+                actions.add_column(name, no_wrap=name in ("Due", "Done"))
+            for a in meeting.actions:
+                actions.add_row(
+                    Text(for_display(a.action)),
+                    Text(for_display(a.owner)),
+                    uk(a.due_on, ""),
+                    uk(a.done_on, ""),
+                )
+            parts.append(actions)
+    return Group(*parts)
+
+
+def _panel(record: CaseRecord) -> RenderableType:
+    panel = record.panel
+    notified, response = record.done.get("panel_notified"), record.done.get("panel_response")
+    if panel is None and notified is None and response is None:
+        return Text("Not notified yet. Press p to record the notification.", style="dim")
+    parts: list[RenderableType] = [Text(f"Notified: {uk(notified, 'not yet')}")]
+    if panel is not None:
+        parts.append(_block("Notification notes", panel.notification_notes))
+    parts.append(Text(f"Response: {uk(response, 'awaited')}"))
+    if panel is not None:
+        parts.append(_block("Outcome", PANEL_OUTCOMES.get(panel.outcome, "")))
+        parts.append(_block("Response notes", panel.response_notes))
+    return Group(*parts)
+
+
+def _history(entries: list[HistoryEntry]) -> RenderableType:
+    if not entries:
+        return Text("No changes recorded.", style="dim")
+    table = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
+    table.add_column("When", no_wrap=True)
+    table.add_column("Who", no_wrap=True)
+    table.add_column("What")
+    for entry in entries[-15:]:
+        table.add_row(
+            f"{entry.at:%d %b %Y %H:%M}",
+            for_display(entry.actor),
+            f"{entry.table_name.replace('_', ' ')}: {entry.summary}",
+        )
+    return table
+
+
+class CaseScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="case.back", tooltip="Back to the case list"),
+        Binding("e", "edit", "Edit", id="case.edit", tooltip="Edit the case's details"),
+        Binding("a", "add_agency", "Agency", id="case.agency", tooltip="Add an agency"),
+        Binding(
+            "r",
+            "record_return",
+            "Return",
+            id="case.return",
+            tooltip="Record an agency's scoping return",
+        ),
+        Binding("m", "meeting", "Meeting", id="case.meeting", tooltip="Record the RR meeting"),
+        Binding(
+            "p",
+            "panel",
+            "Panel",
+            id="case.panel",
+            tooltip="Record the Panel notification or response",
+        ),
+        Binding("t", "step", "Step date", id="case.step", tooltip="Record any step's date"),
+        Binding(
+            "M",
+            "meeting_mode",
+            "Share",
+            id="case.share",
+            show=False,
+            tooltip="Meeting mode: a large view to share",
+        ),
+    ]
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.data: CaseData | None = None
+
+    @property
+    def rr(self) -> RRApp:
+        return cast("RRApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static("Loading…", id="case-title", markup=False)
+        with VerticalScroll(id="case-body"):
+            for name in ("facts", "bar", "steps", "agencies", "meeting", "panel", "history"):
+                titles = {
+                    "facts": "",
+                    "bar": "Rapid review clock",
+                    "steps": "Timeline",
+                    "agencies": "Agencies",
+                    "meeting": "Rapid Review meeting",
+                    "panel": "National Panel",
+                    "history": "History",
+                }
+                if titles[name]:
+                    yield Static(titles[name], classes="section-title", markup=False)
+                yield Static("", id=f"case-{name}", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#case-body").focus()
+        self.set_interval(3.0, self._poll)
+        self.load()
+
+    def on_store_ready(self, _message: StoreReady) -> None:
+        self.load()
+
+    def load(self) -> None:
+        case_id = self.case_id
+
+        def job(store: Store) -> CaseData:
+            token = store.change_token()
+            return CaseData(store.get_case(case_id), store.history(case_id), token)
+
+        self.rr.run_db(job, self._show, group=f"case-{case_id}", exclusive=True)
+
+    def _poll(self) -> None:
+        if self.data is None or self.app.screen is not self:
+            return
+
+        def compare(token: int) -> None:
+            if self.data is not None and token != self.data.token:
+                self.load()
+
+        self.rr.run_db(lambda s: s.change_token(), compare, lambda _e: None, group="poll")
+
+    def _show(self, data: CaseData) -> None:
+        self.data = data
+        record, profile, today = data.record, self.rr.profile, self.rr.today
+        schedule = compute(record.facts(), profile, today)
+        rag = schedule.rag
+        title = Text()
+        title.append(for_display(record.reference), style="bold")
+        title.append(f"  {RAG_GLYPHS[rag]} {RAG_WORDS[rag]}", style=RAG_STYLE[rag])
+        nxt = schedule.next_step
+        if nxt is not None:
+            title.append(f"  next: {nxt.label}, due {uk(nxt.due)} ({slack_text(nxt.slack)})")
+        self.query_one("#case-title", Static).update(title)
+        panel = next((s for s in schedule.steps if s.id == "panel_notified"), None)
+        self.query_one("#case-facts", Static).update(_facts(record, schedule, profile))
+        self.query_one("#case-bar", Static).update(
+            progress_bar(
+                record.done.get("referral_received"),
+                panel.due if panel else None,
+                today,
+                panel.done if panel else None,
+            )
+        )
+        self.query_one("#case-steps", Static).update(_steps(schedule))
+        self.query_one("#case-agencies", Static).update(_agencies(record, profile, today))
+        self.query_one("#case-meeting", Static).update(_meeting(record))
+        self.query_one("#case-panel", Static).update(_panel(record))
+        self.query_one("#case-history", Static).update(_history(data.history))
+
+    # -- actions -----------------------------------------------------------------
+
+    def _open_form(self, form: object, what: str) -> None:
+        from rr_tui.screens.form import on_saved
+
+        self.app.push_screen(form, on_saved(self, self.load, what))  # type: ignore[arg-type]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_edit(self) -> None:
+        from rr_tui.screens.case_form import CaseForm
+
+        if self.data:
+            self._open_form(CaseForm(self.data.record), "Case")
+
+    def action_add_agency(self) -> None:
+        from rr_tui.screens.agency_forms import AgencyForm
+
+        if self.data:
+            self._open_form(AgencyForm(self.data.record), "Agency")
+
+    def action_record_return(self) -> None:
+        from rr_tui.screens.agency_forms import ReturnForm
+
+        if self.data is None:
+            return
+        if not self.data.record.agencies:
+            self.notify("Add an agency first (a).", severity="warning")
+            return
+        self._open_form(ReturnForm(self.data.record), "Agency return")
+
+    def action_meeting(self) -> None:
+        from rr_tui.screens.meeting_form import MeetingForm
+
+        if self.data:
+            self._open_form(MeetingForm(self.data.record), "Meeting")
+
+    def action_panel(self) -> None:
+        from rr_tui.screens.panel_form import PanelForm
+
+        if self.data:
+            self._open_form(PanelForm(self.data.record), "Panel record")
+
+    def action_step(self) -> None:
+        from rr_tui.screens.step_form import StepForm
+
+        if self.data:
+            self._open_form(StepForm(self.data.record), "Step date")
+
+    def action_meeting_mode(self) -> None:
+        from rr_tui.screens.meeting_mode import MeetingModeScreen
+
+        self.app.push_screen(MeetingModeScreen(self.case_id))
+
+    def key_help_rows(self) -> list[tuple[str, str]]:
+        return [
+            ("escape", "back to the case list"),
+            ("e", "edit the case's details (and close it)"),
+            ("a", "add an agency and its scoping request"),
+            ("r", "record an agency's return"),
+            ("m", "record the Rapid Review meeting and its decision"),
+            ("p", "record the Panel notification or its response"),
+            ("t", "record the date of any step (full-review steps too)"),
+            ("M", "meeting mode: a large view of this case to share"),
+            ("↑ ↓ PgUp PgDn", "scroll"),
+        ]

@@ -1,0 +1,285 @@
+"""The home screen: every open case, most urgent first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from rr_tui.app import StoreReady
+from rr_tui.dates import uk, uk_short
+from rr_tui.profile import Profile
+from rr_tui.records import CaseRecord
+from rr_tui.sanitize import for_display
+from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS
+from rr_tui.store import Store
+from rr_tui.views import build_views
+from rr_tui.widgets.case_table import CaseTable, Column, Row
+
+if TYPE_CHECKING:
+    from rr_tui.app import RRApp
+
+POLL_SECONDS = 3.0
+
+COLUMNS = (
+    Column("state", "State", 7),
+    Column("reference", "Reference", 13, flex=1),
+    Column("child", "Child", 7),
+    Column("stage", "Stage", 11),
+    Column("next", "Next step", 14, flex=3),
+    Column("due", "Due", 10),
+    Column("left", "WD", 3, right=True),
+    Column("owner", "Owner", 7, flex=2),
+)
+SORT_NAMES = ("urgency", *(c.label.lower() for c in COLUMNS[1:]))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    rows: list[Row]
+    counts: dict[str, int]
+    token: int
+    today: date
+
+
+def make_rows(records: Sequence[CaseRecord], profile: Profile, today: date) -> list[Row]:
+    """Table rows in triage order; pure, so it runs in a worker thread."""
+    rows = []
+    for rank, view in enumerate(build_views(records, profile, today)):
+        fields = view.record.fields
+        step, rag = view.next_step, view.schedule.rag
+        cells = (
+            f"{RAG_GLYPHS[rag]} {RAG_WORDS[rag].title()}",
+            for_display(fields.reference),
+            for_display(fields.child),
+            view.schedule.stage,
+            profile.short_label(step.id) if step else "—",
+            uk_short(view.next_due, ""),
+            "" if view.slack is None else str(view.slack),
+            for_display(fields.owner),
+        )
+        sort_values = (
+            rank,
+            fields.reference.lower(),
+            fields.child.lower(),
+            view.schedule.stage,
+            cells[4],
+            view.next_due or date.max,
+            view.slack if view.slack is not None else 10**6,
+            fields.owner.lower(),
+        )
+        search = " ".join((*cells[1:5], cells[7])).lower()
+        rows.append(Row(view.record.id, cells, rag, sort_values, search))
+    return rows
+
+
+class CaseListScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_case", "New", id="list.new", tooltip="Create a new case"),
+        Binding(
+            "slash", "filter", "Filter", id="list.filter", tooltip="Narrow the list as you type"
+        ),
+        Binding("s", "sort", "Sort", id="list.sort", tooltip="Sort by the next column"),
+        Binding(
+            "c", "toggle_closed", "Closed", id="list.closed", tooltip="Show or hide closed cases"
+        ),
+        Binding("M", "meeting_mode", "Meeting", id="list.meeting", tooltip="Large view to share"),
+        Binding("f5", "reload", "Reload", show=False, id="list.reload"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="list.clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_closed = False
+        self.token = -1
+        self.all_rows: list[Row] = []
+        self.counts: dict[str, int] = {}
+        self.loaded_today: date | None = None
+        self.sort_index = 0
+
+    @property
+    def rr(self) -> RRApp:
+        return cast("RRApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._summary_text(), id="summary", markup=False)
+        yield Input(placeholder="Filter: reference, child, owner or stage", id="filter")
+        yield CaseTable(COLUMNS, id="cases")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.query_one(CaseTable).focus()
+        self.set_interval(POLL_SECONDS, self._poll)
+        if self.rr.store is not None:
+            self.load()
+
+    def on_store_ready(self, _message: StoreReady) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.rr.store is not None:
+            self.load()
+
+    # -- loading --------------------------------------------------------------
+
+    def load(self) -> None:
+        profile, today, closed = self.rr.profile, self.rr.today, self.show_closed
+
+        def job(store: Store) -> Loaded:
+            token = store.change_token()
+            records = store.list_cases(include_closed=closed)
+            rows = make_rows(records, profile, today)
+            counts = {"red": 0, "amber": 0, "green": 0, "closed": 0}
+            for row in rows:
+                counts[row.rag] += 1
+            return Loaded(rows, counts, token, today)
+
+        self.rr.run_db(job, self._loaded, group="list", exclusive=True)
+
+    def _loaded(self, loaded: Loaded) -> None:
+        self.token, self.loaded_today = loaded.token, loaded.today
+        self.all_rows, self.counts = loaded.rows, loaded.counts
+        table = self.query_one(CaseTable)
+        table.empty_message = (
+            "No open cases. Press n to add one."
+            if not self.show_closed
+            else ("No cases. Press n to add one.")
+        )
+        self._apply_filter()
+        self.query_one("#summary", Static).update(self._summary_text())
+
+    def _poll(self) -> None:
+        """Reload when anyone changed anything, or the date moved on."""
+        if self.rr.store is None or self.app.screen is not self:
+            return
+        if self.loaded_today is not None and self.rr.today != self.loaded_today:
+            self.load()
+            return
+
+        def check(store: Store) -> int:
+            return store.change_token()
+
+        def compare(token: int) -> None:
+            if token != self.token:
+                self.load()
+
+        self.rr.run_db(check, compare, lambda _e: None, group="poll", exclusive=True)
+
+    def _summary_text(self) -> Text:
+        today = self.rr.today
+        text = Text()
+        if self.rr.demo:
+            text.append(" DEMO DATA ", style="reverse")
+            text.append(" ")
+        text.append(f"{uk(today)}", style="bold")
+        if not self.counts:
+            text.append("  ·  loading…")
+            return text
+        text.append("  ")
+        for rag in ("red", "amber", "green"):
+            text.append(f"  {RAG_GLYPHS[rag]} {self.counts[rag]} {rag}")
+        if self.show_closed:
+            text.append(f"  {RAG_GLYPHS['closed']} {self.counts['closed']} closed")
+        filtered = self.query_one(CaseTable).rows if self.is_mounted else []
+        shown = len(filtered)
+        if shown != len(self.all_rows):
+            text.append(f"  ·  {shown} of {len(self.all_rows)} shown")
+        return text
+
+    # -- filtering and sorting --------------------------------------------------
+
+    def _apply_filter(self, keep: int | None = None) -> None:
+        needle = self.query_one("#filter", Input).value.strip().lower()
+        rows = [r for r in self.all_rows if needle in r.search] if needle else self.all_rows
+        self.query_one(CaseTable).set_rows(rows, keep=keep)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, _event: Input.Changed) -> None:
+        self._apply_filter()
+        self.query_one("#summary", Static).update(self._summary_text())
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, _event: Input.Submitted) -> None:
+        table = self.query_one(CaseTable)
+        table.action_jump(0)
+        table.focus()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        table = self.query_one(CaseTable)
+        key = table.cursor_key
+        box.value = ""
+        box.display = False
+        self._apply_filter(keep=key)
+        table.focus()
+        self.query_one("#summary", Static).update(self._summary_text())
+
+    def action_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORT_NAMES)
+        table = self.query_one(CaseTable)
+        table.sort_by(None if self.sort_index == 0 else self.sort_index)
+        self.notify(f"Sorted by {SORT_NAMES[self.sort_index]}", timeout=2)
+
+    def action_toggle_closed(self) -> None:
+        self.show_closed = not self.show_closed
+        self.notify(
+            "Showing closed cases" if self.show_closed else "Hiding closed cases", timeout=2
+        )
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    # -- navigation -------------------------------------------------------------
+
+    @on(CaseTable.Selected)
+    def _open(self, event: CaseTable.Selected) -> None:
+        from rr_tui.screens.case_detail import CaseScreen
+
+        self.app.push_screen(CaseScreen(event.key))
+
+    def action_new_case(self) -> None:
+        from rr_tui.screens.case_form import CaseForm
+
+        def created(case_id: int | None) -> None:
+            if case_id:
+                self.notify("Case saved", timeout=3)
+                self.load()
+
+        self.app.push_screen(CaseForm(None), created)
+
+    def action_meeting_mode(self) -> None:
+        from rr_tui.screens.meeting_mode import MeetingModeScreen
+
+        self.app.push_screen(MeetingModeScreen(None))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return self.query_one("#filter", Input).display
+        return True
+
+    def key_help_rows(self) -> list[tuple[str, str]]:
+        return [
+            ("enter", "open the case under the cursor"),
+            ("↑ ↓  j k", "move; PgUp PgDn, Home End (g G)"),
+            ("n", "new case"),
+            ("/", "filter as you type; enter goes to the first match; escape clears"),
+            ("s", "sort by the next column (urgency, reference, child, …)"),
+            ("c", "show or hide closed cases"),
+            ("M", "meeting mode: a large view to share on screen"),
+            ("f5", "reload now (the list also reloads by itself within seconds)"),
+        ]

@@ -1,0 +1,223 @@
+"""The base of every form: validate, warn, save in a worker, never lose what was typed.
+
+A form is a ``ModalScreen`` that dismisses with the saved record's id (or
+``None`` when cancelled). ``ctrl+s`` / ``f2`` saves; ``escape`` asks before
+throwing typed text away. The form closes only after the store has committed,
+so "saved" is never said early; a failed save keeps the form open, with the
+reason on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Static
+
+from rr_tui.errors import ConflictError, RRError
+from rr_tui.screens.confirm import ConfirmScreen
+from rr_tui.store import Store
+from rr_tui.widgets.fields import Field
+
+if TYPE_CHECKING:
+    from rr_tui.app import RRApp
+
+
+class FormError(Exception):
+    """Problems found before saving, keyed by field id."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("form has errors")
+        self.errors = errors
+
+
+class FormScreen(ModalScreen[int | None]):
+    TITLE_TEXT = "Form"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+s,f2",
+            "save",
+            "Save",
+            id="form.save",
+            tooltip="Save (ctrl+s or F2)",
+            priority=True,
+        ),
+        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._initial: dict[str, Any] = {}
+        self._saving = False
+
+    @property
+    def rr(self) -> RRApp:
+        return cast("RRApp", self.app)
+
+    # -- for subclasses ------------------------------------------------------------
+
+    def compose_fields(self) -> ComposeResult:
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def collect(self) -> Any:
+        """Read and check every field; raise FormError naming the bad ones."""
+        raise NotImplementedError
+
+    def warnings(self, payload: Any) -> list[str]:
+        """Plausible but surprising input, to confirm before saving."""
+        return []
+
+    def save(self, store: Store, payload: Any) -> int | None:
+        """Write to the store (runs in a worker thread)."""
+        raise NotImplementedError
+
+    def key_help_rows(self) -> list[tuple[str, str]]:
+        return [
+            ("ctrl+s / F2", "save; the form closes only once the save is committed"),
+            ("escape", "close; asks first if you typed anything"),
+            ("tab / shift+tab", "next / previous field"),
+            ("dates", "YYYY-MM-DD, today or yesterday; the deadline shows beside the field"),
+        ]
+
+    # -- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Static(self.TITLE_TEXT, classes="dialog--title", markup=False)
+            with VerticalScroll(classes="form--body"):
+                yield from self.compose_fields()
+            yield Static("", id="form-status", markup=False)
+            with Horizontal(classes="dialog--buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        fields = list(self.query(Field))
+        self._initial = {f.id or "": f.snapshot() for f in fields}
+        if fields:
+            fields[0].control.focus()
+
+    def field(self, field_id: str) -> Field:
+        return self.query_one(f"#{field_id}", Field)
+
+    @property
+    def dirty(self) -> bool:
+        return any(self._initial.get(f.id or "") != f.snapshot() for f in self.query(Field))
+
+    def status(self, message: str, *, error: bool = False) -> None:
+        box = self.query_one("#form-status", Static)
+        box.set_class(error, "-error")
+        box.update(message)
+
+    # -- actions -------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        if not self.dirty:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard changes?",
+                ["You typed things that are not saved."],
+                yes="Discard",
+                no="Keep editing",
+            ),
+            answered,
+        )
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        for f in self.query(Field):
+            f.set_error(None)
+        try:
+            payload = self.collect()
+        except FormError as exc:
+            self._show_errors(exc.errors)
+            return
+        warnings = self.warnings(payload)
+        if warnings:
+
+            def answered(go: bool | None) -> None:
+                if go:
+                    self._write(payload)
+
+            self.app.push_screen(
+                ConfirmScreen("Please check", [*warnings, "", "Save anyway?"], yes="Save"),
+                answered,
+            )
+            return
+        self._write(payload)
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        first = None
+        for field_id, message in errors.items():
+            field = self.field(field_id)
+            field.set_error(message)
+            first = first or field
+        labels = ", ".join(self.field(k).label for k in errors)
+        self.status(f"Not saved. Fix: {labels}", error=True)
+        if first is not None:
+            first.control.focus()
+            first.scroll_visible()
+
+    def _write(self, payload: Any) -> None:
+        self._saving = True
+        self.status("Saving…")
+        self.query_one("#save", Button).disabled = True
+
+        def job(store: Store) -> int | None:
+            return self.save(store, payload)
+
+        self.rr.run_db(job, self._saved, self._failed, group=f"save-{id(self)}")
+
+    def _saved(self, result: int | None) -> None:
+        self._saving = False
+        self.dismiss(result if result is not None else 0)
+
+    def _failed(self, exc: RRError) -> None:
+        self._saving = False
+        self.query_one("#save", Button).disabled = False
+        if isinstance(exc, ConflictError):
+            self.status(
+                f"Not saved: {exc.message}. Your entries are kept: press escape, reopen the "
+                "record to see their changes, then enter yours again.",
+                error=True,
+            )
+            return
+        message = exc.message
+        # "Label: problem" from the store: point at the field when we can.
+        for f in self.query(Field):
+            if message.startswith(f.label + ":"):
+                f.set_error(message[len(f.label) + 1 :].strip())
+                f.control.focus()
+        self.status(f"Not saved: {message}. Your entries are kept.", error=True)
+
+
+def on_saved(screen: Any, reload: Callable[[], None], what: str) -> Callable[[int | None], None]:
+    """A dismiss callback: say 'saved' (the store has committed) and reload."""
+
+    def done(result: int | None) -> None:
+        if result is not None:
+            screen.notify(f"{what} saved", timeout=3)
+            reload()
+
+    return done

@@ -1,0 +1,141 @@
+"""Record the Rapid Review meeting: date, who came, facts, actions, decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual.app import ComposeResult
+
+from rr_tui import deadlines
+from rr_tui.dates import DateInputError, parse_iso, uk
+from rr_tui.profile import DECISIONS
+from rr_tui.records import ActionRecord, CaseRecord, MeetingRecord
+from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.store import Store
+from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
+
+ACTIONS_HINT = (
+    "One per line: action | owner | due YYYY-MM-DD | done YYYY-MM-DD (last parts optional)"
+)
+
+
+def parse_actions(text: str) -> tuple[ActionRecord, ...]:
+    """``action | owner | due | done`` per line; raises ValueError naming the line."""
+    actions = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) > 4 or not parts[0]:
+            raise ValueError(f"line {number}: {ACTIONS_HINT.lower()}")
+        dates: list[date | None] = []
+        for part in parts[2:4]:
+            try:
+                dates.append(parse_iso(part) if part else None)
+            except DateInputError as exc:
+                raise ValueError(f"line {number}: date {exc}") from None
+        dates += [None] * (2 - len(dates))
+        actions.append(ActionRecord(parts[0], parts[1] if len(parts) > 1 else "", *dates))
+    return tuple(actions)
+
+
+def format_actions(actions: tuple[ActionRecord, ...]) -> str:
+    lines = []
+    for a in actions:
+        parts = [
+            a.action,
+            a.owner,
+            a.due_on.isoformat() if a.due_on else "",
+            a.done_on.isoformat() if a.done_on else "",
+        ]
+        while parts and not parts[-1]:
+            parts.pop()
+        lines.append(" | ".join(parts))
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class MeetingPayload:
+    held_on: date | None
+    meeting: MeetingRecord
+
+
+class MeetingForm(FormScreen):
+    TITLE_TEXT = "Rapid Review meeting"
+
+    def __init__(self, record: CaseRecord) -> None:
+        super().__init__()
+        self.record = record
+        self.meeting = record.meeting or MeetingRecord()
+
+    def compose_fields(self) -> ComposeResult:
+        m = self.meeting
+        yield DateField(
+            "Meeting date",
+            self.record.done.get("rr_meeting"),
+            id="held_on",
+            today=lambda: self.rr.today,
+            hint=self._panel_hint,
+            required=True,
+        )
+        yield ChoiceField("Decision", list(DECISIONS.items()), m.decision, id="decision")
+        yield AreaField("Rationale for the decision", m.rationale, id="rationale")
+        yield AreaField("Attendees (by agency)", m.attendees, id="attendees")
+        yield AreaField("Summary of the facts", m.facts_summary, id="facts_summary")
+        yield AreaField(
+            "Immediate safeguarding actions",
+            format_actions(m.actions),
+            id="actions",
+            hint=ACTIONS_HINT,
+        )
+        yield AreaField("Learning identified", m.learning, id="learning")
+
+    def _panel_hint(self, held: date) -> str:
+        referral = self.record.done.get("referral_received")
+        due = deadlines.add_working_days(held, 2)
+        if referral:
+            due = min(due, deadlines.add_working_days(referral, 15))
+        return f"Panel to be told by {uk(due)}"
+
+    def collect(self) -> MeetingPayload:
+        errors: dict[str, str] = {}
+        held = None
+        try:
+            held = self.query_one("#held_on", DateField).parse()
+        except DateInputError as exc:
+            errors["held_on"] = str(exc)
+        actions: tuple[ActionRecord, ...] = ()
+        try:
+            actions = parse_actions(self.query_one("#actions", AreaField).value)
+        except ValueError as exc:
+            errors["actions"] = str(exc)
+        if errors:
+            raise FormError(errors)
+
+        def text(field_id: str) -> str:
+            return self.query_one(f"#{field_id}", AreaField).value
+
+        meeting = MeetingRecord(
+            version=self.meeting.version,
+            attendees=text("attendees"),
+            facts_summary=text("facts_summary"),
+            learning=text("learning"),
+            decision=self.query_one("#decision", ChoiceField).value or None,
+            rationale=text("rationale"),
+            actions=actions,
+        )
+        return MeetingPayload(held, meeting)
+
+    def warnings(self, payload: MeetingPayload) -> list[str]:
+        notes = []
+        held, referral = payload.held_on, self.record.done.get("referral_received")
+        if held and held > self.rr.today:
+            notes.append(f"The meeting date {uk(held)} is in the future.")
+        if held and referral and held < referral:
+            notes.append("The meeting is dated before the referral was received.")
+        return notes
+
+    def save(self, store: Store, payload: MeetingPayload) -> int | None:
+        store.record_meeting(self.record.id, self.meeting.version, payload.held_on, payload.meeting)
+        return self.record.id

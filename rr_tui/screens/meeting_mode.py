@@ -1,0 +1,95 @@
+"""Meeting mode: a large, read-only view to share on screen in a meeting.
+
+Shows no child's name or notes: only references, steps and dates.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from rr_tui.dates import uk
+from rr_tui.records import CaseRecord
+from rr_tui.sanitize import for_display
+from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, compute
+from rr_tui.store import Store
+from rr_tui.views import build_views
+
+if TYPE_CHECKING:
+    from rr_tui.app import RRApp
+
+
+class MeetingModeScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,M,q", "close", "Leave meeting mode", id="meeting.close"),
+    ]
+
+    def __init__(self, case_id: int | None) -> None:
+        super().__init__()
+        self.case_id = case_id
+
+    @property
+    def rr(self) -> RRApp:
+        return cast("RRApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="meeting-body"):
+            yield Static("Loading…", id="meeting-view", markup=False)
+
+    def on_mount(self) -> None:
+        case_id = self.case_id
+
+        def job(store: Store) -> list[CaseRecord]:
+            if case_id is None:
+                return store.list_cases()
+            return [store.get_case(case_id)]
+
+        self.rr.run_db(job, self._show, group="meeting")
+
+    def _show(self, records: list[CaseRecord]) -> None:
+        profile, today = self.rr.profile, self.rr.today
+        view = self.query_one("#meeting-view", Static)
+        if self.case_id is not None and records:
+            record = records[0]
+            schedule = compute(record.facts(), profile, today)
+            table = Table(box=None, padding=(0, 2), show_header=False, expand=True)
+            table.add_column(no_wrap=True)
+            table.add_column(ratio=1)
+            table.add_column(no_wrap=True)
+            for step in schedule.steps:
+                when = f"done {uk(step.done)}" if step.done else f"due {uk(step.due, '—')}"
+                table.add_row(f"{STATE_GLYPHS[step.state]} {step.state.upper()}", step.label, when)
+            head = Text(f"{for_display(record.reference)}   ", style="bold")
+            head.append(f"{RAG_GLYPHS[schedule.rag]} {RAG_WORDS[schedule.rag]}   {uk(today)}\n")
+            view.update(_stack(head, table))
+            return
+        table = Table(box=None, padding=(0, 2), expand=True, header_style="bold")
+        for name in ("State", "Reference", "Next step", "Due"):
+            table.add_column(name, no_wrap=True)
+        for v in build_views(records, profile, today):
+            rag = v.schedule.rag
+            table.add_row(
+                f"{RAG_GLYPHS[rag]} {RAG_WORDS[rag]}",
+                for_display(v.record.reference),
+                v.next_step.label if v.next_step else "—",
+                uk(v.next_due, ""),
+            )
+        view.update(_stack(Text(f"Open rapid reviews · {uk(today)}\n", style="bold"), table))
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+
+def _stack(head: Text, table: Table) -> Table:
+    grid = Table.grid(expand=True)
+    grid.add_column()
+    grid.add_row(head)
+    grid.add_row(table)
+    return grid

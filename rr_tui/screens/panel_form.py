@@ -1,0 +1,118 @@
+"""Record the notification to the National Panel and the Panel's response."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual.app import ComposeResult
+
+from rr_tui import deadlines
+from rr_tui.dates import DateInputError, uk
+from rr_tui.records import PANEL_OUTCOMES, CaseRecord, PanelRecord
+from rr_tui.schedule import compute
+from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.store import Store
+from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
+
+
+@dataclass(frozen=True)
+class PanelPayload:
+    notified_on: date | None
+    notification_notes: str
+    response_on: date | None
+    outcome: str
+    response_notes: str
+
+
+class PanelForm(FormScreen):
+    TITLE_TEXT = "National Panel: notification and response"
+
+    def __init__(self, record: CaseRecord) -> None:
+        super().__init__()
+        self.record = record
+        self.panel = record.panel or PanelRecord()
+
+    def compose_fields(self) -> ComposeResult:
+        today = lambda: self.rr.today  # noqa: E731
+        yield DateField(
+            "Panel notified on",
+            self.record.done.get("panel_notified"),
+            id="notified_on",
+            today=today,
+            hint=self._notified_hint,
+        )
+        yield AreaField(
+            "Notification notes", self.panel.notification_notes, id="notification_notes"
+        )
+        yield DateField(
+            "Panel response received",
+            self.record.done.get("panel_response"),
+            id="response_on",
+            today=today,
+        )
+        yield ChoiceField(
+            "Response", list(PANEL_OUTCOMES.items()), self.panel.outcome, id="outcome"
+        )
+        yield AreaField("Response notes", self.panel.response_notes, id="response_notes")
+
+    def _notified_hint(self, when: date) -> str:
+        schedule = compute(self.record.facts(), self.rr.profile, self.rr.today)
+        step = next((s for s in schedule.steps if s.id == "panel_notified"), None)
+        if step is None or step.due is None:
+            return "no deadline yet (no referral date)"
+        slack = deadlines.working_days_between(when, step.due)
+        return f"due {uk(step.due)}: " + ("on time" if slack >= 0 else f"{-slack} WD late")
+
+    def collect(self) -> PanelPayload:
+        errors: dict[str, str] = {}
+        dates: dict[str, date | None] = {}
+        for name in ("notified_on", "response_on"):
+            try:
+                dates[name] = self.query_one(f"#{name}", DateField).parse()
+            except DateInputError as exc:
+                errors[name] = str(exc)
+        if errors:
+            raise FormError(errors)
+        if dates["response_on"] and not dates["notified_on"]:
+            raise FormError({"notified_on": "is needed before a response can be recorded"})
+        return PanelPayload(
+            dates["notified_on"],
+            self.query_one("#notification_notes", AreaField).value,
+            dates["response_on"],
+            self.query_one("#outcome", ChoiceField).value,
+            self.query_one("#response_notes", AreaField).value,
+        )
+
+    def warnings(self, payload: PanelPayload) -> list[str]:
+        notes, today = [], self.rr.today
+        for label, when in (
+            ("notification", payload.notified_on),
+            ("response", payload.response_on),
+        ):
+            if when and when > today:
+                notes.append(f"The {label} date {uk(when)} is in the future.")
+        meeting = self.record.done.get("rr_meeting")
+        if payload.notified_on and meeting and payload.notified_on < meeting:
+            notes.append("The Panel is recorded as told before the meeting was held.")
+        if (
+            payload.response_on
+            and payload.notified_on
+            and payload.response_on < payload.notified_on
+        ):
+            notes.append("The response is dated before the notification.")
+        return notes
+
+    def save(self, store: Store, payload: PanelPayload) -> int | None:
+        store.record_panel(
+            self.record.id,
+            self.panel.version,
+            notified_on=payload.notified_on,
+            notification_notes=payload.notification_notes,
+            response_on=payload.response_on,
+            outcome=payload.outcome,
+            response_notes=payload.response_notes,
+            set_notified=True,
+            set_response=True,
+        )
+        return self.record.id

@@ -1,0 +1,79 @@
+"""Record the date of any step: the full-review steps, or a correction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.widgets import Select
+
+from rr_tui.dates import DateInputError, uk
+from rr_tui.records import CaseRecord
+from rr_tui.schedule import compute
+from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.store import Store
+from rr_tui.widgets.fields import ChoiceField, DateField
+
+
+@dataclass(frozen=True)
+class StepPayload:
+    step_id: str
+    on: date | None
+
+
+class StepForm(FormScreen):
+    TITLE_TEXT = "Record a step's date"
+
+    def __init__(self, record: CaseRecord) -> None:
+        super().__init__()
+        self.record = record
+
+    def _steps(self) -> list[tuple[str, str]]:
+        schedule = compute(self.record.facts(), self.rr.profile, self.rr.today)
+        return [(s.id, s.label) for s in schedule.steps]
+
+    def compose_fields(self) -> ComposeResult:
+        steps = self._steps()
+        first = next((s for s, _ in steps if s not in self.record.done), steps[0][0])
+        yield ChoiceField("Step", steps, first, id="step", allow_blank=False)
+        yield DateField(
+            "Date it happened (blank to clear)",
+            self.record.done.get(first),
+            id="on",
+            today=lambda: self.rr.today,
+            hint=self._due_hint,
+        )
+
+    def _due_hint(self, when: date) -> str:
+        step_id = self.query_one("#step", ChoiceField).value
+        schedule = compute(self.record.facts(), self.rr.profile, self.rr.today)
+        step = next((s for s in schedule.steps if s.id == step_id), None)
+        if step is None or step.due is None:
+            return ""
+        return f"due {uk(step.due)}: " + ("on time" if when <= step.due else "late")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        field = self.query_one("#on", DateField)
+        existing = self.record.done.get(self.query_one("#step", ChoiceField).value)
+        field.control.value = existing.isoformat() if existing else ""
+        field.set_hint_source(self._due_hint)
+
+    def collect(self) -> StepPayload:
+        try:
+            on = self.query_one("#on", DateField).parse()
+        except DateInputError as exc:
+            raise FormError({"on": str(exc)}) from None
+        return StepPayload(self.query_one("#step", ChoiceField).value, on)
+
+    def warnings(self, payload: StepPayload) -> list[str]:
+        notes = []
+        if payload.on and payload.on > self.rr.today:
+            notes.append(f"{uk(payload.on)} is in the future.")
+        if payload.on is None and payload.step_id in self.record.done:
+            notes.append("This clears the recorded date.")
+        return notes
+
+    def save(self, store: Store, payload: StepPayload) -> int | None:
+        store.record_step(self.record.id, payload.step_id, payload.on)
+        return self.record.id

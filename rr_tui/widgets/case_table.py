@@ -1,0 +1,239 @@
+"""A table that draws only the rows on screen (Textual's line API).
+
+The stock DataTable builds every row up front, which is slow with 10,000
+cases. This one keeps plain tuples of strings and renders the visible lines
+on demand; rows are keyed by case id so a refresh keeps the cursor on the
+same case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    flex: int = 0  # share of the width left over once every column has its own
+    right: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    key: int
+    cells: tuple[str, ...]  # already made safe for display
+    rag: str  # red / amber / green / closed: styles the state column
+    sort_values: tuple[Any, ...]  # one per column
+    search: str  # lower-case text the filter matches against
+
+
+def _fit(text: str, width: int, right: bool = False) -> str:
+    if width <= 0:
+        return ""
+    if len(text) > width:
+        return text[: width - 1] + "…" if width > 1 else text[:width]
+    return text.rjust(width) if right else text.ljust(width)
+
+
+class CaseTable(ScrollView, can_focus=True):
+    """Rows of cases with a cursor; ``enter`` posts ``CaseTable.Selected``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter", "select", "Open", id="table.open", tooltip="Open the case under the cursor"
+        ),
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "jump(0)", "First", show=False),
+        Binding("end,G", "jump(-1)", "Last", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "case-table--header",
+        "case-table--cursor",
+        "case-table--red",
+        "case-table--amber",
+        "case-table--green",
+        "case-table--closed",
+    }
+
+    DEFAULT_CSS = """
+    CaseTable { height: 1fr; }
+    CaseTable > .case-table--header { text-style: bold; background: $panel; }
+    CaseTable > .case-table--cursor { background: $block-cursor-blurred-background; }
+    CaseTable:focus > .case-table--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+    }
+    CaseTable > .case-table--red { color: $error; text-style: bold; }
+    CaseTable > .case-table--amber { color: $warning; text-style: bold; }
+    CaseTable > .case-table--green { color: $success; }
+    CaseTable > .case-table--closed { color: $text-muted; }
+    """
+
+    cursor_row: reactive[int] = reactive(0, always_update=True)
+
+    class Selected(Message):
+        def __init__(self, key: int) -> None:
+            super().__init__()
+            self.key = key
+
+    class Highlighted(Message):
+        def __init__(self, key: int | None) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, columns: Sequence[Column], *, state_column: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.columns = tuple(columns)
+        self.state_column = state_column
+        self.rows: list[Row] = []
+        self.sort_column: int | None = None
+        self.sort_reverse = False
+        self.empty_message = "Loading cases…"
+
+    # -- data ---------------------------------------------------------------
+
+    @property
+    def cursor_key(self) -> int | None:
+        if 0 <= self.cursor_row < len(self.rows):
+            return self.rows[self.cursor_row].key
+        return None
+
+    def set_rows(self, rows: Sequence[Row], *, keep: int | None = None) -> None:
+        """Replace the rows, keeping the cursor on the same case when it is still there."""
+        key = keep if keep is not None else self.cursor_key
+        self.rows = list(rows)
+        if self.sort_column is not None:
+            col = self.sort_column
+            self.rows.sort(key=lambda r: r.sort_values[col], reverse=self.sort_reverse)
+        index = next((i for i, r in enumerate(self.rows) if r.key == key), None)
+        self.virtual_size = Size(self._total_width(), len(self.rows) + 1)
+        self.cursor_row = (
+            min(self.cursor_row, max(len(self.rows) - 1, 0)) if index is None else index
+        )
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def move_to_key(self, key: int) -> None:
+        for index, row in enumerate(self.rows):
+            if row.key == key:
+                self.cursor_row = index
+                self._scroll_cursor_into_view()
+                return
+
+    def sort_by(self, column: int | None, reverse: bool = False) -> None:
+        self.sort_column, self.sort_reverse = column, reverse
+        self.set_rows(self.rows)
+
+    # -- layout ---------------------------------------------------------------
+
+    def _widths(self) -> list[int]:
+        available = max(self.scrollable_content_region.width, 20)
+        widths = [c.width for c in self.columns]
+        spare = available - sum(widths) - (len(widths) - 1)
+        flex_total = sum(c.flex for c in self.columns)
+        if spare > 0 and flex_total:
+            for i, column in enumerate(self.columns):
+                widths[i] += spare * column.flex // flex_total
+        return widths
+
+    def _total_width(self) -> int:
+        return max(sum(self._widths()) + len(self.columns) - 1, 1)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.virtual_size = Size(self._total_width(), len(self.rows) + 1)
+        self.refresh()
+
+    # -- drawing ----------------------------------------------------------------
+
+    def _line(self, texts: Sequence[str], base: Style, state_style: Style | None) -> Strip:
+        segments: list[Segment] = []
+        for i, (text, width, column) in enumerate(
+            zip(texts, self._widths(), self.columns, strict=False)
+        ):
+            if i:
+                segments.append(Segment(" ", base))
+            style = base + state_style if (state_style and i == self.state_column) else base
+            segments.append(Segment(_fit(text, width, column.right), style))
+        return Strip(segments)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        if y == 0:
+            labels = []
+            for i, column in enumerate(self.columns):
+                marker = ""
+                if i == self.sort_column:
+                    marker = " ▼" if self.sort_reverse else " ▲"
+                labels.append(column.label + marker)
+            style = self.get_component_rich_style("case-table--header")
+            strip = self._line(labels, style, None)
+            return strip.crop_extend(scroll_x, scroll_x + width, style)
+        index = scroll_y + y - 1
+        base = self.rich_style
+        if index >= len(self.rows):
+            if index == 0 and not self.rows:
+                return Strip([Segment(_fit(self.empty_message, width), base)])
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        if index == self.cursor_row:
+            base = base + self.get_component_rich_style("case-table--cursor")
+        state = self.get_component_rich_style(f"case-table--{row.rag}")
+        return self._line(row.cells, base, state).crop_extend(scroll_x, scroll_x + width, base)
+
+    # -- cursor ---------------------------------------------------------------
+
+    def _scroll_cursor_into_view(self) -> None:
+        height = max(self.scrollable_content_region.height - 1, 1)
+        top = int(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False)
+        elif self.cursor_row >= top + height:
+            self.scroll_to(y=self.cursor_row - height + 1, animate=False)
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        for row in (old, new):
+            self.refresh_line(row + 1)  # the header is line 0
+        self.post_message(self.Highlighted(self.cursor_key))
+
+    def action_cursor(self, delta: int) -> None:
+        if self.rows:
+            self.cursor_row = max(0, min(len(self.rows) - 1, self.cursor_row + delta))
+            self._scroll_cursor_into_view()
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(self.scrollable_content_region.height - 2, 1))
+
+    def action_jump(self, where: int) -> None:
+        if self.rows:
+            self.cursor_row = 0 if where == 0 else len(self.rows) - 1
+            self._scroll_cursor_into_view()
+
+    def action_select(self) -> None:
+        key = self.cursor_key
+        if key is not None:
+            self.post_message(self.Selected(key))
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_y) + event.y - 1
+        if event.y >= 1 and 0 <= index < len(self.rows):
+            self.cursor_row = index
+            if event.chain >= 2:
+                self.action_select()

@@ -1,0 +1,254 @@
+"""Form fields: a label, an input, a live hint and an inline error, as one widget."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+
+from rr_tui.dates import DateInputError, parse_user_date
+from rr_tui.sanitize import MAX_LINE
+
+
+class Field(Vertical):
+    """Base: a titled field with an error line beneath it."""
+
+    DEFAULT_CSS = """
+    Field { height: auto; margin: 0 0 1 0; }
+    Field > .field--label { color: $text-muted; }
+    Field > .field--error { color: $error; display: none; }
+    Field.-invalid > .field--error { display: block; }
+    Field.-invalid Input, Field.-invalid TextArea { border: tall $error; }
+    """
+
+    def __init__(self, label: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self.label = label
+
+    def compose_label(self) -> ComposeResult:
+        yield Label(self.label, classes="field--label", markup=False)
+
+    def compose_error(self) -> ComposeResult:
+        yield Static("", classes="field--error", markup=False)
+
+    @property
+    def control(self) -> Widget:
+        raise NotImplementedError
+
+    def set_error(self, message: str | None) -> None:
+        self.set_class(bool(message), "-invalid")
+        self.query_one(".field--error", Static).update(
+            f"✗ {self.label}: {message}" if message else ""
+        )
+
+    def snapshot(self) -> Any:
+        """The raw value as typed, for noticing unsaved changes."""
+        raise NotImplementedError
+
+
+class TextField(Field):
+    def __init__(
+        self,
+        label: str,
+        value: str = "",
+        *,
+        id: str,
+        placeholder: str = "",
+        max_length: int = MAX_LINE,
+    ) -> None:
+        super().__init__(label, id=id)
+        self._value, self._placeholder, self._max = value, placeholder, max_length
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_label()
+        yield Input(self._value, placeholder=self._placeholder, max_length=self._max)
+        yield from self.compose_error()
+
+    @property
+    def control(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def value(self) -> str:
+        return self.control.value
+
+    def snapshot(self) -> Any:
+        return self.value
+
+
+class AreaField(Field):
+    DEFAULT_CSS = """
+    AreaField TextArea { height: 5; }
+    """
+
+    def __init__(self, label: str, value: str = "", *, id: str, hint: str = "") -> None:
+        super().__init__(label, id=id)
+        self._value, self._hint = value, hint
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_label()
+        if self._hint:
+            yield Static(self._hint, classes="field--hint", markup=False)
+        yield TextArea(self._value, soft_wrap=True, tab_behavior="focus")
+        yield from self.compose_error()
+
+    @property
+    def control(self) -> TextArea:
+        return self.query_one(TextArea)
+
+    @property
+    def value(self) -> str:
+        return self.control.text
+
+    def snapshot(self) -> Any:
+        return self.value
+
+
+class ChoiceField(Field):
+    def __init__(
+        self,
+        label: str,
+        options: Sequence[tuple[str, str]],
+        value: str | None = None,
+        *,
+        id: str,
+        allow_blank: bool = True,
+    ) -> None:
+        super().__init__(label, id=id)
+        self._options = [(text, key) for key, text in options]
+        self._initial = value
+        self._blank = allow_blank
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_label()
+        initial: Any = self._initial if self._initial else Select.BLANK
+        yield Select(self._options, value=initial, allow_blank=self._blank, prompt="(not set)")
+        yield from self.compose_error()
+
+    @property
+    def control(self) -> Select[str]:
+        return self.query_one(Select)
+
+    @property
+    def value(self) -> str:
+        value = self.control.value
+        return value if isinstance(value, str) else ""
+
+    def snapshot(self) -> Any:
+        return self.value
+
+
+class CheckField(Field):
+    def __init__(self, label: str, value: bool = False, *, id: str) -> None:
+        super().__init__(label, id=id)
+        self._value = value
+
+    def compose(self) -> ComposeResult:
+        yield Checkbox(self.label, self._value)
+        yield from self.compose_error()
+
+    @property
+    def control(self) -> Checkbox:
+        return self.query_one(Checkbox)
+
+    @property
+    def value(self) -> bool:
+        return self.control.value
+
+    def snapshot(self) -> Any:
+        return self.value
+
+
+class DateField(Field):
+    """``YYYY-MM-DD``, ``today`` or ``yesterday``, with the resulting deadline shown live."""
+
+    DEFAULT_CSS = """
+    DateField Horizontal { height: auto; }
+    DateField Input { width: 16; }
+    DateField .field--hint { width: 1fr; padding: 1 0 0 1; color: $text-muted; }
+    """
+
+    def __init__(
+        self,
+        label: str,
+        value: date | None = None,
+        *,
+        id: str,
+        today: Callable[[], date],
+        hint: Callable[[date], str] | None = None,
+        required: bool = False,
+    ) -> None:
+        super().__init__(label, id=id)
+        self._value = value.isoformat() if value else ""
+        self._today = today
+        self._hint = hint
+        self.required = required
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_label()
+        with Horizontal():
+            yield Input(self._value, placeholder="YYYY-MM-DD", max_length=10)
+            yield Static("", classes="field--hint", markup=False)
+        yield from self.compose_error()
+
+    def on_mount(self) -> None:
+        self._update_hint()
+
+    @property
+    def control(self) -> Input:
+        return self.query_one(Input)
+
+    def snapshot(self) -> Any:
+        return self.control.value
+
+    def parse(self) -> date | None:
+        """The date typed, None when blank; raises DateInputError when unusable."""
+        text = self.control.value.strip()
+        if not text:
+            if self.required:
+                raise DateInputError("is required (YYYY-MM-DD, today or yesterday)")
+            return None
+        return parse_user_date(text, self._today())
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._update_hint()
+
+    def _update_hint(self) -> None:
+        hint = self.query_one(".field--hint", Static)
+        try:
+            when = self.parse()
+        except DateInputError as exc:
+            text = self.control.value.strip()
+            hint.update(f"not yet a date: {exc}" if len(text) >= 10 or text.isalpha() else "")
+            return
+        if when is None:
+            hint.update("YYYY-MM-DD, today or yesterday")
+            return
+        extra = self._hint(when) if self._hint else ""
+        hint.update(f"{when:%a} {when.day} {when:%b %Y}" + (f" · {extra}" if extra else ""))
+
+    def set_hint_source(self, hint: Callable[[date], str]) -> None:
+        self._hint = hint
+        self._update_hint()
+
+
+def form_fields(root: Widget) -> list[Field]:
+    return list(root.query(Field))
+
+
+def first_control(root: Widget) -> Widget | None:
+    for field in root.query(Field):
+        return field.control
+    return None
+
+
+def labelled(label: str, body: Widget) -> Vertical:
+    box = Vertical(Label(label, markup=False), body)
+    box.styles.height = "auto"
+    return box
