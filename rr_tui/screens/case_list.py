@@ -91,7 +91,14 @@ class CaseListScreen(Screen[None]):
         Binding(
             "c", "toggle_closed", "Closed", id="list.closed", tooltip="Show or hide closed cases"
         ),
-        Binding("M", "meeting_mode", "Meeting", id="list.meeting", tooltip="Large view to share"),
+        Binding(
+            "M",
+            "meeting_mode",
+            "Meeting",
+            id="list.meeting",
+            show=False,
+            tooltip="Meeting mode: a large view to share",
+        ),
         Binding("f5", "reload", "Reload", show=False, id="list.reload"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="list.clear"),
     ]

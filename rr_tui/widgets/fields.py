@@ -83,7 +83,7 @@ class TextField(Field):
 
 class AreaField(Field):
     DEFAULT_CSS = """
-    AreaField TextArea { height: 5; }
+    AreaField TextArea { height: 4; }
     """
 
     def __init__(self, label: str, value: str = "", *, id: str, hint: str = "") -> None:
@@ -126,7 +126,7 @@ class ChoiceField(Field):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_label()
-        initial: Any = self._initial if self._initial else Select.BLANK
+        initial: Any = self._initial if self._initial else Select.NULL
         yield Select(self._options, value=initial, allow_blank=self._blank, prompt="(not set)")
         yield from self.compose_error()
 
