@@ -36,7 +36,15 @@ class RRApp(App[int]):
     CSS_PATH = "styles.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave rr-tui", priority=True),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            id="app.quit",
+            tooltip="Leave rr-tui",
+            priority=True,
+            show=False,
+        ),
         Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Keys and states"),
     ]
 

@@ -12,10 +12,19 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import inspect, insert, select, text
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session, UOWTransaction
 
-from rr_tui.models import AuditEntry, Base, Tracked
+from rr_tui.models import (
+    Agency,
+    AuditEntry,
+    Base,
+    Case,
+    Chaser,
+    Meeting,
+    MeetingAction,
+    Tracked,
+)
 
 GENESIS = "0" * 64
 # Bookkeeping columns: the audit entry itself already says who and when.
@@ -28,16 +37,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def row_values(obj: Base) -> dict[str, Any]:
+def row_values(obj: Tracked) -> dict[str, Any]:
+    """The audited columns of a row, as JSON-ready values."""
     mapper = inspect(obj).mapper
-    return {
-        c.key: _plain(getattr(obj, c.key))
-        for c in mapper.column_attrs
-        if c.key not in _SKIP
-    }
+    return {c.key: _plain(getattr(obj, c.key)) for c in mapper.column_attrs if c.key not in _SKIP}
 
 
-def _old_values(obj: Base) -> dict[str, Any]:
+def _old_values(obj: Tracked) -> dict[str, Any]:
     state = inspect(obj)
     old: dict[str, Any] = {}
     for attr in state.mapper.column_attrs:
@@ -53,26 +59,29 @@ def _old_values(obj: Base) -> dict[str, Any]:
     return old
 
 
-def _case_id(session: Session, obj: Base) -> int | None:
+def _case_id(session: Session, obj: Tracked) -> int | None:
     """The case a row belongs to, so the case screen can show its history."""
-    from rr_tui.models import Agency, Chaser, Meeting, MeetingAction
-
+    if isinstance(obj, Case):
+        return obj_id(obj)
     if isinstance(obj, Chaser):
-        parent: tuple[type[Base], int] | None = (Agency, obj.agency_id)
+        query = select(Agency.case_id).where(Agency.id == obj.agency_id)
     elif isinstance(obj, MeetingAction):
-        parent = (Meeting, obj.meeting_id)
+        query = select(Meeting.case_id).where(Meeting.id == obj.meeting_id)
     else:
-        value = getattr(obj, "case_id", None) if hasattr(obj, "case_id") else obj_id(obj)
+        value = getattr(obj, "case_id", None)
         return value if isinstance(value, int) else None
-    model, key = parent
-    return session.connection().execute(
-        select(model.case_id).where(model.id == key)  # type: ignore[attr-defined]
-    ).scalar()
+    found = session.connection().execute(query).scalar()
+    return found if isinstance(found, int) else None
 
 
-def obj_id(obj: Base) -> int | None:
-    identity = inspect(obj).identity
-    return int(identity[0]) if identity else None
+def obj_id(obj: Tracked) -> int | None:
+    """The row's primary key; also for a row inserted by the flush in progress.
+
+    (``inspect(obj).identity`` is only set once the flush is finalised, after
+    ``after_flush`` listeners have run, so it cannot be used here.)
+    """
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return int(key[0]) if key and key[0] is not None else None
 
 
 def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
@@ -81,8 +90,14 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
 
 
 def hashed_fields(
-    at: datetime, actor: str, action: str, table: str, row_id: int, case_id: int | None,
-    old: str, new: str,
+    at: datetime,
+    actor: str,
+    action: str,
+    table: str,
+    row_id: int,
+    case_id: int | None,
+    old: str,
+    new: str,
 ) -> dict[str, Any]:
     return {
         "at": at.isoformat(),
@@ -109,7 +124,7 @@ def record_changes(session: Session, _ctx: UOWTransaction) -> None:
     """``after_flush`` listener: append an entry for every changed row."""
     actor: str = session.info.get("actor", "unknown")
     at: datetime = session.info.get("now") or datetime.now()
-    changes: list[tuple[str, Base, dict[str, Any], dict[str, Any]]] = []
+    changes: list[tuple[str, Tracked, dict[str, Any], dict[str, Any]]] = []
     for obj in session.new:
         if isinstance(obj, Tracked):
             changes.append(("create", obj, {}, row_values(obj)))
@@ -126,7 +141,7 @@ def record_changes(session: Session, _ctx: UOWTransaction) -> None:
     prev = _last_hash(session)
     rows = []
     for action, obj, old, new in sorted(changes, key=lambda c: (c[0], type(c[1]).__name__)):
-        table = obj.__tablename__  # type: ignore[attr-defined]
+        table = inspect(obj).mapper.local_table.name
         row_id = obj_id(obj) or 0
         old_json = json.dumps(old, sort_keys=True) if old else ""
         new_json = json.dumps(new, sort_keys=True) if new else ""
@@ -136,9 +151,16 @@ def record_changes(session: Session, _ctx: UOWTransaction) -> None:
         )
         rows.append(
             {
-                "at": at, "actor": actor, "action": action, "table_name": table,
-                "row_id": row_id, "case_id": case_id, "old": old_json, "new": new_json,
-                "prev_hash": prev, "hash": digest,
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "table_name": table,
+                "row_id": row_id,
+                "case_id": case_id,
+                "old": old_json,
+                "new": new_json,
+                "prev_hash": prev,
+                "hash": digest,
             }
         )
         prev = digest
@@ -157,8 +179,14 @@ def verify_chain(session: Session) -> list[str]:
         expected = entry_hash(
             prev,
             hashed_fields(
-                entry.at, entry.actor, entry.action, entry.table_name, entry.row_id,
-                entry.case_id, entry.old, entry.new,
+                entry.at,
+                entry.actor,
+                entry.action,
+                entry.table_name,
+                entry.row_id,
+                entry.case_id,
+                entry.old,
+                entry.new,
             ),
         )
         if entry.prev_hash != prev:
@@ -169,3 +197,70 @@ def verify_chain(session: Session) -> list[str]:
             break
         prev = entry.hash
     return problems
+
+
+MAX_REPLAY_PROBLEMS = 20
+
+
+def _tracked_mappers() -> list[Any]:
+    return sorted(
+        (m for m in Base.registry.mappers if issubclass(m.class_, Tracked)),
+        key=lambda m: m.local_table.name,
+    )
+
+
+def replay(session: Session) -> list[str]:
+    """Replay the log and compare it with the records as they are now.
+
+    A row changed, added or deleted behind rr-tui's back (by hand-written SQL,
+    say) does not match the last audit entry for it. Messages name the table,
+    the row and the fields, never their values.
+    """
+    expected: dict[tuple[str, int], dict[str, Any] | None] = {}
+    query = (
+        select(
+            AuditEntry.table_name,
+            AuditEntry.row_id,
+            AuditEntry.action,
+            AuditEntry.old,
+            AuditEntry.new,
+        )
+        .order_by(AuditEntry.id)
+        .execution_options(yield_per=1000)
+    )
+    for table, row_id, action, old_json, new_json in session.execute(query):
+        old = json.loads(old_json) if old_json else {}
+        new = json.loads(new_json) if new_json else {}
+        key_id = (new or old).get("id", row_id)
+        expected[(table, key_id)] = None if action == "delete" else new
+
+    problems: list[str] = []
+    for mapper in _tracked_mappers():
+        table = mapper.local_table.name
+        attrs = [a for a in mapper.column_attrs if a.key not in _SKIP]
+        columns = [a.columns[0] for a in attrs]
+        seen: set[int] = set()
+        for row in session.execute(select(*columns).order_by(mapper.primary_key[0])):
+            actual = {a.key: _plain(v) for a, v in zip(attrs, row, strict=True)}
+            row_id = int(actual["id"])
+            seen.add(row_id)
+            want = expected.get((table, row_id))
+            if want is None:
+                problems.append(f"{table} row {row_id}: added outside rr-tui (no audit entry)")
+            elif want != actual:
+                changed = sorted(k for k in set(want) | set(actual) if want.get(k) != actual.get(k))
+                problems.append(
+                    f"{table} row {row_id}: changed outside rr-tui ({', '.join(changed)})"
+                )
+        for (entry_table, row_id), want in expected.items():
+            if entry_table == table and want is not None and row_id not in seen:
+                problems.append(f"{table} row {row_id}: deleted outside rr-tui")
+    if len(problems) > MAX_REPLAY_PROBLEMS:
+        more = len(problems) - MAX_REPLAY_PROBLEMS
+        problems = [*problems[:MAX_REPLAY_PROBLEMS], f"and {more} more differences"]
+    return problems
+
+
+def verify(session: Session) -> list[str]:
+    """The first broken link of the chain; if the chain holds, the replay's findings."""
+    return verify_chain(session) or replay(session)

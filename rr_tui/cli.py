@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,7 +40,12 @@ environment:
 
 exit codes: 0 ok, 1 error, 2 usage, 3 bad input, 4 not found, 5 database,
 6 no database, 7 database busy, 8 not an rr-tui database or wrong version,
-9 changed by someone else, 10 configuration, 70 unexpected."""
+9 changed by someone else, 10 configuration, 11 audit trail broken,
+12 unsafe database file (readable by others, a symbolic link, a network disk),
+13 database server unreachable or refused the login, 14 database damaged,
+70 unexpected."""
+
+EXIT_AUDIT_BROKEN = 11
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,22 +63,32 @@ def _date_arg(text: str) -> date:
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
-        "--db", metavar="PATH_OR_URL", default=default,
+        "--db",
+        metavar="PATH_OR_URL",
+        default=default,
         help="database file, or a SQLAlchemy URL such as postgresql+psycopg://host/db",
     )
     parser.add_argument(
-        "--today", metavar="YYYY-MM-DD", type=_date_arg, default=default,
+        "--today",
+        metavar="YYYY-MM-DD",
+        type=_date_arg,
+        default=default,
         help="pretend today is this date (for demos, tests and what-if checks)",
     )
     parser.add_argument(
-        "--config", metavar="FILE", type=Path, default=default,
+        "--config",
+        metavar="FILE",
+        type=Path,
+        default=default,
         help="configuration file (TOML); default: the user config folder",
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="rr-tui", description=DESCRIPTION, epilog=EPILOG,
+        prog="rr-tui",
+        description=DESCRIPTION,
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"rr-tui {__version__}")
@@ -96,8 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("reference")
     p.add_argument("step", metavar="STEP", help="a step id, as listed by: rr-tui profile")
     p.add_argument("on", metavar="DATE", help="YYYY-MM-DD, today or yesterday")
-    p = command("import", "import cases from a CSV spreadsheet export (all or nothing)")
-    p.add_argument("file", type=Path, metavar="FILE.csv")
+    p = command(
+        "import", "import cases from a CSV spreadsheet or an rr-tui JSON export (all or nothing)"
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="FILE.csv, or FILE.json")
     p = command("export", "write every case as CSV or JSON, in the form import reads")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
@@ -161,8 +179,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     if command == "status":
         from rr_tui.reports import status_json, status_text
 
-        store = _open(args, config, create=False)
-        records = store.list_cases(include_closed=args.all)
+        with closing(_open(args, config, create=False)) as store:
+            records = store.list_cases(include_closed=args.all)
         today = _today(args)
         out = status_json if args.json else status_text
         sys.stdout.write(out(records, config.profile, today))
@@ -170,18 +188,20 @@ def run(argv: Sequence[str] | None = None) -> int:
     if command == "record":
         return _record(args, config)
     if command == "import":
-        from rr_tui.csvio import read_import
+        from rr_tui.csvio import check_existing, read_import
 
-        store = _open(args, config, create=True)
-        rows = read_import(args.file, config.profile, existing=store.references())
-        count = store.import_cases([(r.fields, r.steps, r.decision) for r in rows])
+        # The file is checked before the database is opened (or created).
+        rows = read_import(args.file, config.profile)
+        with closing(_open(args, config, create=True)) as store:
+            check_existing(rows, store.references())
+            count = store.import_cases([(r.fields, r.steps, r.decision) for r in rows])
         print(f"imported {count} case{'s' if count != 1 else ''}")
         return 0
     if command == "export":
         from rr_tui.csvio import export_text, write_private
 
-        store = _open(args, config, create=False)
-        records = store.list_cases(include_closed=True)
+        with closing(_open(args, config, create=False)) as store:
+            records = store.list_cases(include_closed=True)
         content = export_text(records, config.profile, args.format)
         if args.output:
             write_private(args.output, content)
@@ -189,12 +209,12 @@ def run(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(content)
         return 0
     if command == "audit":
-        store = _open(args, config, create=False)
-        problems = store.verify_audit()
+        with closing(_open(args, config, create=False)) as store:
+            problems = store.verify_audit()
         if problems:
             for problem in problems:
                 print(f"rr-tui: {problem}", file=sys.stderr)
-            return 11
+            return EXIT_AUDIT_BROKEN
         print("audit trail intact")
         return 0
     if command == "db":
@@ -215,18 +235,20 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _record(args: argparse.Namespace, config: Config) -> int:
     from rr_tui.dates import parse_user_date
+    from rr_tui.errors import InputError
+    from rr_tui.sanitize import for_display
 
     step_ids = config.profile.step_ids
     if args.step not in step_ids:
-        raise UsageError(f"no step {args.step!r}; steps are: {', '.join(step_ids)}")
+        shown = for_display(args.step)[:40]
+        raise InputError(f"no step {shown!r}; steps are: {', '.join(step_ids)}")
     today = _today(args)
     try:
         on = parse_user_date(args.on, today)
     except DateInputError as exc:
-        raise UsageError(f"DATE: {exc}") from None
-    store = _open(args, config, create=False)
-    case_id = store.case_id(args.reference)
-    store.record_step(case_id, args.step, on)
+        raise InputError(f"DATE: {exc}") from None
+    with closing(_open(args, config, create=False)) as store:
+        store.record_step(store.case_id(args.reference), args.step, on)
     from rr_tui.dates import uk
 
     print(f"recorded {args.step} on {uk(on)}")
@@ -244,8 +266,19 @@ def _tui(args: argparse.Namespace, config: Config, *, demo: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run a command; turn every failure into one line and an exit code."""
+    # Everything rr-tui creates (databases, exports, backups) is private to its owner.
+    old_umask = os.umask(0o077)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(old_umask)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         return run(argv)
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
     except RRError as exc:
         print(f"rr-tui: {exc.message}", file=sys.stderr)
         return exc.exit_code

@@ -90,9 +90,7 @@ def _closures(raw: Any) -> tuple[date, ...]:
                     raise ConfigError("[calendar] closures: a range runs forward, within a year")
                 days.extend(first + timedelta(days=i) for i in range((last - first).days + 1))
             else:
-                raise ConfigError(
-                    "[calendar] closures: each is a date or {from = DATE, to = DATE}"
-                )
+                raise ConfigError("[calendar] closures: each is a date or {from = DATE, to = DATE}")
         except DateInputError as exc:
             raise ConfigError(f"[calendar] closures: {exc}") from None
     return tuple(days)
@@ -100,7 +98,7 @@ def _closures(raw: Any) -> tuple[date, ...]:
 
 def load_config(path: Path | None = None) -> Config:
     """Read the TOML configuration; a missing default file means the defaults."""
-    explicit = path is not None or ENV_CONFIG in os.environ
+    explicit = path is not None or bool(os.environ.get(ENV_CONFIG))
     config_path = path or default_config_path()
     try:
         raw = config_path.read_bytes()

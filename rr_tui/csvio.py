@@ -1,4 +1,4 @@
-"""Import from and export to spreadsheets: CSV (and JSON) in one shape, so a round trip is exact.
+"""Import from and export to spreadsheets: CSV or JSON in one shape, so a round trip is exact.
 
 Columns: ``reference``, optionally ``child``, ``owner`` and ``status``, any of
 the profile's step ids (ISO dates, empty when not yet), and ``decision``.
@@ -36,6 +36,7 @@ class ImportRow:
     fields: CaseFields
     steps: dict[str, date] = field(default_factory=dict)
     decision: str | None = None
+    where: str = ""  # "row 3" in a CSV file, "item 2" in a JSON list
 
     @property
     def reference(self) -> str:
@@ -46,18 +47,26 @@ def columns(profile: Profile) -> list[str]:
     return ["reference", *CASE_COLUMNS, *profile.step_ids, "decision"]
 
 
+def _needs_guard(value: str) -> bool:
+    """Would a spreadsheet read this as a formula (after any leading quotes)?
+
+    Values that already start with quotes before a formula character are
+    guarded too, so that unguarding on import gives back exactly the original.
+    """
+    rest = value.lstrip("'")
+    return bool(rest) and rest[0] in FORMULA_START
+
+
 def _unguard(value: str) -> str:
     """Undo the export's guard against spreadsheet formulas ('=x written as '=x)."""
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
+    if value.startswith("'") and _needs_guard(value[1:]):
         return value[1:]
     return value
 
 
 def _guard(value: str) -> str:
     """Stop a spreadsheet treating text as a formula: prefix it with a quote."""
-    if value and value[0] in FORMULA_START:
-        return "'" + value
-    return value
+    return "'" + value if _needs_guard(value) else value
 
 
 def _fail(problems: list[str]) -> InputError:
@@ -67,7 +76,20 @@ def _fail(problems: list[str]) -> InputError:
     return InputError(f"nothing imported: {text}")
 
 
-def parse_rows(records: Iterable[dict[str, str]], header: Sequence[str], profile: Profile) -> list[ImportRow]:
+def parse_rows(
+    records: Iterable[dict[str, Any]],
+    header: Sequence[str],
+    profile: Profile,
+    *,
+    first: int = 2,
+    row_word: str = "row",
+    unguard: bool = True,
+) -> list[ImportRow]:
+    """Check every row; raise one InputError listing every problem, or return the rows.
+
+    ``first`` is the number of the first record (2 in a CSV file, under its
+    header line); ``unguard`` undoes the formula guard of a CSV export.
+    """
     allowed = set(columns(profile))
     problems: list[str] = []
     clean_header = [clean_text(h or "", multiline=False).strip() for h in header]
@@ -84,11 +106,19 @@ def parse_rows(records: Iterable[dict[str, str]], header: Sequence[str], profile
 
     rows: list[ImportRow] = []
     seen: dict[str, int] = {}
-    for line, raw in enumerate(records, start=2):
+    for line, raw in enumerate(records, start=first):
+        where = f"{row_word} {line}"
         if None in raw:
-            problems.append(f"row {line}: more cells than columns")
+            problems.append(f"{where}: more cells than columns")
             continue
-        cells = {clean_text(k, multiline=False).strip(): _unguard((v or "").strip()) for k, v in raw.items()}
+        cells: dict[str, str] = {}
+        for key, value in raw.items():
+            name = clean_text(key, multiline=False).strip()
+            if value is not None and not isinstance(value, str):
+                problems.append(f"{where}, column {name[:40]}: must be text, a date or empty")
+                value = ""
+            text = (value or "").strip()
+            cells[name] = _unguard(text) if unguard else text
         if not any(cells.values()):
             continue  # a blank line at the end of a spreadsheet
         fields = CaseFields(
@@ -98,11 +128,12 @@ def parse_rows(records: Iterable[dict[str, str]], header: Sequence[str], profile
             status=cells.get("status", "") or "open",
         )
         for name, message in case_field_errors(fields).items():
-            problems.append(f"row {line}, column {name}: {FIELD_LABELS[name]} {message}")
+            problems.append(f"{where}, column {name}: {FIELD_LABELS[name]} {message}")
         reference = fields.reference
         if reference in seen:
             problems.append(
-                f"row {line}, column reference: duplicate of the reference in row {seen[reference]}"
+                f"{where}, column reference: duplicate of the reference in {row_word} "
+                f"{seen[reference]}"
             )
         else:
             seen[reference] = line
@@ -114,44 +145,70 @@ def parse_rows(records: Iterable[dict[str, str]], header: Sequence[str], profile
             try:
                 steps[step_id] = parse_iso(value)
             except DateInputError as exc:
-                problems.append(f"row {line}, column {step_id}: {exc}")
+                problems.append(f"{where}, column {step_id}: {exc}")
         decision = cells.get("decision", "") or None
         if decision is not None and decision not in DECISIONS:
-            problems.append(
-                f"row {line}, column decision: choose one of {', '.join(DECISIONS)}"
-            )
-        rows.append(ImportRow(line, fields, steps, decision))
+            problems.append(f"{where}, column decision: choose one of {', '.join(DECISIONS)}")
+        rows.append(ImportRow(line, fields, steps, decision, where))
     if problems:
         raise _fail(problems)
     return rows
 
 
 def read_import(path: Path, profile: Profile, existing: set[str] | None = None) -> list[ImportRow]:
+    """Read a CSV file, or the JSON that ``export --format json`` writes (all or nothing)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError("the import file does not exist") from None
+    except IsADirectoryError:
+        raise InputError("the import path is a folder, not a file") from None
     except UnicodeDecodeError:
         raise InputError("the import file is not UTF-8 text (save it as CSV UTF-8)") from None
     except OSError as exc:
         raise InputError(f"the import file cannot be read ({exc.strerror})") from None
     if "\x00" in text:
         raise InputError("the import file is not a CSV text file")
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
+        rows = _parse_json(text, profile)
+    else:
+        rows = _parse_csv(text, profile)
+    check_existing(rows, existing or set())
+    return rows
+
+
+def _parse_csv(text: str, profile: Profile) -> list[ImportRow]:
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = reader.fieldnames
         if not header:
             raise InputError("nothing imported: the file is empty")
-        rows = parse_rows(reader, header, profile)
+        return parse_rows(reader, header, profile)
     except csv.Error as exc:
         raise InputError(f"nothing imported: the CSV is malformed ({exc})") from None
-    check_existing(rows, existing or set())
-    return rows
+
+
+def _parse_json(text: str, profile: Profile) -> list[ImportRow]:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        message = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        raise InputError(f"nothing imported: the JSON is malformed ({message})") from None
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise InputError("nothing imported: the JSON must be a list of objects, one per case")
+    header: dict[str, None] = {}
+    for item in data:
+        header.update(dict.fromkeys(str(k) for k in item))
+    if not header:
+        raise InputError("nothing imported: the file is empty")
+    records = [{name: item.get(name) for name in header} for item in data]
+    return parse_rows(records, list(header), profile, first=1, row_word="item", unguard=False)
 
 
 def check_existing(rows: Sequence[ImportRow], existing: set[str]) -> None:
     problems = [
-        f"row {r.line}, column reference: a case with that reference is already in the database"
+        f"{r.where or f'row {r.line}'}, column reference: "
+        "a case with that reference is already in the database"
         for r in rows
         if r.reference in existing
     ]
@@ -192,8 +249,10 @@ def write_private(path: Path, content: str) -> None:
     """Write a file only its owner can read (0600), replacing any old one."""
     if path.is_symlink():
         raise InputError("the output path is a symbolic link; give the real path")
+    if path.is_dir():
+        raise InputError("the output path is a folder; give a file name")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(content)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,6 +19,35 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 
 from rr_tui.errors import DatabaseError, DatabaseLocked, DatabaseMissing, SchemaError
 
+__all__ = [
+    "DatabaseDamaged",
+    "DatabaseError",
+    "DatabaseLocked",
+    "DatabaseMissing",
+    "DatabaseUnreachable",
+    "DatabaseUnsafe",
+    "SchemaError",
+]
+
+
+class DatabaseUnsafe(DatabaseError):
+    """The database file is readable by others, a symbolic link, or on a network disk."""
+
+    exit_code = 12
+
+
+class DatabaseDamaged(SchemaError):
+    """The file is an SQLite database, but damaged."""
+
+    exit_code = 14
+
+
+class DatabaseUnreachable(DatabaseError):
+    """The database server is down, unreachable, or refused the credentials."""
+
+    exit_code = 13
+
+
 # Alembic revisions this version of rr-tui knows, oldest first; the last is
 # the schema it runs on. A test keeps this in step with rr_tui/migrations.
 REVISIONS: tuple[str, ...] = ("0001_initial",)
@@ -28,7 +57,18 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # WAL only where SQLite has the fix for the WAL-reset corruption bug.
 WAL_SAFE_FROM = (3, 51, 3)
 BUSY_TIMEOUT_S = 10.0
-NETWORK_FS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "fuse.sshfs", "afs", "ceph", "glusterfs"}
+NETWORK_FS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smbfs",
+    "smb3",
+    "9p",
+    "fuse.sshfs",
+    "afs",
+    "ceph",
+    "glusterfs",
+}
 
 T = TypeVar("T")
 
@@ -54,9 +94,12 @@ def _filesystem_type(path: Path) -> str | None:
     target = str(path.resolve())
     for line in mounts:
         parts = line.split()
-        if len(parts) >= 3 and (target == parts[1] or target.startswith(parts[1].rstrip("/") + "/")):
-            if len(parts[1]) >= len(best):
-                best, kind = parts[1], parts[2]
+        if len(parts) < 3:
+            continue
+        mount = parts[1]
+        inside = target == mount or target.startswith(mount.rstrip("/") + "/")
+        if inside and len(mount) >= len(best):
+            best, kind = mount, parts[2]
     return kind
 
 
@@ -65,8 +108,19 @@ def check_sqlite_file(path: Path, *, create: bool) -> bool:
 
     Creates the private directory when ``create`` is true.
     """
+    try:
+        return _check_sqlite_file(path, create=create)
+    except PermissionError:
+        raise DatabaseError(
+            f"you do not have permission to use the database {path} or its folder"
+        ) from None
+    except OSError as exc:
+        raise DatabaseError(f"cannot use the database {path} ({exc.strerror})") from None
+
+
+def _check_sqlite_file(path: Path, *, create: bool) -> bool:
     if path.is_symlink():
-        raise DatabaseError(f"the database path {path} is a symbolic link; give the real path")
+        raise DatabaseUnsafe(f"the database path {path} is a symbolic link; give the real path")
     if path.is_dir():
         raise DatabaseError(f"the database path {path} is a directory, not a file")
     parent = path.parent
@@ -77,9 +131,11 @@ def check_sqlite_file(path: Path, *, create: bool) -> bool:
             parent.mkdir(parents=True, mode=0o700, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create the folder {parent} ({exc.strerror})") from None
+    if not parent.is_dir():
+        raise DatabaseError(f"{parent} is not a folder, so the database cannot be there")
     fs = _filesystem_type(parent)
     if fs in NETWORK_FS:
-        raise DatabaseError(
+        raise DatabaseUnsafe(
             f"the database folder {parent} is on a network file system ({fs}); "
             "SQLite is not safe there: use a local disk or PostgreSQL"
         )
@@ -87,18 +143,18 @@ def check_sqlite_file(path: Path, *, create: bool) -> bool:
         if not create:
             raise DatabaseMissing(f"there is no database at {path}")
         return False
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise DatabaseError(f"the database path {path} is not a regular file")
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise DatabaseUnsafe(
+            f"the database {path} can be read by other users; run: chmod 600 {path}"
+        )
     try:
-        mode = path.stat().st_mode
         with path.open("rb") as handle:
             header = handle.read(16)
     except PermissionError:
         raise DatabaseError(f"you do not have permission to read the database {path}") from None
-    except OSError as exc:
-        raise DatabaseError(f"cannot read the database {path} ({exc.strerror})") from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise DatabaseError(
-            f"the database {path} can be read by other users; run: chmod 600 {path}"
-        )
     if header and header != SQLITE_HEADER:
         raise SchemaError(f"{path} is not an rr-tui database (not an SQLite file)")
     return bool(header)
@@ -140,6 +196,7 @@ def make_engine(url: str) -> Engine:
             engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
             _configure_sqlite(engine)
             return engine
+        url = _with_pg_driver(url)
         return create_engine(url, pool_pre_ping=True, connect_args=_pg_connect_args(url))
     except (ArgumentError, NoSuchModuleError, ValueError):
         raise DatabaseError("the database URL is not one rr-tui can use") from None
@@ -149,43 +206,92 @@ def make_engine(url: str) -> Engine:
         ) from None
 
 
+def _with_pg_driver(url: str) -> str:
+    """``postgresql://`` means psycopg 2 to SQLAlchemy; rr-tui ships psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def _pg_connect_args(url: str) -> dict[str, Any]:
     return {"connect_timeout": 5} if url.startswith("postgresql") else {}
 
 
 def translate(exc: BaseException) -> DatabaseError:
     """One sentence for a driver error; never the SQL or its parameters."""
-    message = str(getattr(exc, "orig", exc)).lower()
+    orig = getattr(exc, "orig", None) or exc
+    message = str(orig).lower()
+    if type(orig).__module__.startswith("psycopg"):
+        return _translate_pg(message, type(exc).__name__)
     if "locked" in message or "busy" in message:
         return DatabaseLocked(
             "the database is busy with another coordinator's save; try again in a moment"
         )
     if "not a database" in message or "malformed" in message or "corrupt" in message:
-        return SchemaError("the database file is damaged or is not an rr-tui database")
+        return DatabaseDamaged(
+            "the database file is damaged; restore it from a backup (see: rr-tui backup)"
+        )
     if "disk is full" in message or "no space" in message:
         return DatabaseError("the disk is full: nothing was saved; free some space and try again")
     if "readonly" in message or "read-only" in message:
         return DatabaseError("the database is read-only: nothing was saved")
     if "unable to open" in message:
         return DatabaseError("the database file cannot be opened")
-    if "password" in message or "authentication" in message:
-        return DatabaseError("the PostgreSQL server refused the user name or password")
-    if "connection refused" in message or "could not connect" in message or "timeout" in message:
-        return DatabaseError("cannot reach the PostgreSQL server; is it running?")
-    if "no such table" in message or "does not exist" in message:
+    if "no such table" in message or "no such column" in message:
         return SchemaError("the database is not an rr-tui database (tables are missing)")
+    if "disk i/o" in message:
+        return DatabaseError("the disk reported an error reading or writing the database")
     return DatabaseError("the database reported an error: " + type(exc).__name__)
 
 
+def _translate_pg(message: str, kind: str) -> DatabaseError:
+    unknown_role = "role" in message and "does not exist" in message
+    if "password" in message or "authentication" in message or unknown_role:
+        return DatabaseUnreachable("the PostgreSQL server refused the user name or password")
+    if "database" in message and "does not exist" in message:
+        return DatabaseMissing("there is no such database on the PostgreSQL server")
+    if any(
+        word in message
+        for word in (
+            "connection refused",
+            "could not connect",
+            "connection failed",
+            "timeout expired",
+            "failed to resolve",
+            "could not translate host",
+            "no route to host",
+            "server closed the connection",
+            "terminating connection",
+            "connection is closed",
+        )
+    ):
+        return DatabaseUnreachable("cannot reach the PostgreSQL server; is it running?")
+    if "deadlock" in message or "could not serialize" in message or "lock timeout" in message:
+        return DatabaseLocked(
+            "the database is busy with another coordinator's save; try again in a moment"
+        )
+    if "no space" in message or "disk full" in message:
+        return DatabaseError("the database server's disk is full: nothing was saved")
+    if "read-only" in message:
+        return DatabaseError("the database is read-only: nothing was saved")
+    if "permission denied" in message:
+        return DatabaseError("the PostgreSQL user may not use these tables")
+    if "relation" in message and "does not exist" in message:
+        return SchemaError("the database is not an rr-tui database (tables are missing)")
+    return DatabaseError("the database reported an error: " + kind)
+
+
 @contextmanager
-def translated() -> Any:
+def translated() -> Iterator[None]:
     """Turn driver errors inside the block into typed rr-tui errors."""
     try:
         yield
     except (OperationalError, DBAPIError, sqlite3.Error) as exc:
         raise translate(exc) from None
     except OSError as exc:
-        raise DatabaseError(f"the database cannot be used ({exc.strerror or 'I/O error'})") from None
+        reason = exc.strerror or "I/O error"
+        raise DatabaseError(f"the database cannot be used ({reason})") from None
 
 
 def call(fn: Callable[[], T]) -> T:
@@ -209,9 +315,7 @@ def check_revision(revision: str | None) -> None:
     if revision == HEAD:
         return
     if revision in REVISIONS:
-        raise SchemaError(
-            "the database was made by an older rr-tui; run: rr-tui db upgrade"
-        )
+        raise SchemaError("the database was made by an older rr-tui; run: rr-tui db upgrade")
     raise SchemaError("the database was made by a newer rr-tui, or is not an rr-tui database")
 
 
@@ -228,7 +332,18 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 def make_private(path: Path) -> None:
-    """0600 on the database and any journal beside it."""
+    """Take away every group and other permission on the database and its journals.
+
+    Only ever removes bits: a database the owner made read-only (0400) stays so.
+    """
     for candidate in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
-        if candidate.exists():
-            os.chmod(candidate, 0o600)
+        try:
+            mode = stat.S_IMODE(candidate.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(candidate, mode & 0o700)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            # Not ours to change (a read-only file system, another owner): the
+            # open-time check has already refused a database others can read.
+            continue

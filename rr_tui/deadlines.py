@@ -101,6 +101,8 @@ class WorkingCalendar:
         """Load, or widen, the bank-holiday table to cover ordinals low..high."""
         if self._years is None or self._source is None:
             return
+        if self._lo_ord <= low and high <= self._hi_ord:
+            return  # already covered: never reload the table on every call
         low_year = date.fromordinal(max(low, 1)).year
         high_year = date.fromordinal(min(high, date.max.toordinal())).year
         first = max(1, min(self._years[0], low_year - 1))
@@ -171,20 +173,33 @@ class WorkingCalendar:
         if n < 1:
             raise ValueError(f"n must be at least 1, not {n}")
         o = start.toordinal()
-        # n working days never span more than 2n + 30 calendar days here.
-        if o < self._lo_ord or o + 2 * n + 30 > self._hi_ord:
-            self._cover(o, o + 2 * n + 30)
-        return self._working_day_numbered(self._working_through(o) + n, o)
+        # Bank holidays alone never stretch n working days beyond 2n + 30
+        # calendar days; long extra closures can, so widen and retry if needed.
+        span = 2 * n + 30
+        while True:
+            if o < self._lo_ord or o + span > self._hi_ord:
+                self._cover(o, o + span)
+            answer = self._working_day_numbered(self._working_through(o) + n, o)
+            if answer.toordinal() <= self._hi_ord or o + span > date.max.toordinal():
+                return answer
+            span *= 2
 
     def subtract_working_days(self, start: date, n: int) -> date:
         """The n-th working day before ``start`` (n >= 1); ``start`` never counts."""
         if n < 1:
             raise ValueError(f"n must be at least 1, not {n}")
         o = start.toordinal()
-        self._cover(o - 2 * n - 30, o)
-        return self._working_day_numbered(
-            self._working_through(o - 1) - n + 1, o - 2 * n - 30
-        )
+        # _working_day_numbered needs a starting point before the answer. Bank
+        # holidays alone keep it within 2n + 30 calendar days; long extra
+        # closures may not, so reach further back until it is.
+        span = 2 * n + 30
+        while True:
+            below = o - span
+            self._cover(below, o)
+            target = self._working_through(o - 1) - n + 1
+            if below < 1 or self._working_through(below) < target:
+                return self._working_day_numbered(target, below)
+            span *= 2
 
 
 def add_calendar_months(start: date, months: int) -> date:
@@ -200,9 +215,7 @@ def _england_and_wales_bank_holidays(first_year: int, last_year: int) -> list[da
 
     # subdiv="ENG": plain holidays.UK() omits Easter Monday and the August bank
     # holiday, which are England-and-Wales-only. Wales shares England's list.
-    table = holidays.country_holidays(
-        "GB", subdiv="ENG", years=range(first_year, last_year + 1)
-    )
+    table = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
     return list(table.keys())
 
 
@@ -251,4 +264,3 @@ def subtract_working_days(start: date, n: int) -> date:
 
 def working_days_between(a: date, b: date) -> int:
     return (_active or calendar()).working_days_between(a, b)
-

@@ -43,23 +43,47 @@ def seed(store: Store, today: date) -> int:
     # 3: referral in, scoping requests not yet sent (due tomorrow): amber.
     case(3, {"incident_aware": 3, "sin_submitted": 2, "referral_received": 1})
     # 4: scoping sent; one agency returned, one late: red.
-    c4 = case(4, {"incident_aware": 9, "sin_submitted": 8, "referral_received": 8,
-                  "scoping_requests_sent": 7})
+    c4 = case(
+        4,
+        {
+            "incident_aware": 9,
+            "sin_submitted": 8,
+            "referral_received": 8,
+            "scoping_requests_sent": 7,
+        },
+    )
     police = store.add_agency(c4, "Police", _ago(today, 7))
     store.update_agency(police, 1, received_on=_ago(today, 3), records_secured=True)
     store.add_agency(c4, "Children's social care", _ago(today, 7))
     store.add_agency(c4, "GP practice", _ago(today, 7), timescale_wd=10)
     # 5: all returns in; meeting due in 2 working days: amber.
-    c5 = case(5, {"incident_aware": 12, "sin_submitted": 11, "referral_received": 11,
-                  "scoping_requests_sent": 10})
+    c5 = case(
+        5,
+        {
+            "incident_aware": 12,
+            "sin_submitted": 11,
+            "referral_received": 11,
+            "scoping_requests_sent": 10,
+        },
+    )
     for name in ("Police", "Health trust", "School"):
         agency = store.add_agency(c5, name, _ago(today, 10))
         store.update_agency(agency, 1, received_on=_ago(today, 6), records_secured=True)
     # 6: meeting held, Panel to be told within 2 working days of it.
-    c6 = case(6, {"incident_aware": 13, "sin_submitted": 12, "referral_received": 12,
-                  "scoping_requests_sent": 11, "agency_returns": 6})
+    c6 = case(
+        6,
+        {
+            "incident_aware": 13,
+            "sin_submitted": 12,
+            "referral_received": 12,
+            "scoping_requests_sent": 11,
+            "agency_returns": 6,
+        },
+    )
     store.record_meeting(
-        c6, 0, _ago(today, 1),
+        c6,
+        0,
+        _ago(today, 1),
         MeetingRecord(
             attendees="Police; Children's social care; Health trust; Education",
             facts_summary="Fictional summary for the demo.",
@@ -67,46 +91,112 @@ def seed(store: Store, today: date) -> int:
             decision="lcspr",
             rationale="Fictional: criteria met; learning for the partnership.",
             actions=(
-                ActionRecord("Strategy discussion for siblings", "Children's social care",
-                             add_working_days(today, 2)),
-                ActionRecord("Secure health records", "Health trust", _ago(today, 1),
-                             _ago(today, 1)),
+                ActionRecord(
+                    "Strategy discussion for siblings",
+                    "Children's social care",
+                    add_working_days(today, 2),
+                ),
+                ActionRecord(
+                    "Secure health records", "Health trust", _ago(today, 1), _ago(today, 1)
+                ),
             ),
         ),
     )
     # 7: Panel notified, awaiting its response: green.
-    c7 = case(7, {"incident_aware": 20, "sin_submitted": 18, "referral_received": 17,
-                  "scoping_requests_sent": 16, "agency_returns": 11, "rr_meeting": 6,
-                  "panel_notified": 5})
-    store.record_meeting(c7, 0, _ago(today, 6), MeetingRecord(decision="no_further_review",
-                                                              rationale="Fictional."))
+    c7 = case(
+        7,
+        {
+            "incident_aware": 20,
+            "sin_submitted": 18,
+            "referral_received": 17,
+            "scoping_requests_sent": 16,
+            "agency_returns": 11,
+            "rr_meeting": 6,
+            "panel_notified": 5,
+        },
+    )
+    store.record_meeting(
+        c7, 0, _ago(today, 6), MeetingRecord(decision="no_further_review", rationale="Fictional.")
+    )
     # 8: LCSPR under way: final report due 6 months after the meeting.
-    c8 = case(8, {"incident_aware": 60, "sin_submitted": 57, "referral_received": 57,
-                  "scoping_requests_sent": 55, "agency_returns": 50, "rr_meeting": 45,
-                  "panel_notified": 44, "panel_response": 35, "imrs_requested": 30})
-    store.record_meeting(c8, 0, _ago(today, 45), MeetingRecord(decision="lcspr",
-                                                               rationale="Fictional."))
+    c8 = case(
+        8,
+        {
+            "incident_aware": 60,
+            "sin_submitted": 57,
+            "referral_received": 57,
+            "scoping_requests_sent": 55,
+            "agency_returns": 50,
+            "rr_meeting": 45,
+            "panel_notified": 44,
+            "panel_response": 35,
+            "imrs_requested": 30,
+        },
+    )
+    store.record_meeting(
+        c8, 0, _ago(today, 45), MeetingRecord(decision="lcspr", rationale="Fictional.")
+    )
     store.record_panel(c8, 0, outcome="agrees", response_notes="Fictional: Panel agrees.")
     # 9: national review nearing publication: the pre-publication copy is due.
-    case(9, {"incident_aware": 140, "sin_submitted": 136, "referral_received": 135,
-             "scoping_requests_sent": 134, "agency_returns": 128, "rr_meeting": 123,
-             "panel_notified": 122, "panel_response": 112, "imrs_requested": 110,
-             "practitioner_event": 80},
-         publication_planned=add_working_days(today, 9))
+    case(
+        9,
+        {
+            "incident_aware": 140,
+            "sin_submitted": 136,
+            "referral_received": 135,
+            "scoping_requests_sent": 134,
+            "agency_returns": 128,
+            "rr_meeting": 123,
+            "panel_notified": 122,
+            "panel_response": 112,
+            "imrs_requested": 110,
+            "practitioner_event": 80,
+        },
+        publication_planned=add_working_days(today, 9),
+    )
     store_decision(store, f"DEMO-{today.year}-009", "national_review", _ago(today, 123))
     # 10: Panel told late (done, late), response awaited.
-    c10 = case(10, {"incident_aware": 25, "sin_submitted": 25, "referral_received": 24,
-                    "scoping_requests_sent": 23, "agency_returns": 17, "rr_meeting": 9,
-                    "panel_notified": 4})
+    c10 = case(
+        10,
+        {
+            "incident_aware": 25,
+            "sin_submitted": 25,
+            "referral_received": 24,
+            "scoping_requests_sent": 23,
+            "agency_returns": 17,
+            "rr_meeting": 9,
+            "panel_notified": 4,
+        },
+    )
     store.record_meeting(c10, 0, _ago(today, 9), MeetingRecord(decision="other_learning_review"))
     # 11: closed: criteria not met.
-    c11 = case(11, {"incident_aware": 70, "sin_submitted": 66, "referral_received": 66,
-                    "scoping_requests_sent": 64, "agency_returns": 58, "rr_meeting": 55,
-                    "panel_notified": 54, "panel_response": 45}, status="closed")
+    c11 = case(
+        11,
+        {
+            "incident_aware": 70,
+            "sin_submitted": 66,
+            "referral_received": 66,
+            "scoping_requests_sent": 64,
+            "agency_returns": 58,
+            "rr_meeting": 55,
+            "panel_notified": 54,
+            "panel_response": 45,
+        },
+        status="closed",
+    )
     store.record_meeting(c11, 0, _ago(today, 55), MeetingRecord(decision="criteria_not_met"))
     # 12: meeting overdue: red.
-    case(12, {"incident_aware": 16, "sin_submitted": 15, "referral_received": 15,
-              "scoping_requests_sent": 13, "agency_returns": 8}, looked_after=True)
+    case(
+        12,
+        {
+            "incident_aware": 16,
+            "sin_submitted": 15,
+            "referral_received": 15,
+            "scoping_requests_sent": 13,
+            "agency_returns": 8,
+        },
+        looked_after=True,
+    )
     return 12
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from rr_tui import db
-from rr_tui.errors import DatabaseError, DatabaseMissing, InputError
+from rr_tui.errors import DatabaseError, DatabaseMissing, InputError, SchemaError
 
 
 def db_path_text(url: str) -> str:
@@ -26,7 +26,10 @@ def _sqlite_backup(source: Path, target: Path) -> None:
     """SQLite's online backup API: a consistent copy while others keep working."""
     old_umask = os.umask(0o077)
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=db.BUSY_TIMEOUT_S)
+        # as_uri() percent-encodes the path, so a '?' or '#' in it cannot
+        # turn into URI parameters.
+        src_uri = source.absolute().as_uri() + "?mode=ro"
+        src = sqlite3.connect(src_uri, uri=True, timeout=db.BUSY_TIMEOUT_S)
         try:
             dst = sqlite3.connect(target)
             try:
@@ -72,7 +75,7 @@ def upgrade(url: str) -> str:
         if revision == db.HEAD:
             return "the database is already up to date"
         if revision not in db.REVISIONS:
-            raise db.SchemaError(
+            raise SchemaError(
                 "the database was made by a newer rr-tui, or is not an rr-tui database"
             )
         note = ""

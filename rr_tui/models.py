@@ -128,9 +128,7 @@ class Meeting(Tracked, Base):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), unique=True
-    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
     attendees: Mapped[str] = mapped_column(Text, default="")
     facts_summary: Mapped[str] = mapped_column(Text, default="")
     learning: Mapped[str] = mapped_column(Text, default="")
@@ -171,9 +169,7 @@ class PanelContact(Tracked, Base):
     __tablename__ = "panel_contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), unique=True
-    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
     notification_notes: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(String(30), default="")
     response_notes: Mapped[str] = mapped_column(Text, default="")

@@ -187,7 +187,8 @@ def _rule_from(raw: Any, where: str, known: set[str]) -> Rule:
     if anchor not in known:
         raise ProfileError(f"{where}: {anchor!r} is not a step id or fact")
     wd, months = raw.get("working_days", 0), raw.get("months", 0)
-    if not isinstance(wd, int) or not isinstance(months, int) or wd < 0 or months < 0:
+    # bool is an int subclass: TOML ``true`` must not pass as 1.
+    if any(not isinstance(v, int) or isinstance(v, bool) or v < 0 for v in (wd, months)):
         raise ProfileError(f"{where}: working_days and months are whole numbers >= 0")
     if (wd > 0) == (months > 0):
         raise ProfileError(f"{where}: give exactly one of working_days or months, above 0")
@@ -212,7 +213,7 @@ def customise(base: Profile, table: Mapping[str, Any]) -> Profile:
     for key in ("amber_slack", "agency_timescale"):
         if key in table:
             value = table[key]
-            if not isinstance(value, int) or value < 0:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ProfileError(f"[profile] {key}: a whole number >= 0")
             if key == "amber_slack":
                 profile = replace(profile, amber_slack=value)

@@ -23,8 +23,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rr_tui import db
-from rr_tui.audit import record_changes, verify_chain
-from rr_tui.errors import ConflictError, InputError, NotFoundError
+from rr_tui.audit import record_changes, verify
+from rr_tui.errors import (
+    ConflictError,
+    DatabaseMissing,
+    InputError,
+    NotFoundError,
+    RRError,
+    SchemaError,
+)
 from rr_tui.models import (
     Agency,
     AuditEntry,
@@ -96,9 +103,9 @@ class Store:
             revision = db.schema_revision(self.engine)
             if revision is None:
                 if not create and existed:
-                    raise db.SchemaError("that database is empty: it is not an rr-tui database")
+                    raise SchemaError("that database is empty: it is not an rr-tui database")
                 if not create:
-                    raise db.DatabaseMissing("there is no rr-tui database there")
+                    raise DatabaseMissing("there is no rr-tui database there")
                 db.migrate(self.engine)
             else:
                 db.check_revision(revision)
@@ -180,8 +187,12 @@ class Store:
         def load(session: Session) -> list[HistoryEntry]:
             rows = session.execute(
                 select(
-                    AuditEntry.at, AuditEntry.actor, AuditEntry.action,
-                    AuditEntry.table_name, AuditEntry.old, AuditEntry.new,
+                    AuditEntry.at,
+                    AuditEntry.actor,
+                    AuditEntry.action,
+                    AuditEntry.table_name,
+                    AuditEntry.old,
+                    AuditEntry.new,
                 )
                 .where(AuditEntry.case_id == case_id)
                 .order_by(AuditEntry.id)
@@ -194,7 +205,12 @@ class Store:
         return self._read(load)
 
     def verify_audit(self) -> list[str]:
-        return self._read(verify_chain)
+        """Problems with the audit trail, the first broken entry first; empty when intact.
+
+        Checks the hash chain, then replays the log against the records so that
+        a change made behind rr-tui's back is reported too.
+        """
+        return self._read(verify)
 
     # -- writes: cases ----------------------------------------------------
 
@@ -247,7 +263,11 @@ class Store:
     # -- writes: agencies -------------------------------------------------
 
     def add_agency(
-        self, case_id: int, name: str, request_sent: date | None, timescale_wd: int | None = None,
+        self,
+        case_id: int,
+        name: str,
+        request_sent: date | None,
+        timescale_wd: int | None = None,
         notes: str = "",
     ) -> int:
         name = _required_line("Agency", name, 120)
@@ -256,8 +276,13 @@ class Store:
         with self._write() as session:
             self._case(session, case_id)
             agency = Agency(
-                case_id=case_id, name=name, request_sent=request_sent,
-                timescale_wd=timescale_wd, notes=notes, records_secured=False, nil_return=False,
+                case_id=case_id,
+                name=name,
+                request_sent=request_sent,
+                timescale_wd=timescale_wd,
+                notes=notes,
+                records_secured=False,
+                nil_return=False,
             )
             self._touch(session, agency, new=True)
             session.add(agency)
@@ -267,8 +292,13 @@ class Store:
     def update_agency(self, agency_id: int, expected_version: int, **changes: Any) -> None:
         """Change an agency's request or return; only the named fields change."""
         allowed = {
-            "name", "request_sent", "timescale_wd", "received_on", "records_secured",
-            "nil_return", "notes",
+            "name",
+            "request_sent",
+            "timescale_wd",
+            "received_on",
+            "records_secured",
+            "nil_return",
+            "notes",
         }
         unknown = set(changes) - allowed
         if unknown:
@@ -309,14 +339,18 @@ class Store:
         """Save the Rapid Review meeting: its date (the rr_meeting step) and record."""
         _raise_if("Decision", check_decision(meeting.decision))
         for label, value in (
-            ("Attendees", meeting.attendees), ("Facts summary", meeting.facts_summary),
-            ("Learning identified", meeting.learning), ("Rationale", meeting.rationale),
+            ("Attendees", meeting.attendees),
+            ("Facts summary", meeting.facts_summary),
+            ("Learning identified", meeting.learning),
+            ("Rationale", meeting.rationale),
         ):
             _raise_if(label, check_text(value))
         actions = tuple(
             ActionRecord(
-                _required_line("Action", a.action, 500), clean_text(a.owner, multiline=False),
-                a.due_on, a.done_on,
+                _required_line("Action", a.action, 500),
+                clean_text(a.owner, multiline=False),
+                a.due_on,
+                a.done_on,
             )
             for a in meeting.actions
         )
@@ -339,13 +373,16 @@ class Store:
             row.rationale = clean_text(meeting.rationale)
             session.flush()
             existing = list(row.actions)
-            for old in existing[len(actions):]:
+            for old in existing[len(actions) :]:
                 session.delete(old)
             for index, action in enumerate(actions):
                 if index < len(existing):
                     target = existing[index]
                     if (target.action, target.owner, target.due_on, target.done_on) == (
-                        action.action, action.owner, action.due_on, action.done_on
+                        action.action,
+                        action.owner,
+                        action.due_on,
+                        action.done_on,
                     ):
                         continue
                     self._touch(session, target)
@@ -442,10 +479,15 @@ def _for_update(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _integrity(exc: IntegrityError) -> InputError:
+def _integrity(exc: IntegrityError) -> RRError:
     message = str(exc.orig).lower()
-    if "reference" in message or "unique" in message or "duplicate" in message:
+    # SQLite: "UNIQUE constraint failed: cases.reference";
+    # PostgreSQL: 'duplicate key value violates unique constraint "uq_cases_reference"'.
+    if "cases.reference" in message or "uq_cases_reference" in message:
         return InputError("Reference: another case already has that reference")
+    if "unique" in message or "duplicate" in message:
+        # Two saves of the same new record at once (a meeting, a Panel record, a step).
+        return ConflictError("someone else saved this record at the same moment; reload it")
     return InputError("the record refers to something that no longer exists")
 
 
@@ -467,14 +509,12 @@ def _text(label: str, value: str) -> str:
 
 
 def _clean_case(fields: CaseFields) -> CaseFields:
-    cleaned = replace(
-        fields,
-        **{
-            f.name: clean_text(getattr(fields, f.name), multiline=f.name == "notes")
-            for f in dc_fields(fields)
-            if isinstance(getattr(fields, f.name), str)
-        },
-    )
+    changes: dict[str, Any] = {
+        f.name: clean_text(getattr(fields, f.name), multiline=f.name == "notes")
+        for f in dc_fields(fields)
+        if isinstance(getattr(fields, f.name), str)
+    }
+    cleaned = replace(fields, **changes)
     errors = case_field_errors(cleaned)
     if errors:
         name, message = next(iter(errors.items()))
@@ -505,9 +545,20 @@ def _load_cases(
     session: Session, include_closed: bool, *, case_id: int | None = None, full: bool = False
 ) -> list[CaseRecord]:
     case_q = select(
-        Case.id, Case.version, Case.reference, Case.child, Case.lead_authority, Case.age_band,
-        Case.looked_after, Case.incident_type, Case.owner, Case.status, Case.notes,
-        Case.publication_planned, Case.updated_at, Case.updated_by,
+        Case.id,
+        Case.version,
+        Case.reference,
+        Case.child,
+        Case.lead_authority,
+        Case.age_band,
+        Case.looked_after,
+        Case.incident_type,
+        Case.owner,
+        Case.status,
+        Case.notes,
+        Case.publication_planned,
+        Case.updated_at,
+        Case.updated_by,
     )
     if case_id is not None:
         case_q = case_q.where(Case.id == case_id)
@@ -516,7 +567,6 @@ def _load_cases(
     case_rows = session.execute(case_q).all()
     if not case_rows:
         return []
-    wanted = {row[0] for row in case_rows}
 
     def restrict(query: Any, column: Any) -> Any:
         if case_id is not None:
@@ -545,14 +595,34 @@ def _load_cases(
     for row in session.execute(
         restrict(
             select(
-                Agency.case_id, Agency.id, Agency.version, Agency.name, Agency.request_sent,
-                Agency.timescale_wd, Agency.received_on, Agency.records_secured,
-                Agency.nil_return, Agency.notes,
+                Agency.case_id,
+                Agency.id,
+                Agency.version,
+                Agency.name,
+                Agency.request_sent,
+                Agency.timescale_wd,
+                Agency.received_on,
+                Agency.records_secured,
+                Agency.nil_return,
+                Agency.notes,
             ).order_by(Agency.id),
             Agency.case_id,
         )
     ):
-        agencies[row[0]].append(AgencyRecord(*row[1:], chasers=tuple(chasers[row[1]])))
+        agencies[row.case_id].append(
+            AgencyRecord(
+                id=row.id,
+                version=row.version,
+                name=row.name,
+                request_sent=row.request_sent,
+                timescale_wd=row.timescale_wd,
+                received_on=row.received_on,
+                records_secured=row.records_secured,
+                nil_return=row.nil_return,
+                notes=row.notes,
+                chasers=tuple(chasers[row.id]),
+            )
+        )
 
     decisions: dict[int, str | None] = {}
     meetings: dict[int, MeetingRecord] = {}
@@ -560,9 +630,15 @@ def _load_cases(
         meeting = session.scalar(select(Meeting).where(Meeting.case_id == case_id))
         if meeting is not None:
             meetings[meeting.case_id] = MeetingRecord(
-                meeting.version, meeting.attendees, meeting.facts_summary, meeting.learning,
-                meeting.decision, meeting.rationale,
-                tuple(ActionRecord(a.action, a.owner, a.due_on, a.done_on) for a in meeting.actions),
+                meeting.version,
+                meeting.attendees,
+                meeting.facts_summary,
+                meeting.learning,
+                meeting.decision,
+                meeting.rationale,
+                tuple(
+                    ActionRecord(a.action, a.owner, a.due_on, a.done_on) for a in meeting.actions
+                ),
             )
             decisions[meeting.case_id] = meeting.decision
     else:
@@ -581,23 +657,31 @@ def _load_cases(
 
     records = []
     for row in case_rows:
-        cid = row[0]
-        if cid not in wanted:
-            continue
-        fields = CaseFields(*row[2:12])
+        cid = row.id
+        fields = CaseFields(
+            reference=row.reference,
+            child=row.child,
+            lead_authority=row.lead_authority,
+            age_band=row.age_band,
+            looked_after=row.looked_after,
+            incident_type=row.incident_type,
+            owner=row.owner,
+            status=row.status,
+            notes=row.notes,
+            publication_planned=row.publication_planned,
+        )
         records.append(
             CaseRecord(
                 id=cid,
-                version=row[1],
+                version=row.version,
                 fields=fields,
                 done=MappingProxyType(done[cid]) if cid in done else _EMPTY,
                 agencies=tuple(agencies.get(cid, ())),
                 decision=decisions.get(cid),
                 meeting=meetings.get(cid),
                 panel=panels.get(cid),
-                updated_at=row[12],
-                updated_by=row[13],
+                updated_at=row.updated_at,
+                updated_by=row.updated_by,
             )
         )
     return records
-

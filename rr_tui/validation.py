@@ -51,7 +51,9 @@ def check_text(value: str) -> str | None:
     return None
 
 
-def check_choice(value: str, choices: dict[str, str] | tuple[str, ...], blank: bool = True) -> str | None:
+def check_choice(
+    value: str, choices: dict[str, str] | tuple[str, ...], blank: bool = True
+) -> str | None:
     if blank and value == "":
         return None
     if value not in choices:

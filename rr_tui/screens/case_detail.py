@@ -17,24 +17,17 @@ from textual.widgets import Footer, Static
 
 from rr_tui import deadlines
 from rr_tui.app import StoreReady
-from rr_tui.dates import uk
+from rr_tui.dates import uk, uk_short
 from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import INCIDENT_TYPES, PANEL_OUTCOMES, CaseRecord, HistoryEntry
 from rr_tui.sanitize import clean_text, for_display
 from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, CaseSchedule, agency_due, compute
+from rr_tui.screens.form import FormScreen, on_saved
 from rr_tui.store import Store
+from rr_tui.widgets.palette import state_styles
 
 if TYPE_CHECKING:
     from rr_tui.app import RRApp
-
-STATE_STYLE = {
-    "done": "green",
-    "late": "yellow",
-    "pending": "",
-    "overdue": "bold red",
-    "waiting": "dim",
-}
-RAG_STYLE = {"red": "bold red", "amber": "bold yellow", "green": "green", "closed": "dim"}
 
 
 @dataclass(frozen=True)
@@ -44,8 +37,8 @@ class CaseData:
     token: int
 
 
-def state_text(state: str) -> Text:
-    return Text(f"{STATE_GLYPHS[state]} {state}", style=STATE_STYLE[state])
+def state_text(state: str, st: dict[str, str]) -> Text:
+    return Text(f"{STATE_GLYPHS[state]} {state}", style=st[state])
 
 
 def slack_text(slack: int | None) -> str:
@@ -57,7 +50,12 @@ def slack_text(slack: int | None) -> str:
 
 
 def progress_bar(
-    referral: date | None, due: date | None, today: date, done: date | None, width: int = 30
+    referral: date | None,
+    due: date | None,
+    today: date,
+    done: date | None,
+    st: dict[str, str],
+    width: int = 40,
 ) -> Text:
     """Where today sits between the referral and the Panel deadline, in working days."""
     if referral is None or due is None:
@@ -66,50 +64,54 @@ def progress_bar(
     point = done or today
     used = deadlines.working_days_between(referral, point)
     filled = max(0, min(width, round(width * used / total)))
-    text = Text()
-    text.append(f"Referral {uk(referral)} ")
     over = used > total
-    text.append("█" * filled, style="red" if over else "cyan")
+    text = Text()
+    text.append("█" * filled, style=st["red"] if over else st["bar"])
     text.append("░" * (width - filled), style="dim")
-    text.append(f" Panel by {uk(due)}\n")
+    text.append(f" WD {max(used, 0)}/{total}\n")
+    text.append(f"Referral {uk(referral)} → Panel by {uk(due)}\n")
     if done:
         text.append(f"Panel told on working day {used} of {total}.")
     elif over:
         text.append(
             f"Today is working day {used}: {used - total} past the {total}-day deadline.",
-            style="bold red",
+            style=st["red"],
         )
     else:
         text.append(f"Today is working day {max(used, 0)} of {total}: {total - used} left.")
     return text
 
 
-def _facts(record: CaseRecord, schedule: CaseSchedule, profile: Profile) -> Table:
+def _facts(
+    record: CaseRecord, schedule: CaseSchedule, profile: Profile, st: dict[str, str]
+) -> Table:
     f = record.fields
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="dim")
-    table.add_column()
     rag = schedule.rag
-    rows = [
-        ("State", Text(f"{RAG_GLYPHS[rag]} {RAG_WORDS[rag]}", style=RAG_STYLE[rag])),
+    pairs = [
+        ("State", Text(f"{RAG_GLYPHS[rag]} {RAG_WORDS[rag]}", style=st[rag])),
         ("Stage", Text(schedule.stage)),
         ("Child", Text(for_display(f.child) or "—")),
         ("Owner", Text(for_display(f.owner) or "—")),
-        ("Lead authority", Text(for_display(f.lead_authority) or "—")),
         ("Incident", Text(INCIDENT_TYPES.get(f.incident_type, "—"))),
         ("Age band", Text(f.age_band or "—")),
         ("Looked after", Text("yes" if f.looked_after else "no")),
-        ("Decision", Text(DECISIONS.get(record.decision or "", "not yet decided"))),
-        ("Profile", Text(profile.name)),
+        ("Decision", Text(DECISIONS.get(record.decision or "", "not yet"))),
+        ("Authority", Text(for_display(f.lead_authority) or "—")),
+        ("Publication", Text(uk(f.publication_planned, "—"))),
     ]
-    if f.publication_planned:
-        rows.append(("Publication", Text(uk(f.publication_planned))))
-    for label, value in rows:
-        table.add_row(label, value)
+    # Two label/value pairs a line, so the timeline starts high on an 80x24 screen.
+    table = Table.grid(padding=(0, 1), expand=True)
+    for _ in range(2):
+        table.add_column(style="dim", no_wrap=True)
+        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    for i in range(0, len(pairs), 2):
+        (a, av), (b, bv) = pairs[i], pairs[i + 1]
+        table.add_row(a, av, b, bv)
+    table.add_row("Profile", Text(profile.name, overflow="ellipsis"), "", "")
     return table
 
 
-def _steps(schedule: CaseSchedule) -> Table:
+def _steps(schedule: CaseSchedule, st: dict[str, str], short: Profile | None) -> Table:
     table = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
     table.add_column("State", no_wrap=True)
     table.add_column("Step", ratio=2)
@@ -118,8 +120,8 @@ def _steps(schedule: CaseSchedule) -> Table:
     table.add_column("Slack", justify="right", no_wrap=True)
     for step in schedule.steps:
         table.add_row(
-            state_text(step.state),
-            step.label,
+            state_text(step.state, st),
+            short.short_label(step.id) if short else step.label,
             uk(step.due, ""),
             uk(step.done, ""),
             slack_text(step.slack),
@@ -127,7 +129,9 @@ def _steps(schedule: CaseSchedule) -> Table:
     return table
 
 
-def _agencies(record: CaseRecord, profile: Profile, today: date) -> RenderableType:
+def _agencies(
+    record: CaseRecord, profile: Profile, today: date, st: dict[str, str]
+) -> RenderableType:
     if not record.agencies:
         return Text("No agencies yet. Press a to add one and its scoping request.", style="dim")
     table = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
@@ -137,13 +141,13 @@ def _agencies(record: CaseRecord, profile: Profile, today: date) -> RenderableTy
         due = agency_due(agency.facts(), profile)
         if agency.received_on:
             late = due is not None and agency.received_on > due
-            state = Text("✓! late" if late else "✓ in", style="yellow" if late else "green")
+            state = Text("✓! late" if late else "✓ in", style=st["late"] if late else st["done"])
             if agency.nil_return:
                 state.append(" (nil)")
         elif due is None:
             state = Text("· not asked", style="dim")
         elif today > due:
-            state = Text("✗ overdue", style="bold red")
+            state = Text("✗ overdue", style=st["overdue"])
         else:
             state = Text("○ due")
         chased = f" · chased {len(agency.chasers)}×" if agency.chasers else ""
@@ -245,7 +249,7 @@ class CaseScreen(Screen[None]):
             id="case.panel",
             tooltip="Record the Panel notification or response",
         ),
-        Binding("t", "step", "Step date", id="case.step", tooltip="Record any step's date"),
+        Binding("t", "step", "Step", id="case.step", tooltip="Record any step's date"),
         Binding(
             "M",
             "meeting_mode",
@@ -268,7 +272,7 @@ class CaseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Loading…", id="case-title", markup=False)
         with VerticalScroll(id="case-body"):
-            for name in ("facts", "bar", "steps", "agencies", "meeting", "panel", "history"):
+            for name in ("facts", "steps", "bar", "agencies", "meeting", "panel", "history"):
                 titles = {
                     "facts": "",
                     "bar": "Rapid review clock",
@@ -281,7 +285,11 @@ class CaseScreen(Screen[None]):
                 if titles[name]:
                     yield Static(titles[name], classes="section-title", markup=False)
                 yield Static("", id=f"case-{name}", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self._show(self.data)
 
     def on_mount(self) -> None:
         self.query_one("#case-body").focus()
@@ -315,35 +323,40 @@ class CaseScreen(Screen[None]):
         record, profile, today = data.record, self.rr.profile, self.rr.today
         schedule = compute(record.facts(), profile, today)
         rag = schedule.rag
+        st = state_styles(self.app)
         title = Text()
         title.append(for_display(record.reference), style="bold")
-        title.append(f"  {RAG_GLYPHS[rag]} {RAG_WORDS[rag]}", style=RAG_STYLE[rag])
+        title.append(f"  {RAG_GLYPHS[rag]} {RAG_WORDS[rag]}", style=st[rag])
         nxt = schedule.next_step
         if nxt is not None:
-            title.append(f"  next: {nxt.label}, due {uk(nxt.due)} ({slack_text(nxt.slack)})")
+            title.append(
+                f"  next: {profile.short_label(nxt.id)}, due {uk_short(nxt.due)}"
+                f" ({slack_text(nxt.slack)})"
+            )
         self.query_one("#case-title", Static).update(title)
         panel = next((s for s in schedule.steps if s.id == "panel_notified"), None)
-        self.query_one("#case-facts", Static).update(_facts(record, schedule, profile))
+        # Below 100 columns the long step names would wrap: use the short ones.
+        short = profile if self.size.width < 100 else None
+        self.query_one("#case-facts", Static).update(_facts(record, schedule, profile, st))
         self.query_one("#case-bar", Static).update(
             progress_bar(
                 record.done.get("referral_received"),
                 panel.due if panel else None,
                 today,
                 panel.done if panel else None,
+                st,
             )
         )
-        self.query_one("#case-steps", Static).update(_steps(schedule))
-        self.query_one("#case-agencies", Static).update(_agencies(record, profile, today))
+        self.query_one("#case-steps", Static).update(_steps(schedule, st, short))
+        self.query_one("#case-agencies", Static).update(_agencies(record, profile, today, st))
         self.query_one("#case-meeting", Static).update(_meeting(record))
         self.query_one("#case-panel", Static).update(_panel(record))
         self.query_one("#case-history", Static).update(_history(data.history))
 
     # -- actions -----------------------------------------------------------------
 
-    def _open_form(self, form: object, what: str) -> None:
-        from rr_tui.screens.form import on_saved
-
-        self.app.push_screen(form, on_saved(self, self.load, what))  # type: ignore[arg-type]
+    def _open_form(self, form: FormScreen, what: str) -> None:
+        self.app.push_screen(form, on_saved(self, self.load, what))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -13,7 +13,14 @@ from rr_tui.records import AGE_BANDS, INCIDENT_TYPES, STATUSES, CaseFields, Case
 from rr_tui.screens.form import FormError, FormScreen
 from rr_tui.store import Store
 from rr_tui.validation import case_field_errors
-from rr_tui.widgets.fields import AreaField, CheckField, ChoiceField, DateField, TextField
+from rr_tui.widgets.fields import (
+    AreaField,
+    CheckField,
+    ChoiceField,
+    DateField,
+    Field,
+    TextField,
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ class CaseForm(FormScreen):
         )
         errors.update(case_field_errors(fields))
         if errors:
-            order = [f.id for f in self.query(TextField | DateField | ChoiceField | AreaField)]
+            order = [f.id for f in self.query(Field)]
             raise FormError({k: errors[k] for k in order if k in errors})
         steps = {k: v for k, v in dates.items() if v is not None and k != "publication_planned"}
         return CasePayload(fields, steps)

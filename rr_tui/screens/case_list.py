@@ -120,7 +120,7 @@ class CaseListScreen(Screen[None]):
         yield Static(self._summary_text(), id="summary", markup=False)
         yield Input(placeholder="Filter: reference, child, owner or stage", id="filter")
         yield CaseTable(COLUMNS, id="cases")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False

@@ -95,7 +95,7 @@ class FormScreen(ModalScreen[int | None]):
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         fields = list(self.query(Field))
