@@ -9,9 +9,6 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # rr_tui importable from a plain checkout, not only installed
-
 import oracle
 import pendulum
 import pytest
@@ -30,6 +27,7 @@ from rr_tui.deadlines import (
     working_days_between,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 FIRST = date(FIRST_YEAR, 1, 1)
 LAST = date(LAST_YEAR, 12, 31)
 ALL_DAYS = [FIRST + timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
@@ -226,7 +224,8 @@ def test_round_trip_add_between(a: date, b: date) -> None:
 def test_round_trip_subtract_between(a: date, b: date) -> None:
     if b < a:
         a, b = b, a
-    if a == b or not oracle.is_working_day(a):
+    # [a, b) and (a, b] hold as many working days only when a and b both are one.
+    if a == b or not (oracle.is_working_day(a) and oracle.is_working_day(b)):
         reject()
     assert subtract_working_days(b, working_days_between(a, b)) == a
 
@@ -405,23 +404,29 @@ def test_installed_calendar_drives_module_functions() -> None:
     assert add_working_days(date(2026, 3, 6), 1) == date(2026, 3, 9)
 
 
-# Closures: a run of days (a fortnight's shutdown up to a long closure) plus odd days.
-closure_sets = st.builds(
-    lambda first, length, odd: {first + timedelta(days=i) for i in range(length)} | odd,
-    st.dates(min_value=date(2019, 1, 1), max_value=date(2027, 12, 31)),
-    st.integers(min_value=0, max_value=120),
-    st.sets(st.dates(min_value=date(2019, 1, 1), max_value=date(2027, 12, 31)), max_size=30),
-)
-
-
 @PROPERTY
 @given(
-    closures=closure_sets,
     start=st.dates(min_value=date(2019, 1, 1), max_value=date(2027, 12, 31)),
     other=st.dates(min_value=date(2019, 1, 1), max_value=date(2027, 12, 31)),
     n=st.integers(min_value=1, max_value=40),
+    # A shutdown (a few days up to a long closure) ending just before the start,
+    # another starting just after it, and some odd days anywhere.
+    run_before=st.tuples(st.integers(0, 10), st.integers(0, 150)),
+    run_after=st.tuples(st.integers(0, 10), st.integers(0, 150)),
+    odd=st.sets(st.dates(min_value=date(2019, 1, 1), max_value=date(2027, 12, 31)), max_size=30),
 )
-def test_closures_match_oracle(closures: set[date], start: date, other: date, n: int) -> None:
+def test_closures_match_oracle(
+    start: date,
+    other: date,
+    n: int,
+    run_before: tuple[int, int],
+    run_after: tuple[int, int],
+    odd: set[date],
+) -> None:
+    (gap_before, length_before), (gap_after, length_after) = run_before, run_after
+    closures = set(odd)
+    closures |= {start - timedelta(days=gap_before + 1 + i) for i in range(length_before)}
+    closures |= {start + timedelta(days=gap_after + 1 + i) for i in range(length_after)}
     # A table-only calendar (no holidays package) and the oracle, given the same days.
     cal = WorkingCalendar(BANK_HOLIDAY_DATES | closures)
     naive = oracle.NaiveCalendar(BANK_HOLIDAY_DATES | closures)
@@ -452,6 +457,26 @@ def test_long_closure_right_before_the_start() -> None:
     assert cal.working_days_between(date(2026, 10, 30), date(2026, 12, 7)) == 1
 
 
+def _new_year_only(first_year: int, last_year: int) -> list[date]:
+    return [date(y, 1, 1) for y in range(first_year, last_year + 1)]
+
+
+def test_closures_longer_than_the_loaded_table() -> None:
+    # Three whole years shut: the answer lies beyond the table first loaded, whose
+    # bank holidays (here just 1 January) must still be known there.
+    shut = [date(2026, 1, 1) + timedelta(days=i) for i in range(3 * 365 + 1)]
+    assert shut[-1] == date(2028, 12, 31)
+    cal = WorkingCalendar(shut, years=(2020, 2026), source=_new_year_only)
+    assert cal.add_working_days(date(2025, 12, 31), 1) == date(2029, 1, 2)  # Mon 1 Jan is off
+    cal = WorkingCalendar(
+        [date(2027, 1, 1) + timedelta(days=i) for i in range(3 * 365 + 1)],  # to 31 Dec 2029
+        years=(2030, 2035),
+        source=_new_year_only,
+    )
+    assert cal.subtract_working_days(date(2030, 1, 2), 2) == date(2026, 12, 30)
+    assert cal.working_days_between(date(2026, 12, 30), date(2030, 1, 2)) == 2
+
+
 # --- far outside the preloaded range ------------------------------------------------------
 
 
@@ -471,9 +496,7 @@ def test_years_far_outside_the_preloaded_range(year: int) -> None:
     for start in days[::7]:
         for n in (1, 5, 15, 40):
             assert cal.add_working_days(start, n) == reference.add_working_days(start, n)
-            assert cal.subtract_working_days(start, n) == reference.subtract_working_days(
-                start, n
-            )
+            assert cal.subtract_working_days(start, n) == reference.subtract_working_days(start, n)
     assert cal.working_days_between(days[0], days[-1]) == reference.working_days_between(
         days[0], days[-1]
     )
@@ -491,8 +514,11 @@ def test_far_years_sanity_weekends_and_christmas() -> None:
     # From 1995 to 2070 the count equals weekdays minus the bank holidays in between.
     a, b = date(1995, 1, 1), date(2070, 12, 31)
     weekdays = sum(1 for i in range(1, (b - a).days + 1) if (a + timedelta(days=i)).weekday() < 5)
-    holiday_weekdays = sum(1 for d in _holidays_package_calendar(1995, 2070).non_working
-                           if d.weekday() < 5 and a < d <= b)
+    holiday_weekdays = sum(
+        1
+        for d in _holidays_package_calendar(1995, 2070).non_working
+        if d.weekday() < 5 and a < d <= b
+    )
     assert cal.working_days_between(a, b) == weekdays - holiday_weekdays
 
 
@@ -545,8 +571,10 @@ def test_add_calendar_months(start: date, months: int, expected: date) -> None:
 
 
 @PROPERTY
-@given(start=st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)),
-       months=st.integers(min_value=-240, max_value=240))
+@given(
+    start=st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)),
+    months=st.integers(min_value=-240, max_value=240),
+)
 def test_add_calendar_months_properties(start: date, months: int) -> None:
     result = add_calendar_months(start, months)
     assert (result.year * 12 + result.month) - (start.year * 12 + start.month) == months
@@ -564,7 +592,11 @@ def _run_python(code: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
 
