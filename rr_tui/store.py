@@ -102,6 +102,11 @@ class Store:
         try:
             revision = db.schema_revision(self.engine)
             if revision is None:
+                if not create and self._path is None:
+                    raise DatabaseMissing(
+                        "that database is empty: rr-tui has not been set up in it yet "
+                        "(the app, demo or import set it up)"
+                    )
                 if not create and existed:
                     raise SchemaError("that database is empty: it is not an rr-tui database")
                 if not create:

@@ -152,6 +152,19 @@ class CheckField(Field):
         yield Checkbox(self.label, self._value)
         yield from self.compose_error()
 
+    def on_mount(self) -> None:
+        self._show_mark()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._show_mark()
+
+    def _show_mark(self) -> None:
+        # Textual draws the same "X" on and off, differing only by colour;
+        # show a tick or a blank so the state reads without colour too.
+        box = self.control
+        box.BUTTON_INNER = "✓" if box.value else " "
+        box.refresh()
+
     @property
     def control(self) -> Checkbox:
         return self.query_one(Checkbox)
@@ -221,14 +234,17 @@ class DateField(Field):
 
     def _update_hint(self) -> None:
         hint = self.query_one(".field--hint", Static)
+        text = self.control.value.strip()
+        if not text:
+            hint.update("YYYY-MM-DD, today or yesterday")
+            return
         try:
             when = self.parse()
         except DateInputError as exc:
-            text = self.control.value.strip()
-            hint.update(f"not yet a date: {exc}" if len(text) >= 10 or text.isalpha() else "")
+            # Say so only once the typing could be complete, not mid-date.
+            hint.update(f"not a date yet: {exc}" if len(text) >= 10 or text.isalpha() else "")
             return
         if when is None:
-            hint.update("YYYY-MM-DD, today or yesterday")
             return
         extra = self._hint(when) if self._hint else ""
         hint.update(f"{when:%a} {when.day} {when:%b %Y}" + (f" · {extra}" if extra else ""))
