@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,8 +20,10 @@ from rr_tui.dates import uk
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
 from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, compute
+from rr_tui.screens.case_detail import progress_bar
 from rr_tui.store import Store
 from rr_tui.views import build_views
+from rr_tui.widgets.palette import state_styles
 
 if TYPE_CHECKING:
     from rr_tui.app import RRApp
@@ -42,6 +45,7 @@ class MeetingModeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="meeting-body"):
             yield Static("Loading…", id="meeting-view", markup=False)
+        yield Static("Meeting mode: read only. escape to leave.", id="meeting-hint")
 
     def on_mount(self) -> None:
         case_id = self.case_id
@@ -68,7 +72,15 @@ class MeetingModeScreen(Screen[None]):
                 table.add_row(f"{STATE_GLYPHS[step.state]} {step.state.upper()}", step.label, when)
             head = Text(f"{for_display(record.reference)}   ", style="bold")
             head.append(f"{RAG_GLYPHS[schedule.rag]} {RAG_WORDS[schedule.rag]}   {uk(today)}\n")
-            view.update(_stack(head, table))
+            panel = next((s for s in schedule.steps if s.id == "panel_notified"), None)
+            clock = progress_bar(
+                record.done.get("referral_received"),
+                panel.due if panel else None,
+                today,
+                panel.done if panel else None,
+                state_styles(self.app),
+            )
+            view.update(_stack(head, table, Text("\n") + clock))
             return
         table = Table(box=None, padding=(0, 2), expand=True, header_style="bold")
         for name in ("State", "Reference", "Next step", "Due"):
@@ -87,9 +99,9 @@ class MeetingModeScreen(Screen[None]):
         self.app.pop_screen()
 
 
-def _stack(head: Text, table: Table) -> Table:
+def _stack(*parts: RenderableType) -> Table:
     grid = Table.grid(expand=True)
     grid.add_column()
-    grid.add_row(head)
-    grid.add_row(table)
+    for part in parts:
+        grid.add_row(part)
     return grid
