@@ -86,6 +86,8 @@ class MeetingRecord:
     decision: str | None = None
     rationale: str = ""
     actions: tuple[ActionRecord, ...] = ()
+    practice_episodes: str = ""
+    family_context: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from rr_tui import deadlines
 from rr_tui.dates import DateInputError, uk
 from rr_tui.records import AgencyRecord, CaseRecord
 from rr_tui.schedule import agency_due
-from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.screens.form import FormError, FormScreen, differing
 from rr_tui.store import Store
 from rr_tui.validation import check_line, check_timescale
 from rr_tui.widgets.fields import AreaField, CheckField, ChoiceField, DateField, TextField
@@ -125,6 +125,7 @@ class ReturnForm(FormScreen):
     def __init__(self, record: CaseRecord, agency_id: int | None = None) -> None:
         super().__init__()
         self.record = record
+        self.case_id = record.id
         # Outstanding agencies first: they are the ones a return is recorded for.
         self.agencies = sorted(record.agencies, key=lambda a: (a.received_on is not None, a.id))
         self.agency_id = agency_id or self.agencies[0].id
@@ -183,6 +184,26 @@ class ReturnForm(FormScreen):
         if payload.received_on and sent and payload.received_on < sent:
             notes.append("The return is dated before the request was sent.")
         return notes
+
+    def conflict_rows(
+        self, fresh: CaseRecord, payload: ReturnPayload
+    ) -> list[tuple[str, str, str]]:
+        theirs = next((a for a in fresh.agencies if a.id == payload.agency.id), None)
+        if theirs is None:
+            return [("Agency", "deleted", payload.agency.name)]
+        return differing(
+            [
+                ("Return received", theirs.received_on, payload.received_on),
+                ("Records secured", theirs.records_secured, payload.records_secured),
+                ("Nil return", theirs.nil_return, payload.nil_return),
+            ]
+        )
+
+    def rebase(self, fresh: CaseRecord) -> None:
+        chosen = self._agency().id
+        self.record = fresh
+        self.agencies = sorted(fresh.agencies, key=lambda a: (a.received_on is not None, a.id))
+        self.agency_id = chosen
 
     def save(self, store: Store, payload: ReturnPayload) -> int | None:
         store.update_agency(

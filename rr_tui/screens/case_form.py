@@ -9,10 +9,17 @@ from textual.app import ComposeResult
 
 from rr_tui import deadlines
 from rr_tui.dates import DateInputError, uk
-from rr_tui.records import AGE_BANDS, INCIDENT_TYPES, STATUSES, CaseFields, CaseRecord
-from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.records import (
+    AGE_BANDS,
+    CASE_FIELDS,
+    INCIDENT_TYPES,
+    STATUSES,
+    CaseFields,
+    CaseRecord,
+)
+from rr_tui.screens.form import FormError, FormScreen, differing
 from rr_tui.store import Store
-from rr_tui.validation import case_field_errors
+from rr_tui.validation import FIELD_LABELS, case_field_errors
 from rr_tui.widgets.fields import (
     AreaField,
     CheckField,
@@ -33,6 +40,7 @@ class CaseForm(FormScreen):
     def __init__(self, record: CaseRecord | None) -> None:
         super().__init__()
         self.record = record
+        self.case_id = record.id if record else None
         self.TITLE_TEXT = "New case" if record is None else f"Edit case {record.reference}"
 
     def compose_fields(self) -> ComposeResult:
@@ -121,6 +129,17 @@ class CaseForm(FormScreen):
         if aware and referral and referral < aware:
             notes.append("The referral is dated before the LA became aware of the incident.")
         return notes
+
+    def conflict_rows(self, fresh: CaseRecord, payload: CasePayload) -> list[tuple[str, str, str]]:
+        return differing(
+            [
+                (FIELD_LABELS[name], getattr(fresh.fields, name), getattr(payload.fields, name))
+                for name in CASE_FIELDS
+            ]
+        )
+
+    def rebase(self, fresh: CaseRecord) -> None:
+        self.record = fresh
 
     def save(self, store: Store, payload: CasePayload) -> int | None:
         if self.record is None:

@@ -10,6 +10,7 @@ reason on it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
@@ -18,8 +19,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
+from rr_tui.dates import uk
 from rr_tui.errors import ConflictError, RRError
-from rr_tui.screens.confirm import ConfirmScreen
+from rr_tui.records import CaseRecord
+from rr_tui.sanitize import for_display
+from rr_tui.screens.confirm import ConfirmScreen, ConflictScreen
 from rr_tui.store import Store
 from rr_tui.widgets.fields import Field
 
@@ -75,6 +79,43 @@ class FormScreen(ModalScreen[int | None]):
     def save(self, store: Store, payload: Any) -> int | None:
         """Write to the store (runs in a worker thread)."""
         raise NotImplementedError
+
+    # Optimistic concurrency: forms that edit a versioned record override these.
+    case_id: int | None = None
+
+    def conflict_rows(self, fresh: CaseRecord, payload: Any) -> list[tuple[str, str, str]]:
+        """(field, theirs, yours) for each field where the saved record and the draft differ."""
+        return []
+
+    def rebase(self, fresh: CaseRecord) -> None:
+        """Take the saved record as the new base, so the next save overwrites it knowingly."""
+
+    def _show_conflict(self) -> None:
+        case_id = self.case_id
+        if case_id is None:
+            return
+        try:
+            payload = self.collect()
+        except FormError:
+            return
+
+        def show(fresh: CaseRecord) -> None:
+            rows = self.conflict_rows(fresh, payload)
+
+            def answered(choice: str | None) -> None:
+                self.rebase(fresh)
+                if choice == "overwrite":
+                    self._write(self.collect())
+                else:
+                    self.status(
+                        "Their version is now the base: your entries are still here; "
+                        "save again to apply them over it.",
+                        error=False,
+                    )
+
+            self.app.push_screen(ConflictScreen(rows), answered)
+
+        self.rr.run_db(lambda store: store.get_case(case_id), show)
 
     def key_help_rows(self) -> list[tuple[str, str]]:
         return [
@@ -197,11 +238,8 @@ class FormScreen(ModalScreen[int | None]):
         self._saving = False
         self.query_one("#save", Button).disabled = False
         if isinstance(exc, ConflictError):
-            self.status(
-                f"Not saved: {exc.message}. Your entries are kept: press escape, reopen the "
-                "record to see their changes, then enter yours again.",
-                error=True,
-            )
+            self.status(f"Not saved: {exc.message}. Your entries are kept.", error=True)
+            self._show_conflict()
             return
         message = exc.message
         # "Label: problem" from the store: point at the field when we can.
@@ -210,6 +248,22 @@ class FormScreen(ModalScreen[int | None]):
                 f.set_error(message[len(f.label) + 1 :].strip())
                 f.control.focus()
         self.status(f"Not saved: {message}. Your entries are kept.", error=True)
+
+
+def shown(value: object) -> str:
+    """A field value as the conflict dialog shows it."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return uk(value)
+    return for_display(str(value))
+
+
+def differing(rows: list[tuple[str, object, object]]) -> list[tuple[str, str, str]]:
+    """(label, theirs, yours) rows whose values differ, formatted for display."""
+    return [(label, shown(a), shown(b)) for label, a, b in rows if a != b]
 
 
 def on_saved(screen: Any, reload: Callable[[], None], what: str) -> Callable[[int | None], None]:

@@ -11,7 +11,7 @@ from rr_tui import deadlines
 from rr_tui.dates import DateInputError, parse_iso, uk
 from rr_tui.profile import DECISIONS
 from rr_tui.records import ActionRecord, CaseRecord, MeetingRecord
-from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.screens.form import FormError, FormScreen, differing
 from rr_tui.store import Store
 from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
 
@@ -67,6 +67,7 @@ class MeetingForm(FormScreen):
     def __init__(self, record: CaseRecord) -> None:
         super().__init__()
         self.record = record
+        self.case_id = record.id
         self.meeting = record.meeting or MeetingRecord()
 
     def compose_fields(self) -> ComposeResult:
@@ -83,6 +84,8 @@ class MeetingForm(FormScreen):
         yield AreaField("Rationale for the decision", m.rationale, id="rationale")
         yield AreaField("Attendees (by agency)", m.attendees, id="attendees")
         yield AreaField("Summary of the facts", m.facts_summary, id="facts_summary")
+        yield AreaField("Key practice episodes", m.practice_episodes, id="practice_episodes")
+        yield AreaField("The child's and family's context", m.family_context, id="family_context")
         yield AreaField(
             "Immediate safeguarding actions",
             format_actions(m.actions),
@@ -120,6 +123,8 @@ class MeetingForm(FormScreen):
             version=self.meeting.version,
             attendees=text("attendees"),
             facts_summary=text("facts_summary"),
+            practice_episodes=text("practice_episodes"),
+            family_context=text("family_context"),
             learning=text("learning"),
             decision=self.query_one("#decision", ChoiceField).value or None,
             rationale=text("rationale"),
@@ -135,6 +140,31 @@ class MeetingForm(FormScreen):
         if held and referral and held < referral:
             notes.append("The meeting is dated before the referral was received.")
         return notes
+
+    def conflict_rows(
+        self, fresh: CaseRecord, payload: MeetingPayload
+    ) -> list[tuple[str, str, str]]:
+        theirs, yours = fresh.meeting or MeetingRecord(), payload.meeting
+        return differing(
+            [
+                ("Meeting date", fresh.done.get("rr_meeting"), payload.held_on),
+                (
+                    "Decision",
+                    DECISIONS.get(theirs.decision or ""),
+                    DECISIONS.get(yours.decision or ""),
+                ),
+                ("Rationale", theirs.rationale, yours.rationale),
+                ("Attendees", theirs.attendees, yours.attendees),
+                ("Facts", theirs.facts_summary, yours.facts_summary),
+                ("Practice episodes", theirs.practice_episodes, yours.practice_episodes),
+                ("Family context", theirs.family_context, yours.family_context),
+                ("Actions", format_actions(theirs.actions), format_actions(yours.actions)),
+                ("Learning", theirs.learning, yours.learning),
+            ]
+        )
+
+    def rebase(self, fresh: CaseRecord) -> None:
+        self.record, self.meeting = fresh, fresh.meeting or MeetingRecord()
 
     def save(self, store: Store, payload: MeetingPayload) -> int | None:
         store.record_meeting(self.record.id, self.meeting.version, payload.held_on, payload.meeting)

@@ -11,7 +11,7 @@ from rr_tui import deadlines
 from rr_tui.dates import DateInputError, uk
 from rr_tui.records import PANEL_OUTCOMES, CaseRecord, PanelRecord
 from rr_tui.schedule import compute
-from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.screens.form import FormError, FormScreen, differing
 from rr_tui.store import Store
 from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
 
@@ -31,6 +31,7 @@ class PanelForm(FormScreen):
     def __init__(self, record: CaseRecord) -> None:
         super().__init__()
         self.record = record
+        self.case_id = record.id
         self.panel = record.panel or PanelRecord()
 
     def compose_fields(self) -> ComposeResult:
@@ -102,6 +103,25 @@ class PanelForm(FormScreen):
         ):
             notes.append("The response is dated before the notification.")
         return notes
+
+    def conflict_rows(self, fresh: CaseRecord, payload: PanelPayload) -> list[tuple[str, str, str]]:
+        theirs = fresh.panel or PanelRecord()
+        return differing(
+            [
+                ("Panel notified on", fresh.done.get("panel_notified"), payload.notified_on),
+                ("Notification notes", theirs.notification_notes, payload.notification_notes),
+                ("Response received", fresh.done.get("panel_response"), payload.response_on),
+                (
+                    "Response",
+                    PANEL_OUTCOMES.get(theirs.outcome),
+                    PANEL_OUTCOMES.get(payload.outcome),
+                ),
+                ("Response notes", theirs.response_notes, payload.response_notes),
+            ]
+        )
+
+    def rebase(self, fresh: CaseRecord) -> None:
+        self.record, self.panel = fresh, fresh.panel or PanelRecord()
 
     def save(self, store: Store, payload: PanelPayload) -> int | None:
         store.record_panel(
