@@ -1,0 +1,99 @@
+"""Agency returns to chase: due within 2 working days or overdue, across all cases. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from rr_tui.dates import uk
+from rr_tui.deadlines import working_days_between
+from rr_tui.profile import Profile
+from rr_tui.records import CaseRecord
+from rr_tui.sanitize import for_display
+from rr_tui.schedule import agency_due
+
+CHASE_WITHIN_WD = 2
+
+
+@dataclass(frozen=True)
+class ChaseItem:
+    agency_id: int
+    agency: str
+    reference: str
+    case_id: int
+    requested: date | None
+    due: date
+    slack: int  # working days left; negative when overdue
+    chasers: tuple[date, ...]
+
+    @property
+    def overdue(self) -> bool:
+        return self.slack < 0
+
+
+def chase_list(
+    records: Sequence[CaseRecord],
+    profile: Profile,
+    today: date,
+    within: int = CHASE_WITHIN_WD,
+) -> dict[str, list[ChaseItem]]:
+    """Outstanding returns due within ``within`` WD or overdue, grouped by agency name."""
+    groups: dict[str, list[ChaseItem]] = {}
+    for record in records:
+        if record.fields.status == "closed":
+            continue
+        for agency in record.agencies:
+            if agency.received_on is not None:
+                continue
+            due = agency_due(agency.facts(), profile)
+            if due is None:
+                continue
+            slack = working_days_between(today, due)
+            if slack > within:
+                continue
+            item = ChaseItem(
+                agency.id,
+                agency.name,
+                record.reference,
+                record.id,
+                agency.request_sent,
+                due,
+                slack,
+                agency.chasers,
+            )
+            groups.setdefault(agency.name.strip(), []).append(item)
+    for items in groups.values():
+        items.sort(key=lambda i: (i.due, i.reference))
+    return dict(sorted(groups.items(), key=lambda kv: (kv[1][0].due, kv[0].lower())))
+
+
+def chaser_text(agency: str, items: Sequence[ChaseItem], today: date, sender: str = "") -> str:
+    """A ready-to-send chaser for one agency. References only: never a child's name."""
+    lines = [
+        f"Dear colleagues at {for_display(agency)},",
+        "",
+        "Rapid review scoping returns: reminder",
+        "",
+        "We are still waiting for your completed initial scoping template, and confirmation "
+        "that your records are secured, for:",
+        "",
+    ]
+    for item in items:
+        when = (
+            f"was due {uk(item.due)} ({-item.slack} working day"
+            f"{'s' if item.slack != -1 else ''} overdue)"
+            if item.overdue
+            else f"is due {uk(item.due)}"
+        )
+        lines.append(f"  - {for_display(item.reference)}: {when}")
+    lines += [
+        "",
+        "The partnership must notify the National Panel within 15 working days of the "
+        "referral, so please send your return securely as soon as you can.",
+        "",
+        "Thank you,",
+        sender or "Safeguarding partnership business unit",
+        f"({uk(today)})",
+    ]
+    return "\n".join(lines)
