@@ -99,6 +99,12 @@ class CaseListScreen(Screen[None]):
             show=False,
             tooltip="Meeting mode: a large view to share",
         ),
+        Binding(
+            "C", "chase", "Chase", id="list.chase", show=False, tooltip="Agency returns to chase"
+        ),
+        Binding(
+            "R", "report", "Report", id="list.report", show=False, tooltip="Timeliness figures"
+        ),
         Binding("f5", "reload", "Reload", show=False, id="list.reload"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="list.clear"),
     ]
@@ -274,6 +280,16 @@ class CaseListScreen(Screen[None]):
 
         self.app.push_screen(MeetingModeScreen(None))
 
+    def action_chase(self) -> None:
+        from rr_tui.screens.chase import ChaseScreen
+
+        self.app.push_screen(ChaseScreen())
+
+    def action_report(self) -> None:
+        from rr_tui.screens.report import ReportScreen
+
+        self.app.push_screen(ReportScreen())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return self.query_one("#filter", Input).display
@@ -288,5 +304,7 @@ class CaseListScreen(Screen[None]):
             ("s", "sort by the next column (urgency, reference, child, …)"),
             ("c", "show or hide closed cases"),
             ("M", "meeting mode: a large view to share on screen"),
+            ("C", "agency returns to chase, with chaser texts to copy"),
+            ("R", "timeliness figures for the yearly report"),
             ("f5", "reload now (the list also reloads by itself within seconds)"),
         ]

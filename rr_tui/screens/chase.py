@@ -1,0 +1,180 @@
+"""Agency chase list: returns due within 2 working days or overdue, grouped by agency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from rr_tui.chase import ChaseItem, chase_list, chaser_text
+from rr_tui.dates import uk
+from rr_tui.sanitize import for_display
+from rr_tui.store import Store
+from rr_tui.widgets.palette import state_styles
+
+if TYPE_CHECKING:
+    from rr_tui.app import RRApp
+
+
+@dataclass(frozen=True)
+class ChaseData:
+    groups: dict[str, list[ChaseItem]]
+    today: date
+
+
+class ChaseScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="chase.back"),
+        Binding(
+            "y",
+            "copy",
+            "Copy chaser",
+            id="chase.copy",
+            tooltip="Copy the chaser text to your clipboard (OSC 52)",
+        ),
+        Binding(
+            "x",
+            "mark_sent",
+            "Mark sent",
+            id="chase.sent",
+            tooltip="Record that the chaser was sent today",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: ChaseData | None = None
+
+    @property
+    def rr(self) -> RRApp:
+        return cast("RRApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "Agency returns to chase (due within 2 working days, or overdue)",
+            id="chase-title",
+            markup=False,
+        )
+        yield OptionList(id="chase-agencies")
+        with VerticalScroll(id="chase-body"):
+            yield Static("Loading…", id="chase-items", markup=False)
+            yield Static("", id="chase-text", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self.load()
+
+    def load(self) -> None:
+        profile, today = self.rr.profile, self.rr.today
+
+        def job(store: Store) -> ChaseData:
+            return ChaseData(chase_list(store.list_cases(), profile, today), today)
+
+        self.rr.run_db(job, self._show, group="chase", exclusive=True)
+
+    def _show(self, data: ChaseData) -> None:
+        self.data = data
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for agency, items in data.groups.items():
+            overdue = sum(1 for i in items if i.overdue)
+            label = Text(for_display(agency))
+            label.append(f"  {len(items)} due" + (f", {overdue} overdue" if overdue else ""))
+            options.add_option(Option(label, id=agency))
+        if not data.groups:
+            self.query_one("#chase-items", Static).update(
+                "Nothing to chase: no agency return is due within 2 working days."
+            )
+            self.query_one("#chase-text", Static).update("")
+            return
+        options.highlighted = min(highlighted or 0, len(data.groups) - 1)
+        self._show_group()
+
+    def _current(self) -> tuple[str, list[ChaseItem]] | None:
+        options = self.query_one(OptionList)
+        if self.data is None or options.highlighted is None:
+            return None
+        option = options.get_option_at_index(options.highlighted)
+        agency = option.id or ""
+        return agency, self.data.groups.get(agency, [])
+
+    def on_option_list_option_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
+        self._show_group()
+
+    def _show_group(self) -> None:
+        current = self._current()
+        if current is None or self.data is None:
+            return
+        agency, items = current
+        st = state_styles(self.app)
+        table = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
+        for name in ("Case", "Requested", "Due", "State", "Chasers sent"):
+            table.add_column(name, no_wrap=name != "Chasers sent")
+        for item in items:
+            state = (
+                Text(f"✗ {-item.slack} WD overdue", style=st["overdue"])
+                if item.overdue
+                else Text(f"○ {item.slack} WD left", style=st["amber"])
+            )
+            chasers = ", ".join(uk(d) for d in item.chasers) or "none"
+            table.add_row(
+                for_display(item.reference), uk(item.requested, ""), uk(item.due), state, chasers
+            )
+        self.query_one("#chase-items", Static).update(table)
+        self.query_one("#chase-text", Static).update(
+            Text("\n" + chaser_text(agency, items, self.data.today), style="italic")
+        )
+
+    def action_copy(self) -> None:
+        current = self._current()
+        if current is None or self.data is None:
+            return
+        agency, items = current
+        # OSC 52: the terminal (not the server) puts it on the clipboard, so it
+        # works over SSH; terminals that refuse OSC 52 leave it on screen to copy.
+        self.app.copy_to_clipboard(chaser_text(agency, items, self.data.today))
+        self.notify("Chaser text sent to your terminal's clipboard", timeout=3)
+
+    def action_mark_sent(self) -> None:
+        current = self._current()
+        if current is None or self.data is None:
+            return
+        agency, items = current
+        today = self.data.today
+
+        def job(store: Store) -> int:
+            for item in items:
+                store.record_chaser(item.agency_id, today)
+            return len(items)
+
+        def done(count: int) -> None:
+            self.notify(
+                f"Recorded a chaser sent today to {for_display(agency)} "
+                f"for {count} case{'s' if count != 1 else ''}",
+                timeout=3,
+            )
+            self.load()
+
+        self.rr.run_db(job, done)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def key_help_rows(self) -> list[tuple[str, str]]:
+        return [
+            ("↑ ↓", "choose an agency"),
+            ("y", "copy its chaser text to your clipboard (through the terminal, OSC 52)"),
+            ("x", "record that the chaser was sent today"),
+            ("escape", "back"),
+        ]
