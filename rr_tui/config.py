@@ -58,7 +58,12 @@ def db_url(path_or_url: str | Path) -> str:
     text = str(path_or_url)
     if is_url(text):
         return text
-    return "sqlite:///" + str(Path(text).expanduser().absolute())
+    from sqlalchemy.engine import URL
+
+    # URL.create quotes '?', '#' and '%' in the path, which would otherwise be
+    # read as the start of URL parameters.
+    path = str(Path(text).expanduser().absolute())
+    return URL.create("sqlite", database=path).render_as_string(hide_password=False)
 
 
 @dataclass(frozen=True)

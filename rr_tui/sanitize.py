@@ -23,13 +23,14 @@ MAX_LINE = 200  # characters in a one-line field
 
 def clean_text(value: str, *, multiline: bool = True) -> str:
     """Remove escape sequences and control and bidi-override characters."""
-    value = unicodedata.normalize("NFC", value)
     value = _ESCAPE.sub("", value)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _UNSAFE.sub("", value)
     if not multiline:
         value = " ".join(value.split())
-    return value
+    # Last, so that a letter and its accent that were split by a stripped
+    # character are composed too: the result is NFC and cleaning it is a no-op.
+    return unicodedata.normalize("NFC", value)
 
 
 def for_display(value: str) -> str:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rr_tui import db
 from rr_tui.audit import record_changes, verify
+from rr_tui.db import DatabaseDamaged
 from rr_tui.errors import (
     ConflictError,
     DatabaseMissing,
@@ -80,7 +81,7 @@ def current_actor() -> str:
 class Store:
     def __init__(self, url: str, *, create: bool = False, actor: str | None = None) -> None:
         self.url = url
-        self.actor = actor or current_actor()
+        self.actor = (actor or current_actor())[:64]  # the width of the *_by columns
         self._path = db.sqlite_path(url) if db.is_sqlite(url) else None
         existed = True
         if self._path is not None:
@@ -90,7 +91,11 @@ class Store:
             finally:
                 os.umask(old_umask)
         self.engine: Engine = db.make_engine(url)
-        self._prepare(create=create, existed=existed)
+        try:
+            self._prepare(create=create, existed=existed)
+        except BaseException:
+            self.engine.dispose()
+            raise
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writes = sessionmaker(
             self.engine.execution_options(rr_write=True), expire_on_commit=False
@@ -142,7 +147,15 @@ class Store:
 
     def _read(self, fn: Callable[[Session], T]) -> T:
         with db.translated(), self._sessions() as session:
-            return fn(session)
+            try:
+                return fn(session)
+            except ValueError:
+                # A stored value its column type cannot convert (a date that is
+                # not a date): the file was changed outside rr-tui, or damaged.
+                raise DatabaseDamaged(
+                    "the database holds a value rr-tui cannot read; it was changed outside "
+                    "rr-tui or is damaged (see: rr-tui audit verify)"
+                ) from None
 
     def _touch(self, session: Session, row: Tracked, *, new: bool = False) -> None:
         now: datetime = session.info["now"]
@@ -221,6 +234,8 @@ class Store:
 
     def create_case(self, fields: CaseFields, steps: dict[str, date] | None = None) -> int:
         fields = _clean_case(fields)
+        for step_id in steps or {}:
+            _check_step_id(step_id)
         with self._write() as session:
             case = Case(**_case_columns(fields))
             self._touch(session, case, new=True)
@@ -245,6 +260,7 @@ class Store:
 
     def record_step(self, case_id: int, step_id: str, on: date | None) -> None:
         """Record (or with None, clear) the date a case-level step happened."""
+        _check_step_id(step_id)
         with self._write() as session:
             self._case(session, case_id)
             self._set_step(session, case_id, step_id, on)
@@ -353,7 +369,7 @@ class Store:
         actions = tuple(
             ActionRecord(
                 _required_line("Action", a.action, 500),
-                clean_text(a.owner, multiline=False),
+                _line("Action owner", a.owner, 120),
                 a.due_on,
                 a.done_on,
             )
@@ -460,6 +476,10 @@ class Store:
 
     def import_cases(self, rows: Sequence[tuple[CaseFields, dict[str, date], str | None]]) -> int:
         """Create every case in one transaction: all or nothing."""
+        for _fields, steps, decision in rows:
+            for step_id in steps:
+                _check_step_id(step_id)
+            _raise_if("Decision", check_decision(decision))
         with self._write() as session:
             for fields, steps, decision in rows:
                 case = Case(**_case_columns(_clean_case(fields)))
@@ -505,6 +525,18 @@ def _required_line(label: str, value: str, limit: int) -> str:
     value = clean_text(value, multiline=False)
     _raise_if(label, check_line(value, limit, required=True))
     return value
+
+
+def _line(label: str, value: str, limit: int) -> str:
+    value = clean_text(value, multiline=False)
+    _raise_if(label, check_line(value, limit))
+    return value
+
+
+def _check_step_id(step_id: str) -> None:
+    """Step ids come from the profile, never from a user's typing; still, keep them sane."""
+    if not (0 < len(step_id) <= 40 and step_id.isascii() and step_id.isidentifier()):
+        raise InputError("Step: not a step id")
 
 
 def _text(label: str, value: str) -> str:

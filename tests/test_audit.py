@@ -1,0 +1,117 @@
+"""The audit trail: hash-chained, replayed against the records, safe under concurrent writers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from rr_tui.records import CaseFields, MeetingRecord
+from rr_tui.store import Store
+
+
+def busy_case(store: Store) -> int:
+    """A case with a few audited changes: entries 1..6 or so."""
+    case_id = store.create_case(CaseFields("RR-2026-001"), {"referral_received": date(2026, 3, 2)})
+    store.update_case(case_id, 1, CaseFields("RR-2026-001", notes="first"))
+    store.add_agency(case_id, "Police", date(2026, 3, 3))
+    store.record_meeting(case_id, 0, date(2026, 3, 17), MeetingRecord(decision="lcspr"))
+    store.update_case(case_id, 2, CaseFields("RR-2026-001", notes="second"))
+    return case_id
+
+
+def sql(store: Store, statement: str) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(text(statement))
+
+
+def test_intact_trail_verifies_clean(store: Store) -> None:
+    busy_case(store)
+    assert store.verify_audit() == []
+
+
+def test_an_edited_entry_is_named(store: Store) -> None:
+    busy_case(store)
+    sql(store, "UPDATE audit_log SET actor = 'mallory' WHERE id = 3")
+    problems = store.verify_audit()
+    assert problems[0].startswith("audit entry 3:")
+    assert "changed" in problems[0]
+
+
+def test_a_deleted_entry_breaks_the_chain_at_the_next_one(store: Store) -> None:
+    busy_case(store)
+    sql(store, "DELETE FROM audit_log WHERE id = 3")
+    problems = store.verify_audit()
+    assert problems[0].startswith("audit entry 4:")
+    assert "removed" in problems[0]
+
+
+def test_deleting_the_last_entry_is_caught_by_the_replay(store: Store) -> None:
+    busy_case(store)
+    sql(store, "DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)")
+    assert store.verify_audit() == ["cases row 1: changed outside rr-tui (notes, version)"]
+
+
+def test_changes_made_behind_the_apps_back_are_reported(store: Store) -> None:
+    case_id = busy_case(store)
+    sql(store, f"UPDATE cases SET notes = 'edited by hand' WHERE id = {case_id}")
+    sql(store, "DELETE FROM agencies")
+    sql(
+        store,
+        "INSERT INTO step_dates (case_id, step_id, done_on, version, created_at, created_by,"
+        f" updated_at, updated_by) VALUES ({case_id}, 'panel_notified', '2026-03-18', 1,"
+        " '2026-03-18 10:00:00', 'x', '2026-03-18 10:00:00', 'x')",
+    )
+    problems = store.verify_audit()
+    assert "agencies row 1: deleted outside rr-tui" in problems
+    assert "cases row 1: changed outside rr-tui (notes)" in problems
+    assert any(p.startswith("step_dates row") and "added outside" in p for p in problems)
+    assert not any("edited by hand" in p for p in problems)
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(
+    store: Store, db_url: str, open_store: Callable[..., Store]
+) -> None:
+    case_ids = [store.create_case(CaseFields(f"RR-{n}")) for n in range(4)]
+    stores = [open_store(db_url, actor=f"coordinator{n}") for n in range(4)]
+    errors: list[BaseException] = []
+
+    def work(s: Store, case_id: int) -> None:
+        try:
+            for day in range(1, 11):
+                s.record_step(case_id, "referral_received", date(2026, 3, day))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=work, args=pair) for pair in zip(stores, case_ids, strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert store.verify_audit() == []
+    for case_id in case_ids:
+        assert store.get_case(case_id).done["referral_received"] == date(2026, 3, 10)
+        assert len(store.history(case_id)) == 1 + 10
+
+
+def test_cli_audit_verify_exits_11_naming_the_entry(
+    store: Store, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rr_tui.cli import main
+
+    busy_case(store)
+    assert main(["--db", db_url, "audit", "verify"]) == 0
+    assert capsys.readouterr().out == "audit trail intact\n"
+    sql(store, "UPDATE audit_log SET new = '{}' WHERE id = 1")
+    assert main(["--db", db_url, "audit", "verify"]) == 11
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == (
+        "rr-tui: audit entry 1: its content was changed after it was written"
+    )

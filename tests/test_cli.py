@@ -1,0 +1,264 @@
+"""The command line, in-process and as the installed ``rr-tui`` program."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rr_tui.cli import main
+from rr_tui.demo import seed
+from rr_tui.store import Store
+from rr_tui.views import RAG_ORDER
+
+TODAY = date(2026, 3, 10)
+RR_TUI = Path(sys.executable).parent / "rr-tui"
+COMMANDS = (
+    "tui",
+    "demo",
+    "status",
+    "deadline",
+    "record",
+    "import",
+    "export",
+    "profile",
+    "audit",
+    "db",
+    "backup",
+)
+
+
+@pytest.fixture
+def seeded(db_url: str) -> str:
+    """A database of the twelve demo cases dated around TODAY; returns its URL."""
+    store = Store(db_url, create=True)
+    try:
+        seed(store, TODAY)
+    finally:
+        store.close()
+    return db_url
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def status_json(capsys: pytest.CaptureFixture[str], url: str, *extra: str) -> list[dict[str, Any]]:
+    code, out, err = cli(
+        capsys, "--db", url, "--today", TODAY.isoformat(), "status", "--json", *extra
+    )
+    assert (code, err) == (0, "")
+    rows: list[dict[str, Any]] = json.loads(out)
+    return rows
+
+
+def assert_one_line_error(err: str) -> None:
+    assert err.startswith("rr-tui: ")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_deadline_counts_working_days_over_christmas(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(capsys, "deadline", "2026-12-18", "15") == (0, "2027-01-13\n", "")
+
+
+@pytest.mark.parametrize(
+    "args", [("deadline", "2026-12-18", "0"), ("deadline", "18/12/2026", "15"), ("frobnicate",)]
+)
+def test_usage_errors_are_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    code, out, err = cli(capsys, *args)
+    assert (code, out) == (2, "")
+    assert_one_line_error(err)
+
+
+def test_help_mentions_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "--help")
+    assert code == 0
+    for command in COMMANDS:
+        assert f"    {command} " in out, command
+    assert "exit codes" in out
+
+
+def test_profile_shows_steps_convention_and_configuration(
+    capsys: pytest.CaptureFixture[str], isolated: Path
+) -> None:
+    code, out, _ = cli(capsys, "profile")
+    assert code == 0
+    assert "England" in out
+    assert "day 0" in out
+    for step in (
+        "incident_aware",
+        "sin_submitted",
+        "scoping_requests_sent",
+        "rr_meeting",
+        "panel_notified",
+        "panel_response",
+    ):
+        assert step in out
+    assert "15 WD after referral_received" in out
+    assert f"Configuration (from {isolated / 'config.toml'})." in out
+
+
+def test_status_lists_open_cases_most_urgent_first(
+    capsys: pytest.CaptureFixture[str], seeded: str
+) -> None:
+    code, out, err = cli(capsys, "--db", seeded, "--today", "2026-03-10", "status")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "Today Tue 10 Mar 2026 · 3 red · 4 amber · 4 green"
+    assert lines[1].split() == ["REFERENCE", "STAGE", "NEXT", "STEP", "DUE", "WD", "LEFT", "STATE"]
+    references = [line.split()[0] for line in lines[2:]]
+    assert references[:3] == ["DEMO-2026-002", "DEMO-2026-004", "DEMO-2026-012"]
+    assert len(references) == 11
+    assert "DEMO-2026-011" not in references
+    assert "-2  ▲ RED" in lines[2]
+
+
+def test_status_all_includes_closed_cases(capsys: pytest.CaptureFixture[str], seeded: str) -> None:
+    code, out, _ = cli(capsys, "--db", seeded, "--today", "2026-03-10", "status", "--all")
+    assert code == 0
+    assert out.splitlines()[-1].startswith("DEMO-2026-011")
+    assert "CLOSED" in out.splitlines()[-1]
+
+
+def test_status_json_shape_and_order(capsys: pytest.CaptureFixture[str], seeded: str) -> None:
+    rows = status_json(capsys, seeded)
+    assert len(rows) == 11
+    for row in rows:
+        assert set(row) - {"stage"} == {"reference", "rag", "next_step", "next_due", "steps"}
+        for step in row["steps"]:
+            assert set(step) == {"id", "due", "done", "state", "slack"}
+            assert step["state"] in {"done", "late", "pending", "overdue", "waiting"}
+    keys = [(RAG_ORDER[r["rag"]], r["next_due"] or "9999-12-31") for r in rows]
+    assert keys == sorted(keys)
+
+    first = rows[0]
+    assert (first["reference"], first["rag"]) == ("DEMO-2026-002", "red")
+    assert (first["next_step"], first["next_due"]) == ("sin_submitted", "2026-03-06")
+    sin = next(s for s in first["steps"] if s["id"] == "sin_submitted")
+    assert sin == {
+        "id": "sin_submitted",
+        "due": "2026-03-06",
+        "done": None,
+        "state": "overdue",
+        "slack": -2,
+    }
+
+    everything = status_json(capsys, seeded, "--all")
+    assert [r["reference"] for r in everything if r["rag"] == "closed"] == ["DEMO-2026-011"]
+    assert everything[-1]["reference"] == "DEMO-2026-011"
+
+
+def test_record_then_status_shows_the_step_done(
+    capsys: pytest.CaptureFixture[str], seeded: str
+) -> None:
+    code, out, err = cli(
+        capsys,
+        "--db",
+        seeded,
+        "--today",
+        "2026-03-10",
+        "record",
+        "DEMO-2026-002",
+        "sin_submitted",
+        "2026-03-09",
+    )
+    assert (code, out, err) == (0, "recorded sin_submitted on Mon 9 Mar 2026\n", "")
+    row = next(r for r in status_json(capsys, seeded) if r["reference"] == "DEMO-2026-002")
+    sin = next(s for s in row["steps"] if s["id"] == "sin_submitted")
+    assert (sin["done"], sin["state"]) == ("2026-03-09", "late")
+    assert row["rag"] != "red"
+
+    assert (
+        cli(
+            capsys,
+            "--db",
+            seeded,
+            "--today",
+            "2026-03-10",
+            "record",
+            "DEMO-2026-003",
+            "scoping_requests_sent",
+            "today",
+        )[0]
+        == 0
+    )
+    row = next(r for r in status_json(capsys, seeded) if r["reference"] == "DEMO-2026-003")
+    assert next(s for s in row["steps"] if s["id"] == "scoping_requests_sent")["done"] == (
+        "2026-03-10"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "message"),
+    [
+        (("DEMO-2026-002", "tea_break", "2026-03-09"), 3, "no step 'tea_break'"),
+        (("DEMO-2099-999", "sin_submitted", "2026-03-09"), 4, "no case has that reference"),
+        (("DEMO-2026-002", "sin_submitted", "2026-02-30"), 3, "DATE: no such date"),
+        (("DEMO-2026-002", "sin_submitted", "09/03/2026"), 3, "DATE: use the form YYYY-MM-DD"),
+    ],
+)
+def test_record_errors_are_one_line_and_change_nothing(
+    capsys: pytest.CaptureFixture[str],
+    seeded: str,
+    args: tuple[str, ...],
+    exit_code: int,
+    message: str,
+) -> None:
+    before = status_json(capsys, seeded)
+    code, out, err = cli(capsys, "--db", seeded, "--today", "2026-03-10", "record", *args)
+    assert (code, out) == (exit_code, "")
+    assert_one_line_error(err)
+    assert message in err
+    assert status_json(capsys, seeded) == before
+
+
+# -- the installed program ------------------------------------------------------------
+
+
+def run(*args: str, python: bool = False) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-X", "importtime", "-m", "rr_tui"] if python else [str(RR_TUI)]
+    return subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ.copy(),
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_program_status_json_and_exit_codes(seeded: str) -> None:
+    ok = run("--db", seeded, "--today", "2026-03-10", "status", "--json")
+    assert (ok.returncode, ok.stderr) == (0, "")
+    assert json.loads(ok.stdout)[0]["reference"] == "DEMO-2026-002"
+
+    missing = run("--db", "/nonexistent/folder/rr.db", "status")
+    assert (missing.returncode, missing.stdout) == (6, "")
+    assert_one_line_error(missing.stderr)
+
+    bad = run("--db", seeded, "record", "DEMO-2026-002", "nope", "2026-03-09")
+    assert bad.returncode == 3
+    assert_one_line_error(bad.stderr)
+
+    usage = run("--today", "someday", "status")
+    assert usage.returncode == 2
+    assert_one_line_error(usage.stderr)
+
+
+def test_status_json_never_imports_textual(seeded: str) -> None:
+    done = run("--db", seeded, "--today", "2026-03-10", "status", "--json", python=True)
+    assert done.returncode == 0
+    imported = [line.split("|")[-1].strip() for line in done.stderr.splitlines()]
+    assert "rr_tui.reports" in imported
+    assert not [name for name in imported if name.split(".")[0] == "textual"]
