@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rr_tui import __version__
+from rr_tui import __version__, cli_reports
 from rr_tui.dates import DateInputError, parse_iso
 from rr_tui.errors import RRError, UsageError
 
@@ -126,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("upgrade", "path"))
     p = command("backup", "copy the database safely while it is in use")
     p.add_argument("target", type=Path, metavar="PATH")
+    cli_reports.add_commands(command, _date_arg)
     return parser
 
 
@@ -187,6 +188,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 0
     if command == "record":
         return _record(args, config)
+    if command in cli_reports.COMMANDS:
+        return cli_reports.run(
+            command, args, config, lambda: _open(args, config, create=False), _today(args)
+        )
     if command == "import":
         from rr_tui.csvio import check_existing, read_import
 

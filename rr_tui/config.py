@@ -119,7 +119,7 @@ def load_config(path: Path | None = None) -> Config:
         table = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"the configuration file is not valid TOML ({exc})") from None
-    unknown = set(table) - {"profile", "calendar", "database"}
+    unknown = set(table) - {"profile", "calendar", "database", "pack"}
     if unknown:
         raise ConfigError(f"configuration: unknown section [{sorted(unknown)[0]}]")
     try:

@@ -245,7 +245,7 @@ def export_text(records: Iterable[CaseRecord], profile: Profile, fmt: str) -> st
     return buffer.getvalue()
 
 
-def write_private(path: Path, content: str) -> None:
+def write_private(path: Path, content: str | bytes) -> None:
     """Write a file only its owner can read (0600), replacing any old one."""
     if path.is_symlink():
         raise InputError("the output path is a symbolic link; give the real path")
@@ -254,7 +254,8 @@ def write_private(path: Path, content: str) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(content)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
     except OSError as exc:
         raise InputError(f"cannot write the output file ({exc.strerror})") from None

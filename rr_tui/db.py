@@ -50,7 +50,7 @@ class DatabaseUnreachable(DatabaseError):
 
 # Alembic revisions this version of rr-tui knows, oldest first; the last is
 # the schema it runs on. A test keeps this in step with rr_tui/migrations.
-REVISIONS: tuple[str, ...] = ("0001_initial",)
+REVISIONS: tuple[str, ...] = ("0001_initial", "0002_meeting_context")
 HEAD = REVISIONS[-1]
 
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -134,6 +134,9 @@ class Meeting(Tracked, Base):
     learning: Mapped[str] = mapped_column(Text, default="")
     decision: Mapped[str | None] = mapped_column(String(30))
     rationale: Mapped[str] = mapped_column(Text, default="")
+    # Added in revision 0002, for the rapid review pack.
+    practice_episodes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    family_context: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     case: Mapped[Case] = relationship(back_populates="meeting")
     actions: Mapped[list[MeetingAction]] = relationship(

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rr_tui import db
-from rr_tui.audit import record_changes, verify
+from rr_tui.audit import append, record_changes, verify
 from rr_tui.db import DatabaseDamaged
 from rr_tui.errors import (
     ConflictError,
@@ -222,6 +222,12 @@ class Store:
 
         return self._read(load)
 
+    def record_pack(self, case_id: int, fmt: str) -> None:
+        """Note in the audit trail that the case's pack was written (and in which format)."""
+        with self._write() as session:
+            self._case(session, case_id)
+            append(session, [("export", "cases", case_id, case_id, {}, {"pack": fmt})])
+
     def verify_audit(self) -> list[str]:
         """Problems with the audit trail, the first broken entry first; empty when intact.
 
@@ -364,6 +370,8 @@ class Store:
             ("Facts summary", meeting.facts_summary),
             ("Learning identified", meeting.learning),
             ("Rationale", meeting.rationale),
+            ("Key practice episodes", meeting.practice_episodes),
+            ("Family context", meeting.family_context),
         ):
             _raise_if(label, check_text(value))
         actions = tuple(
@@ -392,6 +400,8 @@ class Store:
             row.learning = clean_text(meeting.learning)
             row.decision = meeting.decision or None
             row.rationale = clean_text(meeting.rationale)
+            row.practice_episodes = clean_text(meeting.practice_episodes)
+            row.family_context = clean_text(meeting.family_context)
             session.flush()
             existing = list(row.actions)
             for old in existing[len(actions) :]:
@@ -462,7 +472,13 @@ class Store:
             if decision is None:
                 return
             row = Meeting(
-                case_id=case_id, attendees="", facts_summary="", learning="", rationale=""
+                case_id=case_id,
+                attendees="",
+                facts_summary="",
+                learning="",
+                rationale="",
+                practice_episodes="",
+                family_context="",
             )
             self._touch(session, row, new=True)
             session.add(row)
@@ -573,6 +589,8 @@ def _summarise(action: str, old: str, new: str) -> str:
         return "created"
     if action == "delete":
         return "deleted"
+    if action == "export":
+        return f"rapid review pack written ({after.get('pack', '')})"
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     changed = [k for k in changed if k != "version"]
     return "changed " + ", ".join(changed) if changed else "saved"
@@ -676,6 +694,8 @@ def _load_cases(
                 tuple(
                     ActionRecord(a.action, a.owner, a.due_on, a.done_on) for a in meeting.actions
                 ),
+                meeting.practice_episodes,
+                meeting.family_context,
             )
             decisions[meeting.case_id] = meeting.decision
     else:

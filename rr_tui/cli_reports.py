@@ -1,0 +1,219 @@
+"""Commands that produce documents from the records: pack, chase, report, calendar."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rr_tui.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from rr_tui.config import Config
+    from rr_tui.store import Store
+
+OpenStore = Callable[[], "Store"]
+
+
+def add_commands(
+    command: Callable[[str, str], argparse.ArgumentParser], date_arg: Callable[[str], date]
+) -> None:
+    p = command("pack", "write the rapid review pack for the National Panel (Markdown or PDF)")
+    p.add_argument("reference")
+    p.add_argument("--format", choices=("md", "pdf"), default="md")
+    p.add_argument(
+        "--output",
+        type=Path,
+        metavar="PATH",
+        help="default: REFERENCE-rapid-review.md or .pdf in this folder; - for standard output",
+    )
+    p = command("chase", "agency returns due within 2 working days or overdue, with chaser texts")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = command("report", "timeliness figures for a period (SIN, Panel, final report)")
+    period = p.add_mutually_exclusive_group(required=True)
+    period.add_argument("--year", type=int, help="a calendar year")
+    period.add_argument(
+        "--financial-year", type=int, metavar="YEAR", help="April YEAR to March YEAR+1"
+    )
+    period.add_argument(
+        "--from",
+        dest="start",
+        type=date_arg,
+        metavar="DATE",
+        help="first day (with --to)",
+    )
+    p.add_argument(
+        "--to",
+        dest="end",
+        type=date_arg,
+        metavar="DATE",
+        help="last day (with --from)",
+    )
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON keyed by measure")
+    fmt.add_argument("--csv", action="store_true", help="CSV, the period and each quarter")
+    p = command("calendar", "every upcoming deadline as an iCalendar (.ics) file")
+    p.add_argument("--owner", metavar="NAME", help="only cases this coordinator owns")
+    p.add_argument("--output", type=Path, metavar="FILE.ics", required=True)
+
+
+COMMANDS = ("pack", "chase", "report", "calendar")
+
+
+def run(
+    command: str, args: argparse.Namespace, config: Config, open_store: OpenStore, today: date
+) -> int:
+    from contextlib import closing
+
+    with closing(open_store()) as store:
+        if command == "pack":
+            return _pack(args, config, store, today)
+        if command == "chase":
+            return _chase(args, config, store, today)
+        if command == "report":
+            return _report(args, config, store)
+        return _calendar(args, config, store, today)
+
+
+def _pack(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
+    from rr_tui.csvio import write_private
+    from rr_tui.pack import PackConfigError, build_pack, pack_settings, to_markdown, to_pdf
+
+    try:
+        order, headings = pack_settings(config.extra.get("pack", {}))
+    except PackConfigError as exc:
+        raise ConfigError(str(exc)) from None
+    case_id = store.case_id(args.reference)
+    record = store.get_case(case_id)
+    document = build_pack(record, store.history(case_id), config.profile, today, order, headings)
+    if args.format == "pdf":
+        if args.output is not None and str(args.output) == "-":
+            raise UsageError("a PDF cannot go to standard output; give --output FILE.pdf")
+        content: bytes = to_pdf(document)
+    else:
+        content = to_markdown(document).encode("utf-8")
+    if args.output is not None and str(args.output) == "-":
+        sys.stdout.write(content.decode("utf-8"))
+        store.record_pack(case_id, args.format)
+        return 0
+    target = args.output or Path(f"{record.reference}-rapid-review.{args.format}")
+    write_private(target, content)
+    store.record_pack(case_id, args.format)
+    print(f"wrote {target} (readable only by you)")
+    return 0
+
+
+def _chase(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
+    from rr_tui.chase import chase_list, chaser_text
+    from rr_tui.dates import uk
+
+    groups = chase_list(store.list_cases(), config.profile, today)
+    if args.json:
+        out = [
+            {
+                "agency": agency,
+                "items": [
+                    {
+                        "reference": i.reference,
+                        "requested": i.requested.isoformat() if i.requested else None,
+                        "due": i.due.isoformat(),
+                        "slack": i.slack,
+                        "overdue": i.overdue,
+                        "chasers": [d.isoformat() for d in i.chasers],
+                    }
+                    for i in items
+                ],
+                "chaser": chaser_text(agency, items, today),
+            }
+            for agency, items in groups.items()
+        ]
+        print(json.dumps(out, indent=1, ensure_ascii=False))
+        return 0
+    if not groups:
+        print("Nothing to chase: no agency return is due within 2 working days.")
+        return 0
+    for agency, items in groups.items():
+        print(f"== {agency} ==")
+        for i in items:
+            state = f"{-i.slack} WD overdue" if i.overdue else f"{i.slack} WD left"
+            sent = ", ".join(uk(d) for d in i.chasers) or "none"
+            print(f"  {i.reference}  due {uk(i.due)}  {state}  chasers sent: {sent}")
+        print()
+        print("\n".join("    " + line for line in chaser_text(agency, items, today).splitlines()))
+        print()
+    return 0
+
+
+def _report(args: argparse.Namespace, config: Config, store: Store) -> int:
+    from rr_tui.timeliness import (
+        LABELS,
+        MEASURES,
+        Period,
+        by_quarter,
+        calendar_year,
+        figures,
+        financial_year,
+    )
+
+    if args.year is not None:
+        period = calendar_year(args.year)
+    elif args.financial_year is not None:
+        period = financial_year(args.financial_year)
+    else:
+        if args.end is None:
+            raise UsageError("--from needs --to")
+        if args.end < args.start:
+            raise UsageError("--to is before --from")
+        period = Period(args.start, args.end, f"{args.start} to {args.end}")
+    if args.end is not None and args.start is None:
+        raise UsageError("--to goes with --from")
+    records = store.list_cases(include_closed=True)
+    totals = figures(records, config.profile, period)
+    if args.json:
+        print(json.dumps({m: totals[m].as_dict() for m in MEASURES}, indent=1))
+        return 0
+    quarters = by_quarter(records, config.profile, period)
+    if args.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["period", "measure", "total", "met", "pending", "median_wd"])
+        for label, result in [(period.label, totals), *((q.label, r) for q, r in quarters)]:
+            for m in MEASURES:
+                f = result[m]
+                writer.writerow(
+                    [
+                        label,
+                        m,
+                        f.total,
+                        f.met,
+                        f.pending,
+                        "" if f.median_wd is None else f"{f.median_wd:g}",
+                    ]
+                )
+        sys.stdout.write(buffer.getvalue())
+        return 0
+    print(f"Timeliness, {period.label}")
+    for m in MEASURES:
+        f = totals[m]
+        median = "—" if f.median_wd is None else f"{f.median_wd:g} WD"
+        print(f"  {LABELS[m]}: {f.met} of {f.total} met; {f.pending} pending; median {median}")
+        for q, result in quarters:
+            qf = result[m]
+            print(f"    {q.label}: {qf.met} of {qf.total} met; {qf.pending} pending")
+    return 0
+
+
+def _calendar(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
+    from rr_tui.calendar_export import to_ics, upcoming
+    from rr_tui.csvio import write_private
+
+    events = upcoming(store.list_cases(), config.profile, today, args.owner)
+    write_private(args.output, to_ics(events))
+    print(f"wrote {len(events)} deadline{'s' if len(events) != 1 else ''} to {args.output}")
+    return 0
