@@ -251,6 +251,14 @@ class CaseScreen(Screen[None]):
         ),
         Binding("t", "step", "Step", id="case.step", tooltip="Record any step's date"),
         Binding(
+            "w",
+            "pack",
+            "Pack",
+            id="case.pack",
+            show=False,
+            tooltip="Write the rapid review pack (PDF or Markdown)",
+        ),
+        Binding(
             "M",
             "meeting_mode",
             "Share",
@@ -401,6 +409,12 @@ class CaseScreen(Screen[None]):
         if self.data:
             self._open_form(StepForm(self.data.record), "Step date")
 
+    def action_pack(self) -> None:
+        from rr_tui.screens.pack_form import PackForm
+
+        if self.data:
+            self._open_form(PackForm(self.data.record), "Rapid review pack")
+
     def action_meeting_mode(self) -> None:
         from rr_tui.screens.meeting_mode import MeetingModeScreen
 
@@ -415,6 +429,7 @@ class CaseScreen(Screen[None]):
             ("m", "record the Rapid Review meeting and its decision"),
             ("p", "record the Panel notification or its response"),
             ("t", "record the date of any step (full-review steps too)"),
+            ("w", "write the rapid review pack for the Panel (PDF or Markdown)"),
             ("M", "meeting mode: a large view of this case to share"),
             ("↑ ↓ PgUp PgDn", "scroll"),
         ]
