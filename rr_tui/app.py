@@ -54,14 +54,16 @@ class RRApp(App[int]):
         *,
         config: Config | None = None,
         today: date | None = None,
-        demo: bool = False,
+        demo_path: Path | None = None,
         store: Store | None = None,
     ) -> None:
         super().__init__()
         self.url = url
         self.config = config or Config()
         self.today_override = today
-        self.demo = demo
+        # A demo database is rebuilt at this path, with cases dated around today.
+        self.demo_path = demo_path
+        self.demo = demo_path is not None
         self.store: Store | None = store
         self.fatal: RRError | None = None
         if os.environ.get("RR_TUI_THEME") == "light":
@@ -86,11 +88,10 @@ class RRApp(App[int]):
 
     def _open_store(self) -> None:
         try:
-            if self.demo:
+            if self.demo_path is not None:
                 from rr_tui.demo import fresh_demo_database
 
-                path = Path(self.url.removeprefix("sqlite:///"))
-                fresh_demo_database(path, self.today)
+                self.url = fresh_demo_database(self.demo_path, self.today)
             store = Store(self.url, create=True)
         except RRError as exc:
             self.call_from_thread(self._fail, exc)
@@ -174,8 +175,8 @@ class RRApp(App[int]):
         self.exit(70, return_code=70)
 
 
-def run_app(url: str, *, config: Config, today: date | None, demo: bool) -> int:
-    app = RRApp(url, config=config, today=today, demo=demo)
+def run_app(url: str, *, config: Config, today: date | None, demo_path: Path | None) -> int:
+    app = RRApp(url, config=config, today=today, demo_path=demo_path)
     app.run()
     if app.fatal is not None:
         print(f"rr-tui: {app.fatal.message}", file=sys.stderr)

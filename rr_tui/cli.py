@@ -261,12 +261,12 @@ def _record(args: argparse.Namespace, config: Config) -> int:
 
 
 def _tui(args: argparse.Namespace, config: Config, *, demo: bool) -> int:
+    from rr_tui.app import run_app
     from rr_tui.config import db_url, demo_db_path
 
-    url = db_url(demo_db_path()) if demo else _db_url(args, config)
-    from rr_tui.app import run_app
-
-    return run_app(url, config=config, today=args.today, demo=demo)
+    demo_path = demo_db_path() if demo else None
+    url = db_url(demo_path) if demo_path else _db_url(args, config)
+    return run_app(url, config=config, today=args.today, demo_path=demo_path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

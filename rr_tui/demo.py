@@ -210,7 +210,9 @@ def fresh_demo_database(path: Path, today: date) -> str:
         candidate = path.with_name(path.name + suffix)
         if candidate.exists() and not candidate.is_symlink():
             candidate.unlink()
-    url = "sqlite:///" + str(path)
+    from rr_tui.config import db_url
+
+    url = db_url(path)
     store = Store(url, create=True)
     try:
         seed(store, today)
