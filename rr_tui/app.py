@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -22,7 +22,9 @@ from textual.screen import Screen
 from rr_tui.clock import today_in_england
 from rr_tui.config import Config
 from rr_tui.errors import RRError
-from rr_tui.store import Store
+
+if TYPE_CHECKING:
+    from rr_tui.store import Store
 
 T = TypeVar("T")
 
@@ -92,6 +94,8 @@ class RRApp(App[int]):
                 from rr_tui.demo import fresh_demo_database
 
                 self.url = fresh_demo_database(self.demo_path, self.today)
+            from rr_tui.store import Store  # deferred: SQLAlchemy stays off the first frame
+
             store = Store(self.url, create=True)
         except RRError as exc:
             self.call_from_thread(self._fail, exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widgets import Select
@@ -13,9 +14,11 @@ from rr_tui.dates import DateInputError, uk
 from rr_tui.records import AgencyRecord, CaseRecord
 from rr_tui.schedule import agency_due
 from rr_tui.screens.form import FormError, FormScreen, differing
-from rr_tui.store import Store
 from rr_tui.validation import check_line, check_timescale
 from rr_tui.widgets.fields import AreaField, CheckField, ChoiceField, DateField, TextField
+
+if TYPE_CHECKING:
+    from rr_tui.store import Store
 
 COMMON_AGENCIES = (
     "Police",

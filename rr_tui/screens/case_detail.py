@@ -23,11 +23,11 @@ from rr_tui.records import INCIDENT_TYPES, PANEL_OUTCOMES, CaseRecord, HistoryEn
 from rr_tui.sanitize import clean_text, for_display
 from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, CaseSchedule, agency_due, compute
 from rr_tui.screens.form import FormScreen, on_saved
-from rr_tui.store import Store
 from rr_tui.widgets.palette import state_styles
 
 if TYPE_CHECKING:
     from rr_tui.app import RRApp
+    from rr_tui.store import Store
 
 
 @dataclass(frozen=True)

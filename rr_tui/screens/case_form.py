@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 
@@ -18,7 +19,6 @@ from rr_tui.records import (
     CaseRecord,
 )
 from rr_tui.screens.form import FormError, FormScreen, differing
-from rr_tui.store import Store
 from rr_tui.validation import FIELD_LABELS, case_field_errors
 from rr_tui.widgets.fields import (
     AreaField,
@@ -28,6 +28,9 @@ from rr_tui.widgets.fields import (
     Field,
     TextField,
 )
+
+if TYPE_CHECKING:
+    from rr_tui.store import Store
 
 
 @dataclass(frozen=True)

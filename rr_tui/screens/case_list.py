@@ -20,12 +20,12 @@ from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
 from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS
-from rr_tui.store import Store
 from rr_tui.views import build_views
 from rr_tui.widgets.case_table import CaseTable, Column, Row
 
 if TYPE_CHECKING:
     from rr_tui.app import RRApp
+    from rr_tui.store import Store
 
 POLL_SECONDS = 3.0
 
@@ -145,11 +145,13 @@ class CaseListScreen(Screen[None]):
     # -- loading --------------------------------------------------------------
 
     def load(self) -> None:
-        profile, today, closed = self.rr.profile, self.rr.today, self.show_closed
+        profile, closed, app = self.rr.profile, self.show_closed, self.rr
 
         def job(store: Store) -> Loaded:
             token = store.change_token()
             records = store.list_cases(include_closed=closed)
+            # Today (and its time-zone import) is worked out here, off the first frame.
+            today = app.today
             rows = make_rows(records, profile, today)
             counts = {"red": 0, "amber": 0, "green": 0, "closed": 0}
             for row in rows:
@@ -188,12 +190,12 @@ class CaseListScreen(Screen[None]):
         self.rr.run_db(check, compare, lambda _e: None, group="poll", exclusive=True)
 
     def _summary_text(self) -> Text:
-        today = self.rr.today
+        today = self.loaded_today
         text = Text()
         if self.rr.demo:
             text.append(" DEMO DATA ", style="reverse")
             text.append(" ")
-        text.append(f"{uk(today)}", style="bold")
+        text.append(uk(today, "rr-tui"), style="bold")
         if not self.counts:
             text.append("  ·  loading…")
             return text

@@ -18,11 +18,11 @@ from textual.widgets.option_list import Option
 from rr_tui.chase import ChaseItem, chase_list, chaser_text
 from rr_tui.dates import uk
 from rr_tui.sanitize import for_display
-from rr_tui.store import Store
 from rr_tui.widgets.palette import state_styles
 
 if TYPE_CHECKING:
     from rr_tui.app import RRApp
+    from rr_tui.store import Store
 
 
 @dataclass(frozen=True)

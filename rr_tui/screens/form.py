@@ -24,11 +24,11 @@ from rr_tui.errors import ConflictError, RRError
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
 from rr_tui.screens.confirm import ConfirmScreen, ConflictScreen
-from rr_tui.store import Store
 from rr_tui.widgets.fields import Field
 
 if TYPE_CHECKING:
     from rr_tui.app import RRApp
+    from rr_tui.store import Store
 
 
 class FormError(Exception):

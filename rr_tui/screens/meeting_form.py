@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 
@@ -12,8 +13,10 @@ from rr_tui.dates import DateInputError, parse_iso, uk
 from rr_tui.profile import DECISIONS
 from rr_tui.records import ActionRecord, CaseRecord, MeetingRecord
 from rr_tui.screens.form import FormError, FormScreen, differing
-from rr_tui.store import Store
 from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
+
+if TYPE_CHECKING:
+    from rr_tui.store import Store
 
 ACTIONS_HINT = (
     "One per line: action | owner | due YYYY-MM-DD | done YYYY-MM-DD (last parts optional)"

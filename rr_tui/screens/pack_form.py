@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 
 from rr_tui.errors import InputError
 from rr_tui.records import CaseRecord
 from rr_tui.screens.form import FormError, FormScreen
-from rr_tui.store import Store
 from rr_tui.widgets.fields import ChoiceField, TextField
+
+if TYPE_CHECKING:
+    from rr_tui.store import Store
 
 FORMATS = [("pdf", "PDF"), ("md", "Markdown")]
 

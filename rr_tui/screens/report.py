@@ -14,7 +14,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from rr_tui.records import CaseRecord
-from rr_tui.store import Store
 from rr_tui.timeliness import (
     LABELS,
     MEASURES,
@@ -29,6 +28,7 @@ from rr_tui.widgets.palette import state_styles
 
 if TYPE_CHECKING:
     from rr_tui.app import RRApp
+    from rr_tui.store import Store
 
 BAR = 20
 

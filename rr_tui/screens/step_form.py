@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widgets import Select
@@ -12,8 +13,10 @@ from rr_tui.dates import DateInputError, uk
 from rr_tui.records import CaseRecord
 from rr_tui.schedule import compute
 from rr_tui.screens.form import FormError, FormScreen
-from rr_tui.store import Store
 from rr_tui.widgets.fields import ChoiceField, DateField
+
+if TYPE_CHECKING:
+    from rr_tui.store import Store
 
 
 @dataclass(frozen=True)
