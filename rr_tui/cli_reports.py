@@ -83,7 +83,14 @@ def run(
 
 def _pack(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
     from rr_tui.csvio import write_private
-    from rr_tui.pack import PackConfigError, build_pack, pack_settings, to_markdown, to_pdf
+    from rr_tui.pack import (
+        PackConfigError,
+        build_pack,
+        default_file_name,
+        pack_settings,
+        to_markdown,
+        to_pdf,
+    )
 
     try:
         order, headings = pack_settings(config.extra.get("pack", {}))
@@ -102,7 +109,7 @@ def _pack(args: argparse.Namespace, config: Config, store: Store, today: date) -
         sys.stdout.write(content.decode("utf-8"))
         store.record_pack(case_id, args.format)
         return 0
-    target = args.output or Path(f"{record.reference}-rapid-review.{args.format}")
+    target = args.output or Path(default_file_name(record.reference, args.format))
     write_private(target, content)
     store.record_pack(case_id, args.format)
     print(f"wrote {target} (readable only by you)")

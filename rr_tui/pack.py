@@ -58,6 +58,12 @@ class Pack:
     sections: tuple[Section, ...] = field(default_factory=tuple)
 
 
+def default_file_name(reference: str, fmt: str) -> str:
+    """``NS-2025-014-rapid-review.pdf``: a reference's / and .. cannot leave the folder."""
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", reference).strip("-") or "case"
+    return f"{safe}-rapid-review.{fmt}"
+
+
 def pack_settings(table: Mapping[str, Any]) -> tuple[tuple[str, ...], dict[str, str]]:
     """``[pack] sections = [...]`` and ``[pack.headings]`` from the configuration."""
     order = table.get("sections", list(SECTIONS))
@@ -239,14 +245,16 @@ _PDF_REPLACE = str.maketrans(
 )
 
 
+def _fold(char: str) -> str:
+    """A character beyond Latin-1 as its base letter (ș -> s), or ? when it has none."""
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return base if base and all(ord(c) < 256 for c in base) else "?"
+
+
 def _latin1(text: str) -> str:
-    text = text.translate(_PDF_REPLACE)
-    text = unicodedata.normalize("NFKD", text)
-    return (
-        "".join(c for c in text if not unicodedata.combining(c))
-        .encode("latin-1", "replace")
-        .decode("latin-1")
-    )
+    """Text the PDF's core fonts can print: Latin-1 kept as it is (Zoë stays Zoë)."""
+    text = unicodedata.normalize("NFC", text.translate(_PDF_REPLACE))
+    return "".join(c if ord(c) < 256 else _fold(c) for c in text)
 
 
 def to_pdf(pack: Pack, created: datetime | None = None) -> bytes:

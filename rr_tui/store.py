@@ -636,15 +636,17 @@ def _load_cases(
     ):
         done[cid][step_id] = on
 
+    # The chase list reads chasers from the whole list, not only from one case.
     chasers: dict[int, list[date]] = defaultdict(list)
-    if full:
-        for agency_id, sent_on in session.execute(
+    for agency_id, sent_on in session.execute(
+        restrict(
             select(Chaser.agency_id, Chaser.sent_on)
             .join(Agency, Agency.id == Chaser.agency_id)
-            .where(Agency.case_id == case_id)
-            .order_by(Chaser.sent_on)
-        ):
-            chasers[agency_id].append(sent_on)
+            .order_by(Chaser.sent_on),
+            Agency.case_id,
+        )
+    ):
+        chasers[agency_id].append(sent_on)
 
     agencies: dict[int, list[AgencyRecord]] = defaultdict(list)
     for row in session.execute(

@@ -33,7 +33,9 @@ class PackForm(FormScreen):
         self.record = record
 
     def _default_path(self, fmt: str) -> str:
-        return str(Path.cwd() / f"{self.record.reference}-rapid-review.{fmt}")
+        from rr_tui.pack import default_file_name
+
+        return str(Path.cwd() / default_file_name(self.record.reference, fmt))
 
     def compose_fields(self) -> ComposeResult:
         yield ChoiceField("Format", FORMATS, "pdf", id="format", allow_blank=False)
