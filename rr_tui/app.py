@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -166,6 +167,21 @@ class RRApp(App[int]):
             "Switch between the dark and the light theme",
             self.action_toggle_theme,
         )
+        # Every key of the screen underneath is also a command: one definition
+        # (the Binding) feeds the key, the footer, the help and the palette.
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen or binding.system:
+                continue
+            if binding.action in ("quit", "help", "command_palette"):
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                f"{binding.description} ({self.get_key_display(binding)})",
+                binding.tooltip or binding.description,
+                partial(self.run_action, binding.action, active.node),
+            )
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
