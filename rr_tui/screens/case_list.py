@@ -31,13 +31,13 @@ POLL_SECONDS = 3.0
 
 COLUMNS = (
     Column("state", "State", 7),
-    Column("reference", "Reference", 13, flex=1),
+    Column("reference", "Reference", 13, flex=1, max_width=20),
     Column("child", "Child", 7),
     Column("stage", "Stage", 11),
-    Column("next", "Next step", 14, flex=3),
+    Column("next", "Next step", 14, flex=3, max_width=32),
     Column("due", "Due", 10),
     Column("left", "WD", 3, right=True),
-    Column("owner", "Owner", 7, flex=2),
+    Column("owner", "Owner", 7, flex=2, max_width=24),
 )
 SORT_NAMES = ("urgency", *(c.label.lower() for c in COLUMNS[1:]))
 

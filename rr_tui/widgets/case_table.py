@@ -30,6 +30,7 @@ class Column:
     width: int
     flex: int = 0  # share of the width left over once every column has its own
     right: bool = False
+    max_width: int = 40  # a wide terminal shows more text, not more blank
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,8 @@ class CaseTable(ScrollView, can_focus=True):
         flex_total = sum(c.flex for c in self.columns)
         if spare > 0 and flex_total:
             for i, column in enumerate(self.columns):
-                widths[i] += spare * column.flex // flex_total
+                grown = widths[i] + spare * column.flex // flex_total
+                widths[i] = max(column.width, min(grown, column.max_width))
         return widths
 
     def _total_width(self) -> int:
