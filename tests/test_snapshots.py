@@ -1,0 +1,143 @@
+"""SVG snapshots of every screen at 80x24, with the demo data seeded for a fixed today.
+
+The demo cases are dated around Thu 26 Nov 2026 and the app is built with that
+today, so every date on screen is fixed. The case screen's History section shows
+the wall-clock time of each change: it is below the fold at 80x24 and never in
+a snapshot.
+
+Regenerate with ``pytest tests/test_snapshots.py --snapshot-update`` and look at
+the report before committing the new SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from tui_helpers import (
+    SIZE,
+    copy_db,
+    demo_db,
+    isolate_env,
+    make_app,
+    open_form,
+    type_text,
+    wait_for_case,
+    wait_for_rows,
+    wait_for_screen,
+    wait_until,
+)
+
+from rr_tui.screens.agency_forms import AgencyForm, ReturnForm
+from rr_tui.screens.case_form import CaseForm
+from rr_tui.screens.help import HelpScreen
+from rr_tui.screens.meeting_form import MeetingForm
+from rr_tui.screens.meeting_mode import MeetingModeScreen
+from rr_tui.screens.panel_form import PanelForm
+from rr_tui.screens.step_form import StepForm
+
+Before = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "rr.db"
+    demo_db(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate_env(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def demo_url(demo_template: Path, tmp_path: Path) -> str:
+    return copy_db(demo_template, tmp_path / "db" / "rr.db")
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+async def _list(pilot: Pilot[Any]) -> None:
+    await wait_for_rows(pilot)
+    await _settle(pilot)
+
+
+async def _case(pilot: Pilot[Any]) -> None:
+    """Open DEMO-2026-004 (red, with agencies): the second row of the list."""
+    await wait_for_rows(pilot)
+    await pilot.press("j", "enter")
+    await wait_for_case(pilot)
+    await _settle(pilot)
+
+
+def _form(key: str, kind: type) -> Before:
+    async def before(pilot: Pilot[Any]) -> None:
+        if key == "n":
+            await wait_for_rows(pilot)
+        else:
+            await _case(pilot)
+        await open_form(pilot, key, kind)
+        await _settle(pilot)
+
+    return before
+
+
+async def _filter(pilot: Pilot[Any]) -> None:
+    await wait_for_rows(pilot)
+    await pilot.press("slash")
+    await type_text(pilot, "okafor")
+    await _settle(pilot)
+
+
+async def _help(pilot: Pilot[Any]) -> None:
+    await wait_for_rows(pilot)
+    await pilot.press("question_mark")
+    await wait_for_screen(pilot, HelpScreen)
+    await _settle(pilot)
+
+
+async def _meeting_mode_list(pilot: Pilot[Any]) -> None:
+    await wait_for_rows(pilot)
+    await pilot.press("M")
+    screen = await wait_for_screen(pilot, MeetingModeScreen)
+    await wait_until(pilot, lambda: screen.query_one("#meeting-view").content != "Loading…")
+    await _settle(pilot)
+
+
+async def _meeting_mode_case(pilot: Pilot[Any]) -> None:
+    await _case(pilot)
+    await pilot.press("M")
+    screen = await wait_for_screen(pilot, MeetingModeScreen)
+    await wait_until(pilot, lambda: screen.query_one("#meeting-view").content != "Loading…")
+    await _settle(pilot)
+
+
+SCREENS: dict[str, Before] = {
+    "case_list": _list,
+    "filter_typed": _filter,
+    "case_screen_top": _case,
+    "form_new_case": _form("n", CaseForm),
+    "form_edit_case": _form("e", CaseForm),
+    "form_add_agency": _form("a", AgencyForm),
+    "form_agency_return": _form("r", ReturnForm),
+    "form_meeting": _form("m", MeetingForm),
+    "form_panel": _form("p", PanelForm),
+    "form_step_date": _form("t", StepForm),
+    "help": _help,
+    "meeting_mode_list": _meeting_mode_list,
+    "meeting_mode_case": _meeting_mode_case,
+}
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_screen(name: str, demo_url: str, snap_compare: Any) -> None:
+    assert snap_compare(make_app(demo_url), terminal_size=SIZE, run_before=SCREENS[name])
