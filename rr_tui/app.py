@@ -178,8 +178,8 @@ class RRApp(App[int]):
                 continue
             seen.add(binding.action)
             yield SystemCommand(
-                f"{binding.description} ({self.get_key_display(binding)})",
-                binding.tooltip or binding.description,
+                f"{binding.tooltip or binding.description} ({self.get_key_display(binding)})",
+                binding.description,
                 partial(self.run_action, binding.action, active.node),
             )
 

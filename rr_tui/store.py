@@ -66,6 +66,7 @@ from rr_tui.validation import (
 
 T = TypeVar("T")
 _EMPTY: MappingProxyType[str, date] = MappingProxyType({})
+UNCHECKED = object()  # record_step without a stale-date check (the CLI's record)
 
 
 def current_actor() -> str:
@@ -264,11 +265,30 @@ class Store:
                 setattr(case, key, value)
             self._touch(session, case)
 
-    def record_step(self, case_id: int, step_id: str, on: date | None) -> None:
-        """Record (or with None, clear) the date a case-level step happened."""
+    def record_step(
+        self,
+        case_id: int,
+        step_id: str,
+        on: date | None,
+        *,
+        expected: date | object | None = UNCHECKED,
+    ) -> None:
+        """Record (or with None, clear) the date a case-level step happened.
+
+        With ``expected`` (the date the form showed, None for none), refuse with
+        ConflictError when someone recorded another date in the meantime.
+        """
         _check_step_id(step_id)
         with self._write() as session:
             self._case(session, case_id)
+            if expected is not UNCHECKED:
+                current = session.scalar(
+                    select(StepDate.done_on).where(
+                        StepDate.case_id == case_id, StepDate.step_id == step_id
+                    )
+                )
+                if current != expected:
+                    raise ConflictError("someone else recorded this step since you opened it")
             self._set_step(session, case_id, step_id, on)
 
     def _set_step(self, session: Session, case_id: int, step_id: str, on: date | None) -> None:

@@ -274,7 +274,7 @@ async def test_new_case_surprising_dates_ask_and_save_only_after_yes(demo_url: s
         )
         await check_asks(
             pilot, form, {"incident_aware": "", "referral_received": "2026-12-18"},
-            "in the future (Fri 18 Dec 2026)",
+            "is Fri 18 Dec 2026: in the future",
         )
         assert "RR-2026-300" not in references(demo_url)  # nothing saved on 'n'
         await save_after_yes(pilot, form)
@@ -299,11 +299,6 @@ async def test_escape_with_typing_asks_before_discarding(demo_url: str) -> None:
     assert "RR-2026-400?" not in references(demo_url)
 
 
-@pytest.mark.xfail(
-    reason="f1 does nothing on a form: forms are ModalScreens, which stop the app's "
-    "non-priority 'question_mark,f1' binding, so FormScreen.key_help_rows is never shown",
-    strict=True,
-)
 async def test_f1_in_a_form_shows_form_keys(demo_url: str) -> None:
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:
@@ -446,12 +441,6 @@ async def test_stale_edit_overwrite_only_when_chosen(demo_url: str) -> None:
     assert case(demo_url, "DEMO-2026-004").fields.owner == "Mine"
 
 
-@pytest.mark.xfail(
-    reason="after 'keep editing' the form rebases on their version but keeps the stale "
-    "values of fields the user never touched, so the next save silently reverts "
-    "their change (CaseForm.rebase / FormScreen._show_conflict)",
-    strict=True,
-)
 async def test_stale_edit_then_save_again_keeps_their_other_changes(demo_url: str) -> None:
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:
@@ -761,12 +750,6 @@ async def test_record_step_invalid_date_is_refused_and_future_asks(demo_url: str
     assert case(demo_url, "DEMO-2026-008").done["practitioner_event"] == date(2027, 1, 5)
 
 
-@pytest.mark.xfail(
-    reason="StepForm has no stale check: Store.record_step takes no expected version or "
-    "old date, so a step date another coordinator saved after the form opened is "
-    "silently overwritten",
-    strict=True,
-)
 async def test_stale_step_date_is_refused(demo_url: str) -> None:
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:

@@ -187,12 +187,6 @@ async def test_enter_in_filter_goes_to_first_match(demo_url: str) -> None:
         assert screen.data.record.reference == refs[1]
 
 
-@pytest.mark.xfail(
-    reason="in the filter box the footer still offers '/ Filter', but '/' is typed into "
-    "the filter; 'esc' (clear) is not shown there (case_list.py bindings: list.filter "
-    "shown, list.clear show=False)",
-    strict=True,
-)
 async def test_footer_in_filter_offers_only_keys_that_work(demo_url: str) -> None:
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:
@@ -247,11 +241,6 @@ async def test_c_shows_and_hides_closed_cases(demo_url: str) -> None:
         assert "closed" not in summary(pilot)
 
 
-@pytest.mark.xfail(
-    reason="case_list.action_sort: back at 'urgency' the table keeps the previous "
-    "column's order (CaseTable.sort_by(None) does not re-sort by rank)",
-    strict=True,
-)
 async def test_sort_back_to_urgency_restores_triage_order(demo_url: str) -> None:
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:
@@ -393,11 +382,6 @@ async def test_meeting_mode_from_list(demo_url: str) -> None:
         await wait_for_screen(pilot, CaseListScreen)
 
 
-@pytest.mark.xfail(
-    reason="the command palette holds only Help and the theme toggle, not the screen's "
-    "actions (issue 3: 'every action in the command palette')",
-    strict=True,
-)
 async def test_command_palette_offers_new_case(demo_url: str) -> None:
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:

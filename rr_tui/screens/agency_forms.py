@@ -202,11 +202,21 @@ class ReturnForm(FormScreen):
             ]
         )
 
-    def rebase(self, fresh: CaseRecord) -> None:
+    def adopt(self, fresh: CaseRecord) -> None:
         chosen = self._agency().id
         self.record = fresh
         self.agencies = sorted(fresh.agencies, key=lambda a: (a.received_on is not None, a.id))
         self.agency_id = chosen
+
+    def field_values(self, fresh: CaseRecord) -> dict[str, object]:
+        agency = next((a for a in fresh.agencies if a.id == self.agency_id), None)
+        if agency is None:
+            return {}
+        return {
+            "received_on": agency.received_on,
+            "records_secured": agency.records_secured,
+            "nil_return": agency.nil_return,
+        }
 
     def save(self, store: Store, payload: ReturnPayload) -> int | None:
         store.update_agency(

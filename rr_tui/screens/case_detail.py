@@ -18,6 +18,7 @@ from textual.widgets import Footer, Static
 from rr_tui import deadlines
 from rr_tui.app import StoreReady
 from rr_tui.dates import uk, uk_short
+from rr_tui.errors import RRError
 from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import INCIDENT_TYPES, PANEL_OUTCOMES, CaseRecord, HistoryEntry
 from rr_tui.sanitize import clean_text, for_display
@@ -130,8 +131,10 @@ def _steps(schedule: CaseSchedule, st: dict[str, str], short: Profile | None) ->
 
 
 def _agencies(
-    record: CaseRecord, profile: Profile, today: date, st: dict[str, str]
+    record: CaseRecord, profile: Profile, today: date, st: dict[str, str], narrow: bool
 ) -> RenderableType:
+    # Below 100 columns, three full dates would squeeze the agency names away.
+    fmt = uk_short if narrow else uk
     if not record.agencies:
         return Text("No agencies yet. Press a to add one and its scoping request.", style="dim")
     table = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
@@ -153,9 +156,9 @@ def _agencies(
         chased = f" · chased {len(agency.chasers)}×" if agency.chasers else ""
         table.add_row(
             Text(for_display(agency.name) + chased),
-            uk(agency.request_sent, ""),
-            uk(due, ""),
-            uk(agency.received_on, ""),
+            fmt(agency.request_sent, ""),
+            fmt(due, ""),
+            fmt(agency.received_on, ""),
             "yes" if agency.records_secured else "no",
             state,
         )
@@ -314,7 +317,13 @@ class CaseScreen(Screen[None]):
             token = store.change_token()
             return CaseData(store.get_case(case_id), store.history(case_id), token)
 
-        self.rr.run_db(job, self._show, group=f"case-{case_id}", exclusive=True)
+        self.rr.run_db(job, self._show, self._failed, group=f"case-{case_id}", exclusive=True)
+
+    def _failed(self, exc: RRError) -> None:
+        """The case cannot be shown (deleted, or the database failed): say so, go back."""
+        self.notify(exc.message, title="Cannot show the case", severity="error", timeout=10)
+        if self.data is None and self.app.screen is self:
+            self.app.pop_screen()
 
     def _poll(self) -> None:
         if self.data is None or self.app.screen is not self:
@@ -356,7 +365,9 @@ class CaseScreen(Screen[None]):
             )
         )
         self.query_one("#case-steps", Static).update(_steps(schedule, st, short))
-        self.query_one("#case-agencies", Static).update(_agencies(record, profile, today, st))
+        self.query_one("#case-agencies", Static).update(
+            _agencies(record, profile, today, st, narrow=short is not None)
+        )
         self.query_one("#case-meeting", Static).update(_meeting(record))
         self.query_one("#case-panel", Static).update(_panel(record))
         self.query_one("#case-history", Static).update(_history(data.history))

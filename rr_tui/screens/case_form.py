@@ -121,7 +121,7 @@ class CaseForm(FormScreen):
     def warnings(self, payload: CasePayload) -> list[str]:
         today = self.rr.today
         notes = [
-            f"{name.replace('_', ' ').capitalize()} is in the future ({uk(d)})."
+            f"{self.field(name).label} is {uk(d)}: in the future."
             for name, d in payload.steps.items()
             if d > today
         ]
@@ -141,8 +141,11 @@ class CaseForm(FormScreen):
             ]
         )
 
-    def rebase(self, fresh: CaseRecord) -> None:
+    def adopt(self, fresh: CaseRecord) -> None:
         self.record = fresh
+
+    def field_values(self, fresh: CaseRecord) -> dict[str, object]:
+        return {name: getattr(fresh.fields, name) for name in CASE_FIELDS}
 
     def save(self, store: Store, payload: CasePayload) -> int | None:
         if self.record is None:

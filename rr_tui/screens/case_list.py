@@ -106,7 +106,7 @@ class CaseListScreen(Screen[None]):
             "R", "report", "Report", id="list.report", show=False, tooltip="Timeliness figures"
         ),
         Binding("f5", "reload", "Reload", show=False, id="list.reload"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="list.clear"),
+        Binding("escape", "clear_filter", "Clear filter", id="list.clear"),
     ]
 
     def __init__(self) -> None:
@@ -293,8 +293,12 @@ class CaseListScreen(Screen[None]):
         self.app.push_screen(ReportScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        box = self.query_one("#filter", Input)
         if action == "clear_filter":
-            return self.query_one("#filter", Input).display
+            return box.display
+        if action == "filter":
+            # While typing in the filter, "/" is a character, not this key.
+            return not box.has_focus
         return True
 
     def key_help_rows(self) -> list[tuple[str, str]]:

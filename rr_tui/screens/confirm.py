@@ -17,6 +17,7 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("f1", "app.help", "Help", id="confirm.help", show=False),
     ]
 
     def __init__(self, title: str, lines: list[str], yes: str = "Yes", no: str = "No") -> None:
@@ -51,6 +52,7 @@ class ConflictScreen(ModalScreen[str]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "choose('overwrite')", "Save mine", id="conflict.overwrite"),
         Binding("k,escape", "choose('edit')", "Keep editing", id="conflict.edit"),
+        Binding("f1", "app.help", "Help", id="conflict.help", show=False),
     ]
 
     def __init__(self, rows: list[tuple[str, str, str]]) -> None:

@@ -51,6 +51,8 @@ class FormScreen(ModalScreen[int | None]):
             priority=True,
         ),
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
+        # Modal screens hide the app's keys; "?" is text here, so help is F1 only.
+        Binding("f1", "app.help", "Help", id="form.help", show=False),
     ]
 
     def __init__(self) -> None:
@@ -87,8 +89,28 @@ class FormScreen(ModalScreen[int | None]):
         """(field, theirs, yours) for each field where the saved record and the draft differ."""
         return []
 
+    def adopt(self, fresh: CaseRecord) -> None:
+        """Take the saved record as the form's base (its versions)."""
+
+    def field_values(self, fresh: CaseRecord) -> dict[str, object]:
+        """The saved values, by field id, as the form would show them."""
+        return {}
+
     def rebase(self, fresh: CaseRecord) -> None:
-        """Take the saved record as the new base, so the next save overwrites it knowingly."""
+        """Take the saved record as the new base, so the next save overwrites it knowingly.
+
+        Fields the user has not touched take the saved values, so saving again
+        never undoes someone else's change to a field you did not edit.
+        """
+        self.adopt(fresh)
+        values = self.field_values(fresh)
+        for f in self.query(Field):
+            key = f.id or ""
+            if key not in values:
+                continue
+            if f.snapshot() == self._initial.get(key):
+                f.set_value(values[key])
+            self._initial[key] = f.snapshot_of(values[key])
 
     def _show_conflict(self) -> None:
         case_id = self.case_id

@@ -166,8 +166,22 @@ class MeetingForm(FormScreen):
             ]
         )
 
-    def rebase(self, fresh: CaseRecord) -> None:
+    def adopt(self, fresh: CaseRecord) -> None:
         self.record, self.meeting = fresh, fresh.meeting or MeetingRecord()
+
+    def field_values(self, fresh: CaseRecord) -> dict[str, object]:
+        m = fresh.meeting or MeetingRecord()
+        return {
+            "held_on": fresh.done.get("rr_meeting"),
+            "decision": m.decision,
+            "rationale": m.rationale,
+            "attendees": m.attendees,
+            "facts_summary": m.facts_summary,
+            "practice_episodes": m.practice_episodes,
+            "family_context": m.family_context,
+            "actions": format_actions(m.actions),
+            "learning": m.learning,
+        }
 
     def save(self, store: Store, payload: MeetingPayload) -> int | None:
         store.record_meeting(self.record.id, self.meeting.version, payload.held_on, payload.meeting)

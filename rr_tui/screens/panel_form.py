@@ -123,8 +123,18 @@ class PanelForm(FormScreen):
             ]
         )
 
-    def rebase(self, fresh: CaseRecord) -> None:
+    def adopt(self, fresh: CaseRecord) -> None:
         self.record, self.panel = fresh, fresh.panel or PanelRecord()
+
+    def field_values(self, fresh: CaseRecord) -> dict[str, object]:
+        p = fresh.panel or PanelRecord()
+        return {
+            "notified_on": fresh.done.get("panel_notified"),
+            "notification_notes": p.notification_notes,
+            "response_on": fresh.done.get("panel_response"),
+            "outcome": p.outcome,
+            "response_notes": p.response_notes,
+        }
 
     def save(self, store: Store, payload: PanelPayload) -> int | None:
         store.record_panel(

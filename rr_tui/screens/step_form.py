@@ -12,7 +12,7 @@ from textual.widgets import Select
 from rr_tui.dates import DateInputError, uk
 from rr_tui.records import CaseRecord
 from rr_tui.schedule import compute
-from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.screens.form import FormError, FormScreen, differing
 from rr_tui.widgets.fields import ChoiceField, DateField
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 class StepPayload:
     step_id: str
     on: date | None
+    shown: date | None  # the date the form showed: saving checks nobody changed it
 
 
 class StepForm(FormScreen):
@@ -31,6 +32,7 @@ class StepForm(FormScreen):
     def __init__(self, record: CaseRecord) -> None:
         super().__init__()
         self.record = record
+        self.case_id = record.id
 
     def _steps(self) -> list[tuple[str, str]]:
         schedule = compute(self.record.facts(), self.rr.profile, self.rr.today)
@@ -67,7 +69,8 @@ class StepForm(FormScreen):
             on = self.query_one("#on", DateField).parse()
         except DateInputError as exc:
             raise FormError({"on": str(exc)}) from None
-        return StepPayload(self.query_one("#step", ChoiceField).value, on)
+        step_id = self.query_one("#step", ChoiceField).value
+        return StepPayload(step_id, on, self.record.done.get(step_id))
 
     def warnings(self, payload: StepPayload) -> list[str]:
         notes = []
@@ -77,6 +80,12 @@ class StepForm(FormScreen):
             notes.append("This clears the recorded date.")
         return notes
 
+    def conflict_rows(self, fresh: CaseRecord, payload: StepPayload) -> list[tuple[str, str, str]]:
+        return differing([(payload.step_id, fresh.done.get(payload.step_id), payload.on)])
+
+    def adopt(self, fresh: CaseRecord) -> None:
+        self.record = fresh
+
     def save(self, store: Store, payload: StepPayload) -> int | None:
-        store.record_step(self.record.id, payload.step_id, payload.on)
+        store.record_step(self.record.id, payload.step_id, payload.on, expected=payload.shown)
         return self.record.id

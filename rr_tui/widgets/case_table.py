@@ -119,10 +119,9 @@ class CaseTable(ScrollView, can_focus=True):
     def set_rows(self, rows: Sequence[Row], *, keep: int | None = None) -> None:
         """Replace the rows, keeping the cursor on the same case when it is still there."""
         key = keep if keep is not None else self.cursor_key
-        self.rows = list(rows)
-        if self.sort_column is not None:
-            col = self.sort_column
-            self.rows.sort(key=lambda r: r.sort_values[col], reverse=self.sort_reverse)
+        # No sort column: the first sort value, which callers make the triage rank.
+        col = self.sort_column or 0
+        self.rows = sorted(rows, key=lambda r: r.sort_values[col], reverse=self.sort_reverse)
         index = next((i for i, r in enumerate(self.rows) if r.key == key), None)
         self.virtual_size = Size(self._total_width(), len(self.rows) + 1)
         self.cursor_row = (

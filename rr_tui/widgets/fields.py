@@ -50,6 +50,13 @@ class Field(Vertical):
         """The raw value as typed, for noticing unsaved changes."""
         raise NotImplementedError
 
+    def snapshot_of(self, value: Any) -> Any:
+        """What ``snapshot`` would be once ``value`` is shown."""
+        return "" if value is None else str(value)
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
 
 class TextField(Field):
     def __init__(
@@ -80,6 +87,9 @@ class TextField(Field):
     def snapshot(self) -> Any:
         return self.value
 
+    def set_value(self, value: Any) -> None:
+        self.control.value = self.snapshot_of(value)
+
 
 class AreaField(Field):
     DEFAULT_CSS = """
@@ -107,6 +117,9 @@ class AreaField(Field):
 
     def snapshot(self) -> Any:
         return self.value
+
+    def set_value(self, value: Any) -> None:
+        self.control.text = self.snapshot_of(value)
 
 
 class ChoiceField(Field):
@@ -142,6 +155,9 @@ class ChoiceField(Field):
     def snapshot(self) -> Any:
         return self.value
 
+    def set_value(self, value: Any) -> None:
+        self.control.value = value if value else Select.NULL
+
 
 class CheckField(Field):
     def __init__(self, label: str, value: bool = False, *, id: str) -> None:
@@ -175,6 +191,12 @@ class CheckField(Field):
 
     def snapshot(self) -> Any:
         return self.value
+
+    def snapshot_of(self, value: Any) -> Any:
+        return bool(value)
+
+    def set_value(self, value: Any) -> None:
+        self.control.value = bool(value)
 
 
 class DateField(Field):
@@ -218,6 +240,12 @@ class DateField(Field):
 
     def snapshot(self) -> Any:
         return self.control.value
+
+    def snapshot_of(self, value: Any) -> Any:
+        return value.isoformat() if isinstance(value, date) else ""
+
+    def set_value(self, value: Any) -> None:
+        self.control.value = self.snapshot_of(value)
 
     def parse(self) -> date | None:
         """The date typed, None when blank; raises DateInputError when unusable."""
