@@ -1,0 +1,64 @@
+"""Where ``rr-tui status --json --all`` spends its time, phase by phase, in one cold process.
+
+    python benchmarks/status_phases.py DB_URL YYYY-MM-DD
+
+Prints one JSON object: CPU seconds (``time.process_time``) per phase, measured
+the way ``rr_tui.cli`` runs the command (bench_cli.py runs this in fresh processes
+from a temporary folder, so that the bytecode cache is warm and nothing else is).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+
+clock = time.process_time
+phases: dict[str, float] = {}
+mark = clock()
+
+
+def lap(name: str) -> None:
+    global mark
+    now = clock()
+    phases[name] = now - mark
+    mark = now
+
+
+def main(url: str, today: date) -> None:
+    from rr_tui.config import install_calendar, load_config
+
+    lap("import rr_tui.config")
+    config = load_config()
+    install_calendar(config)
+    lap("load the configuration")
+    from rr_tui.reports import status_json, status_rows
+    from rr_tui.store import Store
+    from rr_tui.views import build_views
+
+    lap("import rr_tui.store, rr_tui.reports (SQLAlchemy)")
+    store = Store(url)
+    lap("Store(url): checks, engine, schema revision")
+    records = store.list_cases(include_closed=True)
+    lap("store.list_cases(include_closed=True), cold")
+    views = build_views(records, config.profile, today)
+    lap("views.build_views (first calendar use, compute, sort)")
+    status_rows(views)
+    lap("reports.status_rows")
+    views = build_views(records, config.profile, today)
+    lap("(again: build_views, warm)")
+    status_rows(views)
+    lap("(again: status_rows, warm)")
+    status_json(records, config.profile, today)
+    lap("reports.status_json, warm (views + rows + JSON)")
+    store.close()
+    warm = phases.pop("(again: build_views, warm)") + phases.pop("(again: status_rows, warm)")
+    phases["JSON encoding (status_json minus warm views and rows)"] = (
+        phases.pop("reports.status_json, warm (views + rows + JSON)") - warm
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], date.fromisoformat(sys.argv[2]))
+    print(json.dumps(phases))
