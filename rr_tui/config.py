@@ -58,12 +58,13 @@ def db_url(path_or_url: str | Path) -> str:
     text = str(path_or_url)
     if is_url(text):
         return text
-    from sqlalchemy.engine import URL
+    from urllib.parse import quote
 
-    # URL.create quotes '?', '#' and '%' in the path, which would otherwise be
-    # read as the start of URL parameters.
+    # Quote '?', '#' and '%' in the path, which would otherwise be read as the
+    # start of URL parameters: exactly what SQLAlchemy's URL.create(...)
+    # .render_as_string() does, without importing SQLAlchemy (~0.2 s) here.
     path = str(Path(text).expanduser().absolute())
-    return URL.create("sqlite", database=path).render_as_string(hide_password=False)
+    return "sqlite:///" + quote(path, safe=" +/")
 
 
 @dataclass(frozen=True)

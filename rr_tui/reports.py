@@ -43,7 +43,11 @@ def status_rows(views: Sequence[CaseView]) -> list[dict[str, Any]]:
 
 
 def status_json(records: Sequence[CaseRecord], profile: Profile, today: date) -> str:
-    return json.dumps(status_rows(build_views(records, profile, today)), indent=1) + "\n"
+    # One case per line: indent= would force json's pure-Python encoder (5x slower).
+    rows = status_rows(build_views(records, profile, today))
+    if not rows:
+        return "[]\n"
+    return "[\n" + ",\n".join(map(json.dumps, rows)) + "\n]\n"
 
 
 def status_text(records: Sequence[CaseRecord], profile: Profile, today: date) -> str:

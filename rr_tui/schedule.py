@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rr_tui import deadlines
 from rr_tui.profile import DECISION, PUBLICATION_PLANNED, Profile, Rule, StepDef
@@ -50,8 +50,7 @@ class CaseFacts:
     closed: bool = False
 
 
-@dataclass(frozen=True)
-class StepStatus:
+class StepStatus(NamedTuple):
     id: str
     label: str
     stage: str
@@ -65,8 +64,7 @@ class StepStatus:
         return self.state in ("pending", "overdue")
 
 
-@dataclass(frozen=True)
-class CaseSchedule:
+class CaseSchedule(NamedTuple):
     steps: tuple[StepStatus, ...]
     rag: Rag
     next_step: StepStatus | None
@@ -137,35 +135,45 @@ def is_full_review(case: CaseFacts, profile: Profile) -> bool:
 
 
 def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
-    facts: dict[str, date] = dict(case.done)
-    full_review = is_full_review(case, profile)
+    # One pass over the steps (it runs for every case in the list: keep it lean).
+    done_map = case.done
+    facts: dict[str, date] = dict(done_map)
+    full_review = case.decision in profile.full_review_decisions
     if full_review and "rr_meeting" in facts:
         facts[DECISION] = facts["rr_meeting"]
     if case.publication_planned is not None:
         facts[PUBLICATION_PLANNED] = case.publication_planned
 
     steps: list[StepStatus] = []
+    next_step: StepStatus | None = None
+    last_done = -1
+    overdue = amber = False
     for step in profile.steps:
         if step.full_review_only and not full_review:
             continue
         if step.per_agency:
             due, done = _agency_step(step, case, facts, profile)
         else:
-            due, done = _due_by_rules(step, facts), case.done.get(step.id)
+            due, done = _due_by_rules(step, facts), done_map.get(step.id)
         state, slack = step_status(due, done, today)
-        steps.append(StepStatus(step.id, step.label, step.stage, due, done, state, slack))
+        status = StepStatus(step.id, step.label, step.stage, due, done, state, slack)
+        if done is not None:
+            last_done = len(steps)
+        elif due is not None and slack is not None:
+            overdue = overdue or state == "overdue"
+            amber = amber or slack <= profile.amber_slack
+            if next_step is None or due < (next_step.due or date.max):
+                next_step = status
+        steps.append(status)
 
-    open_steps = [s for s in steps if s.open]
-    next_step = min(open_steps, key=lambda s: s.due or date.max, default=None)
     # The stage is where progress has reached: the step after the last one done.
-    last_done = max((i for i, s in enumerate(steps) if s.done is not None), default=-1)
     stage = steps[last_done + 1].stage if last_done + 1 < len(steps) else "Complete"
     rag: Rag
     if case.closed:
         rag, stage = "closed", "Closed"
-    elif any(s.state == "overdue" for s in steps):
+    elif overdue:
         rag = "red"
-    elif any(s.slack is not None and s.slack <= profile.amber_slack for s in open_steps):
+    elif amber:
         rag = "amber"
     else:
         rag = "green"

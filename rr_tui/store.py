@@ -735,32 +735,46 @@ def _load_cases(
             )
 
     records = []
-    for row in case_rows:
-        cid = row.id
+    for (
+        cid,
+        version,
+        reference,
+        child,
+        lead_authority,
+        age_band,
+        looked_after,
+        incident_type,
+        owner,
+        status,
+        notes,
+        publication_planned,
+        updated_at,
+        updated_by,
+    ) in case_rows:
         fields = CaseFields(
-            reference=row.reference,
-            child=row.child,
-            lead_authority=row.lead_authority,
-            age_band=row.age_band,
-            looked_after=row.looked_after,
-            incident_type=row.incident_type,
-            owner=row.owner,
-            status=row.status,
-            notes=row.notes,
-            publication_planned=row.publication_planned,
+            reference,
+            child,
+            lead_authority,
+            age_band,
+            looked_after,
+            incident_type,
+            owner,
+            status,
+            notes,
+            publication_planned,
         )
         records.append(
             CaseRecord(
-                id=cid,
-                version=row.version,
-                fields=fields,
-                done=MappingProxyType(done[cid]) if cid in done else _EMPTY,
-                agencies=tuple(agencies.get(cid, ())),
-                decision=decisions.get(cid),
-                meeting=meetings.get(cid),
-                panel=panels.get(cid),
-                updated_at=row.updated_at,
-                updated_by=row.updated_by,
+                cid,
+                version,
+                fields,
+                MappingProxyType(done[cid]) if cid in done else _EMPTY,
+                tuple(agencies.get(cid, ())),
+                decisions.get(cid),
+                meetings.get(cid),
+                panels.get(cid),
+                updated_at,
+                updated_by,
             )
         )
     return records

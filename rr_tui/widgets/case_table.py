@@ -87,7 +87,7 @@ class CaseTable(ScrollView, can_focus=True):
     CaseTable > .case-table--closed { color: $text-muted; }
     """
 
-    cursor_row: reactive[int] = reactive(0, always_update=True)
+    cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Selected(Message):
         def __init__(self, key: int) -> None:
@@ -164,14 +164,20 @@ class CaseTable(ScrollView, can_focus=True):
     # -- drawing ----------------------------------------------------------------
 
     def _line(self, texts: Sequence[str], base: Style, state_style: Style | None) -> Strip:
+        # One segment per run of one style: each segment costs an SGR sequence.
+        cells = [
+            _fit(text, width, column.right)
+            for text, width, column in zip(texts, self._widths(), self.columns, strict=False)
+        ]
+        k = self.state_column
+        if not state_style or not 0 <= k < len(cells):
+            return Strip([Segment(" ".join(cells), base)])
         segments: list[Segment] = []
-        for i, (text, width, column) in enumerate(
-            zip(texts, self._widths(), self.columns, strict=False)
-        ):
-            if i:
-                segments.append(Segment(" ", base))
-            style = base + state_style if (state_style and i == self.state_column) else base
-            segments.append(Segment(_fit(text, width, column.right), style))
+        if k:
+            segments.append(Segment(" ".join(cells[:k]) + " ", base))
+        segments.append(Segment(cells[k], base + state_style))
+        if k + 1 < len(cells):
+            segments.append(Segment(" " + " ".join(cells[k + 1 :]), base))
         return Strip(segments)
 
     def render_line(self, y: int) -> Strip:
