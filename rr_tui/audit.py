@@ -182,10 +182,8 @@ def append(session: Session, entries: list[Entry]) -> None:
             }
         )
         prev = digest
-    # Insert one at a time so ids follow the chain order.
-    conn = session.connection()
-    for row in rows:
-        conn.execute(insert(AuditEntry).values(**row))
+    # One executemany, in chain order: ids follow the order of the rows.
+    session.connection().execute(insert(AuditEntry), rows)
 
 
 def verify_chain(session: Session) -> list[str]:

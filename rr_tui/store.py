@@ -517,17 +517,34 @@ class Store:
                 _check_step_id(step_id)
             _raise_if("Decision", check_decision(decision))
         with self._write() as session:
+            # Two flushes for the whole file, not one per case: the audit
+            # entries are then written in two batches too.
+            cases = []
             for fields, steps, decision in rows:
                 case = Case(**_case_columns(_clean_case(fields)))
                 self._touch(session, case, new=True)
                 session.add(case)
-                session.flush()
+                cases.append((case, steps, decision))
+            session.flush()
+            for case, steps, decision in cases:
                 for step_id, when in steps.items():
                     step = StepDate(case_id=case.id, step_id=step_id, done_on=when)
                     self._touch(session, step, new=True)
                     session.add(step)
                 if decision:
-                    self.set_decision(session, case.id, decision)
+                    meeting = Meeting(
+                        case_id=case.id,
+                        attendees="",
+                        facts_summary="",
+                        learning="",
+                        rationale="",
+                        practice_episodes="",
+                        family_context="",
+                        decision=decision,
+                    )
+                    self._touch(session, meeting, new=True)
+                    session.add(meeting)
+            session.flush()
         return len(rows)
 
 
