@@ -137,5 +137,6 @@ def load_config(path: Path | None = None) -> Config:
 def install_calendar(config: Config) -> None:
     """Make the deadline functions use England and Wales plus configured closures."""
     from rr_tui import deadlines
+    from rr_tui.holiday_cache import cached_bank_holidays
 
-    deadlines.use_calendar(deadlines.england_and_wales(config.closures))
+    deadlines.use_calendar(deadlines.england_and_wales(config.closures, cached_bank_holidays))

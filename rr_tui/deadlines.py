@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from itertools import accumulate
 from typing import Final
@@ -256,12 +256,26 @@ def _england_and_wales_bank_holidays(first_year: int, last_year: int) -> list[da
     return list(table.keys())
 
 
-def england_and_wales(extra_closures: Iterable[date] = ()) -> WorkingCalendar:
-    """England and Wales bank holidays plus the partnership's extra closures."""
+HolidaySource = Callable[[int, int], Iterable[date]]
+
+
+def england_and_wales_bank_holidays(first_year: int, last_year: int) -> list[date]:
+    """The bank holidays of England and Wales, from the ``holidays`` package."""
+    return _england_and_wales_bank_holidays(first_year, last_year)
+
+
+def england_and_wales(
+    extra_closures: Iterable[date] = (), source: HolidaySource | None = None
+) -> WorkingCalendar:
+    """England and Wales bank holidays plus the partnership's extra closures.
+
+    ``source`` replaces the ``holidays`` package as the supplier of bank
+    holidays (the app passes a cached copy of the package's own answer).
+    """
     return WorkingCalendar(
         extra_closures,
         years=(FIRST_YEAR, LAST_YEAR),
-        source=_england_and_wales_bank_holidays,
+        source=source or _england_and_wales_bank_holidays,
     )
 
 

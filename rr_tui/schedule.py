@@ -79,10 +79,7 @@ def agency_due(agency: AgencyFacts, profile: Profile) -> date | None:
     return agency.request_sent if wd == 0 else deadlines.add_working_days(agency.request_sent, wd)
 
 
-def _rule_due(rule: Rule, facts: Mapping[str, date]) -> date | None:
-    anchor = facts.get(rule.anchor)
-    if anchor is None:
-        return None
+def _rule_due(rule: Rule, anchor: date) -> date:
     if rule.months:
         months = -rule.months if rule.before else rule.months
         return deadlines.add_calendar_months(anchor, months)
@@ -92,8 +89,15 @@ def _rule_due(rule: Rule, facts: Mapping[str, date]) -> date | None:
 
 
 def _due_by_rules(step: StepDef, facts: Mapping[str, date]) -> date | None:
-    dues = [d for d in (_rule_due(r, facts) for r in step.rules) if d is not None]
-    return min(dues) if dues else None
+    """The earliest date any rule gives, among rules whose anchor is known."""
+    due = None
+    for rule in step.rules:
+        anchor = facts.get(rule.anchor)
+        if anchor is not None:
+            candidate = _rule_due(rule, anchor)
+            if due is None or candidate < due:
+                due = candidate
+    return due
 
 
 def _agency_step(

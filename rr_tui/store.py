@@ -656,7 +656,10 @@ def _load_cases(
         case_q = case_q.where(Case.id == case_id)
     elif not include_closed:
         case_q = case_q.where(Case.status != "closed")
-    case_rows = session.execute(case_q).all()
+    # Column queries go straight to Core: the ORM's result machinery costs a
+    # third of the time for 10,000 cases and gives nothing for plain tuples.
+    rows_of = session.connection().execute
+    case_rows = rows_of(case_q).all()
     if not case_rows:
         return []
 
@@ -668,14 +671,14 @@ def _load_cases(
         return query
 
     done: dict[int, dict[str, date]] = defaultdict(dict)
-    for cid, step_id, on in session.execute(
+    for cid, step_id, on in rows_of(
         restrict(select(StepDate.case_id, StepDate.step_id, StepDate.done_on), StepDate.case_id)
     ):
         done[cid][step_id] = on
 
     # The chase list reads chasers from the whole list, not only from one case.
     chasers: dict[int, list[date]] = defaultdict(list)
-    for agency_id, sent_on in session.execute(
+    for agency_id, sent_on in rows_of(
         restrict(
             select(Chaser.agency_id, Chaser.sent_on)
             .join(Agency, Agency.id == Chaser.agency_id)
@@ -686,7 +689,7 @@ def _load_cases(
         chasers[agency_id].append(sent_on)
 
     agencies: dict[int, list[AgencyRecord]] = defaultdict(list)
-    for row in session.execute(
+    for row in rows_of(
         restrict(
             select(
                 Agency.case_id,
@@ -738,7 +741,7 @@ def _load_cases(
             )
             decisions[meeting.case_id] = meeting.decision
     else:
-        for cid, decision in session.execute(
+        for cid, decision in rows_of(
             restrict(select(Meeting.case_id, Meeting.decision), Meeting.case_id)
         ):
             decisions[cid] = decision
