@@ -46,8 +46,29 @@ def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
     monkeypatch.setenv("RR_TUI_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("RR_TUI_CONFIG", str(config))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
     monkeypatch.delenv("RR_TUI_DB", raising=False)
+    monkeypatch.delenv("RR_TUI_THEME", raising=False)  # snapshots are of the dark theme
+    monkeypatch.delenv("NO_COLOR", raising=False)
     return home
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo cases (today fixed at 26 Nov 2026), built once per test module."""
+    from tui_helpers import demo_db
+
+    path = tmp_path_factory.mktemp("template") / "rr.db"
+    demo_db(path)
+    return path
+
+
+@pytest.fixture
+def demo_url(demo_template: Path, tmp_path: Path) -> str:
+    """A private copy of the demo database for one test."""
+    from tui_helpers import copy_db
+
+    return copy_db(demo_template, tmp_path / "db" / "rr.db")
 
 
 def _pg_url_for(name: str) -> str:

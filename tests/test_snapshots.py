@@ -12,16 +12,12 @@ the report before committing the new SVGs.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from tui_helpers import (
     SIZE,
-    copy_db,
-    demo_db,
-    isolate_env,
     make_app,
     open_form,
     type_text,
@@ -33,30 +29,16 @@ from tui_helpers import (
 
 from rr_tui.screens.agency_forms import AgencyForm, ReturnForm
 from rr_tui.screens.case_form import CaseForm
+from rr_tui.screens.chase import ChaseScreen
 from rr_tui.screens.help import HelpScreen
 from rr_tui.screens.meeting_form import MeetingForm
 from rr_tui.screens.meeting_mode import MeetingModeScreen
+from rr_tui.screens.pack_form import PackForm
 from rr_tui.screens.panel_form import PanelForm
+from rr_tui.screens.report import ReportScreen
 from rr_tui.screens.step_form import StepForm
 
 Before = Callable[[Pilot[Any]], Awaitable[None]]
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "rr.db"
-    demo_db(path)
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate_env(monkeypatch, tmp_path)
-
-
-@pytest.fixture
-def demo_url(demo_template: Path, tmp_path: Path) -> str:
-    return copy_db(demo_template, tmp_path / "db" / "rr.db")
 
 
 async def _settle(pilot: Pilot[Any]) -> None:
@@ -121,6 +103,23 @@ async def _meeting_mode_case(pilot: Pilot[Any]) -> None:
     await _settle(pilot)
 
 
+def _pushed(key: str, kind: type, ready: Callable[[Any], bool]) -> Before:
+    """A screen opened from the list by ``key``, once its data is on screen."""
+
+    async def before(pilot: Pilot[Any]) -> None:
+        await wait_for_rows(pilot)
+        await pilot.press(key)
+        screen = await wait_for_screen(pilot, kind)
+        await wait_until(pilot, lambda: ready(screen))
+        await _settle(pilot)
+
+    return before
+
+
+def _loaded(widget_id: str) -> Callable[[Any], bool]:
+    return lambda screen: screen.query_one(widget_id).content != "Loading…"
+
+
 SCREENS: dict[str, Before] = {
     "case_list": _list,
     "filter_typed": _filter,
@@ -132,6 +131,9 @@ SCREENS: dict[str, Before] = {
     "form_meeting": _form("m", MeetingForm),
     "form_panel": _form("p", PanelForm),
     "form_step_date": _form("t", StepForm),
+    "form_pack": _form("w", PackForm),
+    "chase_list": _pushed("C", ChaseScreen, _loaded("#chase-items")),
+    "report": _pushed("R", ReportScreen, _loaded("#report-view")),
     "help": _help,
     "meeting_mode_list": _meeting_mode_list,
     "meeting_mode_case": _meeting_mode_case,
@@ -139,5 +141,9 @@ SCREENS: dict[str, Before] = {
 
 
 @pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, demo_url: str, snap_compare: Any) -> None:
+def test_screen(
+    name: str, demo_url: str, snap_compare: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pack form offers a file in the current folder: make that folder fixed.
+    monkeypatch.chdir("/tmp")
     assert snap_compare(make_app(demo_url), terminal_size=SIZE, run_before=SCREENS[name])

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
-import pytest
 from tui_helpers import (
     SIZE,
     TODAY_UK,
-    copy_db,
-    demo_db,
     fresh_store,
-    isolate_env,
     make_app,
     open_case,
     screen_text,
@@ -27,24 +22,6 @@ from rr_tui.screens.case_detail import CaseScreen
 from rr_tui.screens.case_list import CaseListScreen
 from rr_tui.screens.help import HelpScreen
 from rr_tui.screens.meeting_mode import MeetingModeScreen
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "rr.db"
-    demo_db(path)
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate_env(monkeypatch, tmp_path)
-
-
-@pytest.fixture
-def demo_url(demo_template: Path, tmp_path: Path) -> str:
-    return copy_db(demo_template, tmp_path / "db" / "rr.db")
-
 
 STEP_LABELS = (
     "LA aware", "SIN to Panel", "Referral", "Scoping sent", "Agency returns", "RR meeting",

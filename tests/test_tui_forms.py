@@ -7,23 +7,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.widgets import Checkbox, Select
 from tui_helpers import (
     SIZE,
     TODAY,
-    copy_db,
     date_hint,
-    demo_db,
     field,
     field_error,
     fill,
     form_status,
     fresh_store,
-    isolate_env,
     make_app,
     open_case,
     open_form,
@@ -53,23 +48,6 @@ from rr_tui.screens.step_form import StepForm
 from rr_tui.widgets.fields import Field
 
 YESTERDAY = date(2026, 11, 25)
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "rr.db"
-    demo_db(path)
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate_env(monkeypatch, tmp_path)
-
-
-@pytest.fixture
-def demo_url(demo_template: Path, tmp_path: Path) -> str:
-    return copy_db(demo_template, tmp_path / "db" / "rr.db")
 
 
 def case(url: str, reference: str) -> Any:

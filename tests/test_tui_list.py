@@ -21,12 +21,9 @@ from textual.widgets import Input
 from tui_helpers import (
     SIZE,
     TODAY_UK,
-    copy_db,
     create_case,
     cursor_ref,
-    demo_db,
     fresh_store,
-    isolate_env,
     make_app,
     row_refs,
     screen_text,
@@ -48,23 +45,6 @@ from rr_tui.screens.help import HelpScreen
 from rr_tui.screens.meeting_mode import MeetingModeScreen
 
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "closed": 3}
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "rr.db"
-    demo_db(path)
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate_env(monkeypatch, tmp_path)
-
-
-@pytest.fixture
-def demo_url(demo_template: Path, tmp_path: Path) -> str:
-    return copy_db(demo_template, tmp_path / "db" / "rr.db")
 
 
 def summary(pilot: Pilot[Any]) -> str:

@@ -44,20 +44,6 @@ TIMEOUT = 10.0
 # -- environment --------------------------------------------------------------------
 
 
-def isolate_env(monkeypatch: Any, tmp_path: Path) -> None:
-    """Never the home folder's data or configuration; no theme or colour from the shell.
-
-    (conftest.py's autouse ``isolated`` fixture does the first part for every test;
-    this repeats it so the TUI tests stay safe on their own.)
-    """
-    config = tmp_path / "config.toml"
-    config.write_text("")
-    monkeypatch.setenv("RR_TUI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("RR_TUI_CONFIG", str(config))
-    monkeypatch.delenv("RR_TUI_DB", raising=False)
-    monkeypatch.delenv("RR_TUI_THEME", raising=False)  # snapshots are of the dark theme
-    monkeypatch.delenv("NO_COLOR", raising=False)
-
 
 # -- databases and the app ----------------------------------------------------------
 
