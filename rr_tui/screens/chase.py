@@ -16,7 +16,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rr_tui.chase import ChaseItem, chase_list, chaser_text
-from rr_tui.dates import uk
+from rr_tui.dates import uk, uk_short
 from rr_tui.sanitize import for_display
 from rr_tui.widgets.palette import state_styles
 
@@ -127,7 +127,7 @@ class ChaseScreen(Screen[None]):
                 if item.overdue
                 else Text(f"○ {item.slack} WD left", style=st["amber"])
             )
-            chasers = ", ".join(uk(d) for d in item.chasers) or "none"
+            chasers = ", ".join(uk_short(d) for d in item.chasers) or "none"
             table.add_row(
                 for_display(item.reference), uk(item.requested, ""), uk(item.due), state, chasers
             )

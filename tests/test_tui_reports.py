@@ -1,0 +1,87 @@
+"""The chase list, the timeliness report and the pack form, driven as a user would."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from tui_helpers import (
+    SIZE,
+    fresh_store,
+    make_app,
+    open_case,
+    open_form,
+    put,
+    save,
+    text_of,
+    wait_closed,
+    wait_for_rows,
+    wait_for_screen,
+    wait_until,
+)
+
+from rr_tui.screens.chase import ChaseScreen
+from rr_tui.screens.pack_form import PackForm
+from rr_tui.screens.report import ReportScreen
+
+TODAY = date(2026, 11, 26)
+
+
+async def test_chase_list_copies_the_chaser_and_records_it_sent(demo_url: str) -> None:
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_rows(pilot)
+        await pilot.press("C")
+        screen = await wait_for_screen(pilot, ChaseScreen)
+        await wait_until(pilot, lambda: "DEMO-2026-004" in text_of(screen, "#chase-items"))
+        chaser = text_of(screen, "#chase-text")
+        assert "Dear colleagues at Children's social care" in chaser
+        assert "Child D" not in chaser  # references only, never the child
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard.startswith("Dear colleagues at Children's social care")
+        await pilot.press("x")
+        await wait_until(
+            pilot, lambda: "Thu 26 Nov" in text_of(screen, "#chase-items"),
+            what="the chaser date",
+        )
+    with fresh_store(demo_url) as store:
+        record = store.get_case(store.case_id("DEMO-2026-004"))
+    chased = [a for a in record.agencies if a.name == "Children's social care"]
+    assert chased[0].chasers == (TODAY,)
+
+
+async def test_report_moves_between_years(demo_url: str) -> None:
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_rows(pilot)
+        await pilot.press("R")
+        screen = await wait_for_screen(pilot, ReportScreen)
+        await wait_until(pilot, lambda: "2026-27" in text_of(screen, "#report-view"))
+        view = text_of(screen, "#report-view")
+        assert "financial year 2026-27" in view
+        assert "SIN within 5 working days" in view and "met" in view
+        await pilot.press("left_square_bracket")
+        await wait_until(pilot, lambda: "2025-26" in text_of(screen, "#report-view"))
+        await pilot.press("f")
+        await wait_until(pilot, lambda: "calendar year 2025" in text_of(screen, "#report-view"))
+
+
+async def test_pack_form_writes_a_private_pdf_and_notes_it(
+    demo_url: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "pack.pdf"
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, demo_url, "DEMO-2026-006")
+        form = await open_form(pilot, "w", PackForm)
+        put(form, "path", str(target))
+        await save(pilot)
+        await wait_closed(pilot, form)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert os.stat(target).st_mode & 0o077 == 0
+    with fresh_store(demo_url) as store:
+        history = store.history(store.case_id("DEMO-2026-006"))
+        assert store.verify_audit() == []
+    assert any("pack written (pdf)" in h.summary for h in history)
