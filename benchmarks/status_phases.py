@@ -33,7 +33,7 @@ def main(url: str, today: date) -> None:
     config = load_config()
     install_calendar(config)
     lap("load the configuration")
-    from rr_tui.reports import status_json, status_rows
+    from rr_tui.reports import status_row_json
     from rr_tui.store import Store
     from rr_tui.views import build_views
 
@@ -44,20 +44,10 @@ def main(url: str, today: date) -> None:
     lap("store.list_cases(include_closed=True), cold")
     views = build_views(records, config.profile, today)
     lap("views.build_views (first calendar use, compute, sort)")
-    status_rows(views)
-    lap("reports.status_rows")
-    views = build_views(records, config.profile, today)
-    lap("(again: build_views, warm)")
-    status_rows(views)
-    lap("(again: status_rows, warm)")
-    status_json(records, config.profile, today)
-    lap("reports.status_json, warm (views + rows + JSON)")
+    memo: dict[date | None, str] = {}
+    _text = "[\n" + ",\n".join(status_row_json(v, memo) for v in views) + "\n]\n"
+    lap("reports.status_row_json for every case (the JSON text)")
     store.close()
-    warm = phases.pop("(again: build_views, warm)") + phases.pop("(again: status_rows, warm)")
-    phases["JSON encoding (status_json minus warm views and rows)"] = (
-        phases.pop("reports.status_json, warm (views + rows + JSON)") - warm
-    )
-
 
 if __name__ == "__main__":
     main(sys.argv[1], date.fromisoformat(sys.argv[2]))
