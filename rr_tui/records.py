@@ -38,7 +38,7 @@ CASE_FIELDS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseFields:
     reference: str
     child: str = ""
@@ -52,7 +52,7 @@ class CaseFields:
     publication_planned: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgencyRecord:
     id: int
     version: int
@@ -69,7 +69,7 @@ class AgencyRecord:
         return AgencyFacts(self.name, self.request_sent, self.received_on, self.timescale_wd)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionRecord:
     action: str
     owner: str = ""
@@ -77,7 +77,7 @@ class ActionRecord:
     done_on: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MeetingRecord:
     version: int = 0  # 0: not recorded yet
     attendees: str = ""
@@ -90,7 +90,7 @@ class MeetingRecord:
     family_context: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PanelRecord:
     version: int = 0  # 0: not recorded yet
     notification_notes: str = ""
@@ -98,7 +98,7 @@ class PanelRecord:
     response_notes: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HistoryEntry:
     at: datetime
     actor: str
@@ -107,7 +107,7 @@ class HistoryEntry:
     summary: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseRecord:
     id: int
     version: int

@@ -33,7 +33,7 @@ RAG_WORDS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgencyFacts:
     name: str
     request_sent: date | None = None
@@ -41,7 +41,7 @@ class AgencyFacts:
     timescale_wd: int | None = None  # None: the profile's default
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseFacts:
     done: Mapping[str, date] = field(default_factory=dict)
     decision: str | None = None

@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Column:
     key: str
     label: str
@@ -33,7 +33,7 @@ class Column:
     max_width: int = 40  # a wide terminal shows more text, not more blank
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     key: int
     cells: tuple[str, ...]  # already made safe for display
