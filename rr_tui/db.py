@@ -17,7 +17,15 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
-from rr_tui.errors import DatabaseError, DatabaseLocked, DatabaseMissing, SchemaError
+from rr_tui.errors import (
+    DatabaseDamaged,
+    DatabaseError,
+    DatabaseLocked,
+    DatabaseMissing,
+    DatabaseUnreachable,
+    DatabaseUnsafe,
+    SchemaError,
+)
 
 __all__ = [
     "DatabaseDamaged",
@@ -28,24 +36,6 @@ __all__ = [
     "DatabaseUnsafe",
     "SchemaError",
 ]
-
-
-class DatabaseUnsafe(DatabaseError):
-    """The database file is readable by others, a symbolic link, or on a network disk."""
-
-    exit_code = 12
-
-
-class DatabaseDamaged(SchemaError):
-    """The file is an SQLite database, but damaged."""
-
-    exit_code = 14
-
-
-class DatabaseUnreachable(DatabaseError):
-    """The database server is down, unreachable, or refused the credentials."""
-
-    exit_code = 13
 
 
 # Alembic revisions this version of rr-tui knows, oldest first; the last is

@@ -59,3 +59,21 @@ class ConflictError(RRError):
 
 class ConfigError(RRError):
     exit_code = 10
+
+
+class DatabaseUnsafe(DatabaseError):
+    """The database file is readable by others, a symbolic link, or on a network disk."""
+
+    exit_code = 12
+
+
+class DatabaseDamaged(SchemaError):
+    """The file is an SQLite database, but damaged."""
+
+    exit_code = 14
+
+
+class DatabaseUnreachable(DatabaseError):
+    """The database server is down, unreachable, or refused the credentials."""
+
+    exit_code = 13

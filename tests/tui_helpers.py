@@ -29,7 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
 from rr_tui.app import RRApp
-from rr_tui.demo import seed
+from rr_tui.demo import fresh_demo_database
 from rr_tui.records import CaseFields
 from rr_tui.store import Store
 from rr_tui.widgets.case_table import CaseTable
@@ -54,13 +54,7 @@ def sqlite_url(path: Path) -> str:
 
 def demo_db(path: Path, today: date = TODAY) -> str:
     """A new SQLite database at ``path`` holding the demo cases; returns its URL."""
-    url = sqlite_url(path)
-    store = Store(url, create=True)
-    try:
-        seed(store, today)
-    finally:
-        store.close()
-    return url
+    return fresh_demo_database(path, today)
 
 
 def copy_db(template: Path, dest: Path) -> str:
