@@ -138,15 +138,22 @@ class RRApp(App[int]):
             try:
                 result = job(store)
             except RRError as exc:
-                self.call_from_thread(failed or self.report, exc)
+                self.call_from_thread(self._deliver, failed or self.report, exc)
                 return
             except Exception as exc:
                 error = RRError(f"unexpected error ({type(exc).__name__}); nothing was lost")
-                self.call_from_thread(failed or self.report, error)
+                self.call_from_thread(self._deliver, failed or self.report, error)
                 return
-            self.call_from_thread(done, result)
+            self.call_from_thread(self._deliver, done, result)
 
         self.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+    def _deliver(self, done: Callable[[Any], None], result: Any) -> None:
+        """Hand a worker's result to the screen; a bug there must not vanish with the worker."""
+        try:
+            done(result)
+        except Exception as exc:
+            self._handle_exception(exc)
 
     def report(self, exc: RRError) -> None:
         self.notify(exc.message, title="Problem", severity="error", timeout=10)
