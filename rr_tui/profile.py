@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 # Facts a rule can count from, besides the done date of any step.
@@ -72,11 +73,12 @@ class Profile:
         default_factory=lambda: frozenset({"lcspr", "national_review", "joint_review"})
     )
 
+    @cached_property
+    def _steps_by_id(self) -> dict[str, StepDef]:
+        return {step.id: step for step in self.steps}
+
     def step(self, step_id: str) -> StepDef:
-        for step in self.steps:
-            if step.id == step_id:
-                return step
-        raise KeyError(step_id)
+        return self._steps_by_id[step_id]
 
     def short_label(self, step_id: str) -> str:
         step = self.step(step_id)

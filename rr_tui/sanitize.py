@@ -35,4 +35,7 @@ def clean_text(value: str, *, multiline: bool = True) -> str:
 
 def for_display(value: str) -> str:
     """One line, safe to print: newlines and tabs become spaces."""
+    if value.isascii() and value.isprintable():
+        # Nothing to strip (the common case, and the list formats 30,000 of these).
+        return " ".join(value.split())
     return " ".join(clean_text(value).split())

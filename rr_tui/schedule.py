@@ -6,8 +6,8 @@ Pure: takes plain facts (no ORM objects), returns frozen dataclasses.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Literal, NamedTuple
 
 from rr_tui import deadlines
@@ -33,17 +33,19 @@ RAG_WORDS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class AgencyFacts:
+# Facts and results are NamedTuples: the list builds these for every case, and
+# a tuple is several times cheaper to make than a frozen dataclass.
+
+
+class AgencyFacts(NamedTuple):
     name: str
     request_sent: date | None = None
     received: date | None = None
     timescale_wd: int | None = None  # None: the profile's default
 
 
-@dataclass(frozen=True, slots=True)
-class CaseFacts:
-    done: Mapping[str, date] = field(default_factory=dict)
+class CaseFacts(NamedTuple):
+    done: Mapping[str, date] = MappingProxyType({})
     decision: str | None = None
     publication_planned: date | None = None
     agencies: tuple[AgencyFacts, ...] = ()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
@@ -13,8 +13,7 @@ from rr_tui.schedule import CaseSchedule, StepStatus, compute
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "closed": 3}
 
 
-@dataclass(frozen=True)
-class CaseView:
+class CaseView(NamedTuple):
     record: CaseRecord
     schedule: CaseSchedule
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -33,8 +33,7 @@ class Column:
     max_width: int = 40  # a wide terminal shows more text, not more blank
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     key: int
     cells: tuple[str, ...]  # already made safe for display
     rag: str  # red / amber / green / closed: styles the state column
