@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -42,6 +42,7 @@ def gc_paused() -> Iterator[None]:
         if enabled:
             gc.enable()
 
+
 COLUMNS = (
     Column("state", "State", 7),
     Column("reference", "Reference", 13, flex=1, max_width=20),
@@ -63,35 +64,59 @@ class Loaded:
     today: date
 
 
-def make_rows(records: Sequence[CaseRecord], profile: Profile, today: date) -> list[Row]:
-    """Table rows in triage order; pure, so it runs in a worker thread."""
-    rows = []
-    for rank, view in enumerate(build_views(records, profile, today)):
+STATE_CELLS = {rag: f"{RAG_GLYPHS[rag]} {RAG_WORDS[rag].title()}" for rag in RAG_GLYPHS}
+
+
+def make_rows(records: list[CaseRecord], profile: Profile, today: date) -> list[Row]:
+    """Table rows in triage order; pure, so it runs in a worker thread.
+
+    Takes the records over: each case's record is let go once its row is made,
+    and cells that recur (states, stages, dates, slack) are shared strings, so
+    10,000 cases cost tens of megabytes less at the peak of the load.
+    """
+    views = build_views(records, profile, today)
+    records.clear()
+    shared: dict[object, str] = {}
+
+    def once(value: object, text: str) -> str:
+        return shared.setdefault(value, text)
+
+    rows: list[Row] = []
+    views.reverse()
+    while views:
+        view, rank = views.pop(), len(rows)  # popped, so each record goes once used
         fields = view.record.fields
-        step, rag = view.next_step, view.schedule.rag
+        step, rag, due, slack = view.next_step, view.schedule.rag, view.next_due, view.slack
         cells = (
-            f"{RAG_GLYPHS[rag]} {RAG_WORDS[rag].title()}",
+            STATE_CELLS[rag],
             for_display(fields.reference),
             for_display(fields.child),
             view.schedule.stage,
             profile.short_label(step.id) if step else "—",
-            uk_short(view.next_due, ""),
-            "" if view.slack is None else str(view.slack),
+            once(due, uk_short(due, "")),
+            once(slack, "" if slack is None else str(slack)),
             for_display(fields.owner),
         )
+        # Sort values: the triage rank, then the cells themselves (the table folds
+        # case when it sorts), except the due date and slack, which sort as such.
         sort_values = (
             rank,
-            fields.reference.lower(),
-            fields.child.lower(),
-            view.schedule.stage,
+            cells[1],
+            cells[2],
+            cells[3],
             cells[4],
-            view.next_due or date.max,
-            view.slack if view.slack is not None else 10**6,
-            fields.owner.lower(),
+            due or date.max,
+            slack if slack is not None else 10**6,
+            cells[7],
         )
-        search = " ".join((*cells[1:5], cells[7])).lower()
-        rows.append(Row(view.record.id, cells, rag, sort_values, search))
+        rows.append(Row(view.record.id, cells, rag, sort_values))
     return rows
+
+
+def search_text(row: Row) -> str:
+    """What the filter matches: reference, child, stage, next step and owner."""
+    cells = row.cells
+    return f"{cells[1]} {cells[2]} {cells[3]} {cells[4]} {cells[7]}".lower()
 
 
 class CaseListScreen(Screen[None]):
@@ -230,7 +255,7 @@ class CaseListScreen(Screen[None]):
 
     def _apply_filter(self, keep: int | None = None) -> None:
         needle = self.query_one("#filter", Input).value.strip().lower()
-        rows = [r for r in self.all_rows if needle in r.search] if needle else self.all_rows
+        rows = [r for r in self.all_rows if needle in search_text(r)] if needle else self.all_rows
         self.query_one(CaseTable).set_rows(rows, keep=keep)
 
     @on(Input.Changed, "#filter")

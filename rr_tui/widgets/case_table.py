@@ -38,7 +38,10 @@ class Row(NamedTuple):
     cells: tuple[str, ...]  # already made safe for display
     rag: str  # red / amber / green / closed: styles the state column
     sort_values: tuple[Any, ...]  # one per column
-    search: str  # lower-case text the filter matches against
+
+
+def _sort_key(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
 
 
 def _fit(text: str, width: int, right: bool = False) -> str:
@@ -120,7 +123,9 @@ class CaseTable(ScrollView, can_focus=True):
         key = keep if keep is not None else self.cursor_key
         # No sort column: the first sort value, which callers make the triage rank.
         col = self.sort_column or 0
-        self.rows = sorted(rows, key=lambda r: r.sort_values[col], reverse=self.sort_reverse)
+        self.rows = sorted(
+            rows, key=lambda r: _sort_key(r.sort_values[col]), reverse=self.sort_reverse
+        )
         index = next((i for i, r in enumerate(self.rows) if r.key == key), None)
         self.virtual_size = Size(self._total_width(), len(self.rows) + 1)
         self.cursor_row = (
