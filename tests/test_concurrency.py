@@ -14,6 +14,7 @@ runs the full 8 x 500 with the same code (figures in docs/reliability.md).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import time
 import traceback
@@ -28,7 +29,9 @@ from rr_tui.records import CaseFields, MeetingRecord
 from rr_tui.store import Store
 
 PROCESSES = 8
-SUITE_EDITS = 100  # per process, in the test suite; the benchmark runs 500
+# Edits per process: the full proof (500) when RR_TUI_FULL_PROOFS is set, as .ci/run
+# does; 100 otherwise, to keep `make test` quick on a laptop.
+SUITE_EDITS = 500 if os.environ.get("RR_TUI_FULL_PROOFS") else 100
 CASES = 4
 JOIN_TIMEOUT_S = 600.0
 TOKEN = re.compile(r"p(\d+)e(\d+);")

@@ -35,7 +35,13 @@ from rr_tui import db
 from rr_tui.records import CaseFields, CaseRecord
 from rr_tui.store import Store
 
-SUITE_TRIALS = {"sqlite": 40, "postgresql": 15}
+# kill -9 trials: the full proof (200 each) when RR_TUI_FULL_PROOFS is set, as .ci/run
+# does; fewer otherwise, to keep `make test` quick on a laptop.
+SUITE_TRIALS = (
+    {"sqlite": 200, "postgresql": 200}
+    if os.environ.get("RR_TUI_FULL_PROOFS")
+    else {"sqlite": 40, "postgresql": 15}
+)
 STEP_IDS = (
     "sin_submitted",
     "scoping_requests_sent",
