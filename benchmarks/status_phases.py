@@ -44,7 +44,7 @@ def main(url: str, today: date) -> None:
     lap("store.list_cases(include_closed=True), cold")
     views = build_views(records, config.profile, today)
     lap("views.build_views (first calendar use, compute, sort)")
-    memo: dict[date | None, str] = {}
+    memo: dict[object, str] = {}
     _text = "[\n" + ",\n".join(status_row_json(v, memo) for v in views) + "\n]\n"
     lap("reports.status_row_json for every case (the JSON text)")
     store.close()

@@ -11,11 +11,13 @@ from rr_tui.dates import uk, uk_short
 from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
-from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS
+from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, StepStatus
 from rr_tui.views import CaseView, build_views, rag_counts
 
+Memo = dict[object, str]
 
-def _date_json(d: date | None, memo: dict[date | None, str]) -> str:
+
+def _date_json(d: date | None, memo: Memo) -> str:
     """A date as JSON, remembered: the same few thousand dates recur across cases."""
     text = memo.get(d)
     if text is None:
@@ -23,7 +25,20 @@ def _date_json(d: date | None, memo: dict[date | None, str]) -> str:
     return text
 
 
-def status_row_json(view: CaseView, memo: dict[date | None, str] | None = None) -> str:
+def _step_json(s: StepStatus, memo: Memo) -> str:
+    """A step as JSON, remembered: many cases share a step's exact state."""
+    key = (s.id, s.due, s.done, s.state, s.slack)
+    text = memo.get(key)
+    if text is None:
+        slack = "null" if s.slack is None else s.slack
+        text = memo[key] = (
+            f'{{"id": "{s.id}", "due": {_date_json(s.due, memo)}, '
+            f'"done": {_date_json(s.done, memo)}, "state": "{s.state}", "slack": {slack}}}'
+        )
+    return text
+
+
+def status_row_json(view: CaseView, memo: Memo | None = None) -> str:
     """One case as a JSON object.
 
     Written directly rather than through dicts and ``json.dumps``: with 10,000
@@ -32,14 +47,10 @@ def status_row_json(view: CaseView, memo: dict[date | None, str] | None = None) 
     are fixed identifiers of the profile and ISO dates need no escaping, which
     the tests check by parsing the output.
     """
-    j = memo if memo is not None else {}
+    j: Memo = memo if memo is not None else {}
     schedule, step = view.schedule, view.next_step
     next_id = f'"{step.id}"' if step else "null"
-    steps = ", ".join(
-        f'{{"id": "{s.id}", "due": {_date_json(s.due, j)}, "done": {_date_json(s.done, j)}, '
-        f'"state": "{s.state}", "slack": {"null" if s.slack is None else s.slack}}}'
-        for s in schedule.steps
-    )
+    steps = ", ".join([_step_json(s, j) for s in schedule.steps])
     return (
         f'{{"reference": {json.dumps(view.record.reference)}, "rag": "{schedule.rag}", '
         f'"stage": {json.dumps(schedule.stage)}, "next_step": {next_id}, '
@@ -56,7 +67,7 @@ def status_json(records: Sequence[CaseRecord], profile: Profile, today: date) ->
     views = build_views(records, profile, today)
     if not views:
         return "[]\n"
-    memo: dict[date | None, str] = {}
+    memo: Memo = {}
     return "[\n" + ",\n".join(status_row_json(v, memo) for v in views) + "\n]\n"
 
 
