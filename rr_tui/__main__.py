@@ -1,3 +1,3 @@
-from rr_tui.cli import main
+from rr_tui.cli import console
 
-raise SystemExit(main())
+console()

@@ -274,6 +274,23 @@ def _tui(args: argparse.Namespace, config: Config, *, demo: bool) -> int:
     return run_app(url, config=config, today=args.today, demo_path=demo_path)
 
 
+def console() -> None:
+    """The ``rr-tui`` command: run, then leave without tearing down every object.
+
+    A command over 10,000 cases leaves about a million small objects; freeing
+    them one by one at exit costs more than some whole commands. Everything
+    that matters is done by then: stores are closed, the app has restored the
+    terminal, and the output is flushed here.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run a command; turn every failure into one line and an exit code."""
     # Everything rr-tui creates (databases, exports, backups) is private to its owner.
