@@ -18,7 +18,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, String, event, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -671,10 +671,14 @@ def _load_cases(
         return query
 
     done: dict[int, dict[str, date]] = defaultdict(dict)
-    for cid, step_id, on in rows_of(
-        restrict(select(StepDate.case_id, StepDate.step_id, StepDate.done_on), StepDate.case_id)
-    ):
-        done[cid][step_id] = on
+    # Step dates are the biggest table: read them as text and parse with the C
+    # ``date.fromisoformat`` rather than SQLAlchemy's per-row date processing.
+    # (SQLite stores ISO text; PostgreSQL's driver still hands back dates.)
+    step_dates = select(
+        StepDate.case_id, StepDate.step_id, type_coerce(StepDate.done_on, String)
+    )
+    for cid, step_id, on in rows_of(restrict(step_dates, StepDate.case_id)):
+        done[cid][step_id] = on if isinstance(on, date) else date.fromisoformat(on)
 
     # The chase list reads chasers from the whole list, not only from one case.
     chasers: dict[int, list[date]] = defaultdict(list)
