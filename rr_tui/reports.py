@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from rr_tui.dates import uk, uk_short
 from rr_tui.profile import Profile
@@ -56,11 +55,6 @@ def status_row_json(view: CaseView, memo: Memo | None = None) -> str:
         f'"stage": {json.dumps(schedule.stage)}, "next_step": {next_id}, '
         f'"next_due": {_date_json(view.next_due, j)}, "steps": [{steps}]}}'
     )
-
-
-def status_rows(views: Sequence[CaseView]) -> list[dict[str, Any]]:
-    """The status of each case as plain data (what ``status --json`` prints)."""
-    return [json.loads(status_row_json(v)) for v in views]
 
 
 def status_json(records: Sequence[CaseRecord], profile: Profile, today: date) -> str:

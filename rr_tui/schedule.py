@@ -136,10 +136,6 @@ def step_status(due: date | None, done: date | None, today: date) -> tuple[State
     return ("overdue" if today > due else "pending"), slack
 
 
-def is_full_review(case: CaseFacts, profile: Profile) -> bool:
-    return case.decision in profile.full_review_decisions
-
-
 def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
     # One pass over the steps (it runs for every case in the list: keep it lean).
     done_map = case.done

@@ -486,28 +486,6 @@ class Store:
             if set_response:
                 self._set_step(session, case_id, "panel_response", response_on)
 
-    def set_decision(self, session: Session, case_id: int, decision: str | None) -> None:
-        row = session.scalar(select(Meeting).where(Meeting.case_id == case_id))
-        if row is None:
-            if decision is None:
-                return
-            row = Meeting(
-                case_id=case_id,
-                attendees="",
-                facts_summary="",
-                learning="",
-                rationale="",
-                practice_episodes="",
-                family_context="",
-            )
-            self._touch(session, row, new=True)
-            session.add(row)
-        elif row.decision == decision:
-            return
-        else:
-            self._touch(session, row)
-        row.decision = decision
-
     # -- bulk: import -------------------------------------------------------
 
     def import_cases(self, rows: Sequence[tuple[CaseFields, dict[str, date], str | None]]) -> int:
@@ -674,9 +652,7 @@ def _load_cases(
     # Step dates are the biggest table: read them as text and parse with the C
     # ``date.fromisoformat`` rather than SQLAlchemy's per-row date processing.
     # (SQLite stores ISO text; PostgreSQL's driver still hands back dates.)
-    step_dates = select(
-        StepDate.case_id, StepDate.step_id, type_coerce(StepDate.done_on, String)
-    )
+    step_dates = select(StepDate.case_id, StepDate.step_id, type_coerce(StepDate.done_on, String))
     for cid, step_id, on in rows_of(restrict(step_dates, StepDate.case_id)):
         done[cid][step_id] = on if isinstance(on, date) else date.fromisoformat(on)
 

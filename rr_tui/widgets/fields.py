@@ -280,19 +280,3 @@ class DateField(Field):
     def set_hint_source(self, hint: Callable[[date], str]) -> None:
         self._hint = hint
         self._update_hint()
-
-
-def form_fields(root: Widget) -> list[Field]:
-    return list(root.query(Field))
-
-
-def first_control(root: Widget) -> Widget | None:
-    for field in root.query(Field):
-        return field.control
-    return None
-
-
-def labelled(label: str, body: Widget) -> Vertical:
-    box = Vertical(Label(label, markup=False), body)
-    box.styles.height = "auto"
-    return box
