@@ -23,6 +23,7 @@ from textual.screen import Screen
 from rr_tui.clock import today_in_england
 from rr_tui.config import Config
 from rr_tui.errors import RRError
+from rr_tui.profile import Profile
 
 if TYPE_CHECKING:
     from rr_tui.store import Store
@@ -77,7 +78,7 @@ class RRApp(App[int]):
         return today_in_england(self.today_override)
 
     @property
-    def profile(self) -> Any:
+    def profile(self) -> Profile:
         return self.config.profile
 
     def on_mount(self) -> None:
@@ -204,7 +205,11 @@ class RRApp(App[int]):
 
 def run_app(url: str, *, config: Config, today: date | None, demo_path: Path | None) -> int:
     app = RRApp(url, config=config, today=today, demo_path=demo_path)
-    app.run()
+    try:
+        app.run()
+    finally:
+        if app.store is not None:
+            app.store.close()
     if app.fatal is not None:
         print(f"rr-tui: {app.fatal.message}", file=sys.stderr)
         return app.fatal.exit_code
