@@ -26,8 +26,13 @@ from rr_tui.errors import (
     DatabaseUnsafe,
     SchemaError,
 )
+from rr_tui.revisions import HEAD, REVISIONS
+from rr_tui.sqlite_file import SQLITE_HEADER, check_sqlite_file
 
 __all__ = [
+    "HEAD",
+    "REVISIONS",
+    "SQLITE_HEADER",
     "DatabaseDamaged",
     "DatabaseError",
     "DatabaseLocked",
@@ -35,30 +40,13 @@ __all__ = [
     "DatabaseUnreachable",
     "DatabaseUnsafe",
     "SchemaError",
+    "check_sqlite_file",
 ]
 
 
-# Alembic revisions this version of rr-tui knows, oldest first; the last is
-# the schema it runs on. A test keeps this in step with rr_tui/migrations.
-REVISIONS: tuple[str, ...] = ("0001_initial", "0002_meeting_context")
-HEAD = REVISIONS[-1]
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 # WAL only where SQLite has the fix for the WAL-reset corruption bug.
 WAL_SAFE_FROM = (3, 51, 3)
 BUSY_TIMEOUT_S = 10.0
-NETWORK_FS = {
-    "nfs",
-    "nfs4",
-    "cifs",
-    "smbfs",
-    "smb3",
-    "9p",
-    "fuse.sshfs",
-    "afs",
-    "ceph",
-    "glusterfs",
-}
 
 T = TypeVar("T")
 
@@ -72,82 +60,6 @@ def sqlite_path(url: str) -> Path | None:
     if not database or database == ":memory:":
         return None
     return Path(database)
-
-
-def _filesystem_type(path: Path) -> str | None:
-    """The file system type holding ``path``, from /proc/mounts (Linux only)."""
-    try:
-        mounts = Path("/proc/mounts").read_text().splitlines()
-    except OSError:
-        return None
-    best, kind = "", None
-    target = str(path.resolve())
-    for line in mounts:
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        mount = parts[1]
-        inside = target == mount or target.startswith(mount.rstrip("/") + "/")
-        if inside and len(mount) >= len(best):
-            best, kind = mount, parts[2]
-    return kind
-
-
-def check_sqlite_file(path: Path, *, create: bool) -> bool:
-    """Check a SQLite path before opening it; return whether it exists.
-
-    Creates the private directory when ``create`` is true.
-    """
-    try:
-        return _check_sqlite_file(path, create=create)
-    except PermissionError:
-        raise DatabaseError(
-            f"you do not have permission to use the database {path} or its folder"
-        ) from None
-    except OSError as exc:
-        raise DatabaseError(f"cannot use the database {path} ({exc.strerror})") from None
-
-
-def _check_sqlite_file(path: Path, *, create: bool) -> bool:
-    if path.is_symlink():
-        raise DatabaseUnsafe(f"the database path {path} is a symbolic link; give the real path")
-    if path.is_dir():
-        raise DatabaseError(f"the database path {path} is a directory, not a file")
-    parent = path.parent
-    if not parent.exists():
-        if not create:
-            raise DatabaseMissing(f"there is no database at {path} (its folder does not exist)")
-        try:
-            parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseError(f"cannot create the folder {parent} ({exc.strerror})") from None
-    if not parent.is_dir():
-        raise DatabaseError(f"{parent} is not a folder, so the database cannot be there")
-    fs = _filesystem_type(parent)
-    if fs in NETWORK_FS:
-        raise DatabaseUnsafe(
-            f"the database folder {parent} is on a network file system ({fs}); "
-            "SQLite is not safe there: use a local disk or PostgreSQL"
-        )
-    if not path.exists():
-        if not create:
-            raise DatabaseMissing(f"there is no database at {path}")
-        return False
-    mode = path.stat().st_mode
-    if not stat.S_ISREG(mode):
-        raise DatabaseError(f"the database path {path} is not a regular file")
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise DatabaseUnsafe(
-            f"the database {path} can be read by other users; run: chmod 600 {path}"
-        )
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(16)
-    except PermissionError:
-        raise DatabaseError(f"you do not have permission to read the database {path}") from None
-    if header and header != SQLITE_HEADER:
-        raise SchemaError(f"{path} is not an rr-tui database (not an SQLite file)")
-    return bool(header)
 
 
 def _sqlite_version() -> tuple[int, ...]:

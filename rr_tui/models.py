@@ -180,6 +180,25 @@ class PanelContact(Tracked, Base):
     case: Mapped[Case] = relationship(back_populates="panel")
 
 
+class CaseOrder(Base):
+    """Where each case comes in the triage order: the due date of its next step.
+
+    Derived data, kept by the store in the same transaction as every change to
+    a case, so the list can read its first screenful in order without computing
+    every schedule. ``schedule_key`` names the profile and calendar it was
+    worked out with; a row with another key is stale and is not trusted. Not
+    audited: it holds nothing a coordinator typed.
+    """
+
+    __tablename__ = "case_order"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    next_due: Mapped[date | None] = mapped_column(Date, index=True)
+    schedule_key: Mapped[str] = mapped_column(String(64))
+
+
 class AuditEntry(Base):
     """Append-only, hash-chained record of every change."""
 

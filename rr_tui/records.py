@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
+from typing import Any
 
 from rr_tui.schedule import AgencyFacts, CaseFacts
 
@@ -132,3 +133,68 @@ class CaseRecord:
             agencies=tuple(a.facts() for a in self.agencies),
             closed=self.fields.status == "closed",
         )
+
+
+# The columns a list row is read with, in order: the store selects them with
+# SQLAlchemy, the first screenful (``rr_tui.first_page``) with plain SQL.
+CASE_ROW: tuple[str, ...] = (
+    "id",
+    "version",
+    *CASE_FIELDS,
+    "updated_at",
+    "updated_by",
+)
+AGENCY_ROW: tuple[str, ...] = (
+    "case_id",
+    "id",
+    "version",
+    "name",
+    "request_sent",
+    "timescale_wd",
+    "received_on",
+    "records_secured",
+    "nil_return",
+    "notes",
+)
+_EMPTY_DONE: Mapping[str, date] = MappingProxyType({})
+
+
+def agency_record(row: Any, chasers: tuple[date, ...] = ()) -> AgencyRecord:
+    """An agency from a row of ``AGENCY_ROW`` columns (its values already typed)."""
+    _case_id, agency_id, version, name, sent, timescale, received, secured, nil, notes = row
+    return AgencyRecord(
+        agency_id,
+        version,
+        name,
+        sent,
+        timescale,
+        received,
+        bool(secured),
+        bool(nil),
+        notes,
+        chasers,
+    )
+
+
+def case_record(
+    row: Any,
+    done: Mapping[str, date] | None,
+    agencies: tuple[AgencyRecord, ...],
+    decision: str | None,
+    meeting: MeetingRecord | None = None,
+    panel: PanelRecord | None = None,
+) -> CaseRecord:
+    """A case from a row of ``CASE_ROW`` columns (its values already typed)."""
+    case_id, version, *values, updated_at, updated_by = row
+    return CaseRecord(
+        case_id,
+        version,
+        CaseFields(*values),
+        MappingProxyType(done) if done else _EMPTY_DONE,
+        agencies,
+        decision,
+        meeting,
+        panel,
+        updated_at,
+        updated_by,
+    )

@@ -5,8 +5,10 @@ Pure: takes plain facts (no ORM objects), returns frozen dataclasses.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
@@ -180,3 +182,64 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
     else:
         rag = "green"
     return CaseSchedule(tuple(steps), rag, next_step, stage)
+
+
+def rag_for_next_due(next_due: date | None, closed: bool, today: date, profile: Profile) -> Rag:
+    """The case's state from its next step's due date alone, as ``compute`` gives it.
+
+    The next step is the open step due first, and slack only grows with the due
+    date, so whether any open step is overdue (red) or within the amber slack
+    is decided by that one date. The list counts its states this way from the
+    stored order, before any schedule is computed.
+    """
+    if closed:
+        return "closed"
+    if next_due is None:
+        return "green"
+    if today > next_due:
+        return "red"
+    if deadlines.working_days_between(today, next_due) <= profile.amber_slack:
+        return "amber"
+    return "green"
+
+
+# Bump when ``compute`` changes how it works a due date out: every stored
+# order key is then stale and is worked out again.
+ORDER_FORMAT = 1
+
+
+def schedule_key(profile: Profile) -> str:
+    """A fingerprint of all that a case's due dates depend on besides its own facts.
+
+    That is the profile's steps and rules, the agencies' default timescale, the
+    decisions that start a full review, and the calendar's non-working days.
+    Stored beside each case's next due date, it tells whether that date was
+    worked out the way this process would work it out.
+    """
+    return _schedule_key(profile, deadlines.calendar())
+
+
+@lru_cache(maxsize=8)
+def _schedule_key(profile: Profile, calendar: deadlines.WorkingCalendar) -> str:
+    low = date(deadlines.FIRST_YEAR, 1, 1)
+    high = date(deadlines.LAST_YEAR, 12, 31)
+    closed = [d.isoformat() for d in calendar.non_working_weekdays if low <= d <= high]
+    steps = [
+        (
+            step.id,
+            step.full_review_only,
+            step.per_agency,
+            [(r.anchor, r.working_days, r.months, r.before) for r in step.rules],
+        )
+        for step in profile.steps
+    ]
+    canonical = repr(
+        (
+            ORDER_FORMAT,
+            steps,
+            profile.agency_timescale_wd,
+            sorted(profile.full_review_decisions),
+            closed,
+        )
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields as dc_fields
 from dataclasses import replace
 from datetime import date, datetime
-from types import MappingProxyType
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, String, event, func, select, type_coerce
@@ -45,6 +44,8 @@ from rr_tui.models import (
     Tracked,
 )
 from rr_tui.records import (
+    AGENCY_ROW,
+    CASE_ROW,
     ActionRecord,
     AgencyRecord,
     CaseFields,
@@ -52,6 +53,8 @@ from rr_tui.records import (
     HistoryEntry,
     MeetingRecord,
     PanelRecord,
+    agency_record,
+    case_record,
 )
 from rr_tui.sanitize import clean_text
 from rr_tui.validation import (
@@ -65,7 +68,6 @@ from rr_tui.validation import (
 )
 
 T = TypeVar("T")
-_EMPTY: MappingProxyType[str, date] = MappingProxyType({})
 UNCHECKED = object()  # record_step without a stale-date check (the CLI's record)
 
 
@@ -195,7 +197,7 @@ class Store:
 
     def get_case(self, case_id: int) -> CaseRecord:
         def load(session: Session) -> CaseRecord:
-            records = _load_cases(session, True, case_id=case_id, full=True)
+            records = _load_cases(session, True, case_ids=(case_id,), full=True)
             if not records:
                 raise NotFoundError("that case no longer exists")
             return records[0]
@@ -612,26 +614,19 @@ def _summarise(action: str, old: str, new: str) -> str:
 
 
 def _load_cases(
-    session: Session, include_closed: bool, *, case_id: int | None = None, full: bool = False
+    session: Session,
+    include_closed: bool,
+    *,
+    case_ids: Collection[int] | None = None,
+    full: bool = False,
 ) -> list[CaseRecord]:
-    case_q = select(
-        Case.id,
-        Case.version,
-        Case.reference,
-        Case.child,
-        Case.lead_authority,
-        Case.age_band,
-        Case.looked_after,
-        Case.incident_type,
-        Case.owner,
-        Case.status,
-        Case.notes,
-        Case.publication_planned,
-        Case.updated_at,
-        Case.updated_by,
-    )
-    if case_id is not None:
-        case_q = case_q.where(Case.id == case_id)
+    """Cases with the facts their schedules need: all of them, or those in ``case_ids``.
+
+    ``full`` (for one case) adds the meeting and Panel records the case screen shows.
+    """
+    case_q = select(*(getattr(Case, name) for name in CASE_ROW))
+    if case_ids is not None:
+        case_q = case_q.where(Case.id.in_(case_ids))
     elif not include_closed:
         case_q = case_q.where(Case.status != "closed")
     # Column queries go straight to Core: the ORM's result machinery costs a
@@ -642,8 +637,8 @@ def _load_cases(
         return []
 
     def restrict(query: Any, column: Any) -> Any:
-        if case_id is not None:
-            return query.where(column == case_id)
+        if case_ids is not None:
+            return query.where(column.in_(case_ids))
         if not include_closed:
             return query.join(Case, Case.id == column).where(Case.status != "closed")
         return query
@@ -669,41 +664,15 @@ def _load_cases(
         chasers[agency_id].append(sent_on)
 
     agencies: dict[int, list[AgencyRecord]] = defaultdict(list)
-    for row in rows_of(
-        restrict(
-            select(
-                Agency.case_id,
-                Agency.id,
-                Agency.version,
-                Agency.name,
-                Agency.request_sent,
-                Agency.timescale_wd,
-                Agency.received_on,
-                Agency.records_secured,
-                Agency.nil_return,
-                Agency.notes,
-            ).order_by(Agency.id),
-            Agency.case_id,
-        )
-    ):
-        agencies[row.case_id].append(
-            AgencyRecord(
-                id=row.id,
-                version=row.version,
-                name=row.name,
-                request_sent=row.request_sent,
-                timescale_wd=row.timescale_wd,
-                received_on=row.received_on,
-                records_secured=row.records_secured,
-                nil_return=row.nil_return,
-                notes=row.notes,
-                chasers=tuple(chasers[row.id]),
-            )
-        )
+    agency_q = select(*(getattr(Agency, name) for name in AGENCY_ROW)).order_by(Agency.id)
+    for row in rows_of(restrict(agency_q, Agency.case_id)):
+        agencies[row.case_id].append(agency_record(row, tuple(chasers[row.id])))
 
     decisions: dict[int, str | None] = {}
     meetings: dict[int, MeetingRecord] = {}
+    panels: dict[int, PanelRecord] = {}
     if full:
+        case_id = case_rows[0].id
         meeting = session.scalar(select(Meeting).where(Meeting.case_id == case_id))
         if meeting is not None:
             meetings[meeting.case_id] = MeetingRecord(
@@ -720,61 +689,25 @@ def _load_cases(
                 meeting.family_context,
             )
             decisions[meeting.case_id] = meeting.decision
+        panel = session.scalar(select(PanelContact).where(PanelContact.case_id == case_id))
+        if panel is not None:
+            panels[panel.case_id] = PanelRecord(
+                panel.version, panel.notification_notes, panel.outcome, panel.response_notes
+            )
     else:
         for cid, decision in rows_of(
             restrict(select(Meeting.case_id, Meeting.decision), Meeting.case_id)
         ):
             decisions[cid] = decision
 
-    panels: dict[int, PanelRecord] = {}
-    if full:
-        panel = session.scalar(select(PanelContact).where(PanelContact.case_id == case_id))
-        if panel is not None:
-            panels[panel.case_id] = PanelRecord(
-                panel.version, panel.notification_notes, panel.outcome, panel.response_notes
-            )
-
-    records = []
-    for (
-        cid,
-        version,
-        reference,
-        child,
-        lead_authority,
-        age_band,
-        looked_after,
-        incident_type,
-        owner,
-        status,
-        notes,
-        publication_planned,
-        updated_at,
-        updated_by,
-    ) in case_rows:
-        fields = CaseFields(
-            reference,
-            child,
-            lead_authority,
-            age_band,
-            looked_after,
-            incident_type,
-            owner,
-            status,
-            notes,
-            publication_planned,
+    return [
+        case_record(
+            row,
+            done.get(row.id),
+            tuple(agencies.get(row.id, ())),
+            decisions.get(row.id),
+            meetings.get(row.id),
+            panels.get(row.id),
         )
-        records.append(
-            CaseRecord(
-                cid,
-                version,
-                fields,
-                MappingProxyType(done[cid]) if cid in done else _EMPTY,
-                tuple(agencies.get(cid, ())),
-                decisions.get(cid),
-                meetings.get(cid),
-                panels.get(cid),
-                updated_at,
-                updated_by,
-            )
-        )
-    return records
+        for row in case_rows
+    ]

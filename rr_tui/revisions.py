@@ -1,0 +1,9 @@
+"""The schema revisions this rr-tui knows. No SQLAlchemy here: the first screenful
+of the list checks the revision before SQLAlchemy is imported."""
+
+from __future__ import annotations
+
+# Alembic revisions this version of rr-tui knows, oldest first; the last is
+# the schema it runs on. A test keeps this in step with rr_tui/migrations.
+REVISIONS: tuple[str, ...] = ("0001_initial", "0002_meeting_context", "0003_case_order")
+HEAD = REVISIONS[-1]
