@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -26,6 +27,7 @@ from rr_tui.errors import RRError
 from rr_tui.profile import Profile
 
 if TYPE_CHECKING:
+    from rr_tui.first_page import FirstPage
     from rr_tui.store import Store
 
 T = TypeVar("T")
@@ -33,6 +35,15 @@ T = TypeVar("T")
 
 class StoreReady(Message):
     """The database is open; screens may load."""
+
+
+class FirstPageRead(Message):
+    """The most urgent cases, read before the database is fully open (``rr_tui.first_page``)."""
+
+    def __init__(self, page: FirstPage, today: date) -> None:
+        super().__init__()
+        self.page = page
+        self.today = today
 
 
 class RRApp(App[int]):
@@ -69,6 +80,8 @@ class RRApp(App[int]):
         self.demo_path = demo_path
         self.demo = demo_path is not None
         self.store: Store | None = store
+        # Database jobs asked for before the store was open; run once it is.
+        self._waiting: list[Callable[[], None]] = []
         self.fatal: RRError | None = None
         if os.environ.get("RR_TUI_THEME") == "light":
             self.theme = "textual-light"
@@ -95,10 +108,11 @@ class RRApp(App[int]):
             if self.demo_path is not None:
                 from rr_tui.demo import fresh_demo_database
 
-                self.url = fresh_demo_database(self.demo_path, self.today)
+                self.url = fresh_demo_database(self.demo_path, self.today, self.profile)
+            self._read_first_page()
             from rr_tui.store import Store  # deferred: SQLAlchemy stays off the first frame
 
-            store = Store(self.url, create=True)
+            store = Store(self.url, create=True, profile=self.profile)
         except RRError as exc:
             self.call_from_thread(self._fail, exc)
             return
@@ -107,10 +121,29 @@ class RRApp(App[int]):
             return
         self.store = store
         self.call_from_thread(self._announce_ready)
+        # After an upgrade, or a change of profile or calendar, the stored
+        # order is stale and the first screenful waits for the full load; work
+        # it out again for next time. Not worth a word if it fails.
+        with suppress(RRError):
+            store.refresh_order()
+
+    def _read_first_page(self) -> None:
+        from rr_tui.first_page import read_first_page
+
+        today = self.today
+        page = read_first_page(self.url, self.profile, today)
+        if page is not None:
+            self.call_from_thread(self._announce, FirstPageRead(page, today))
+
+    def _announce(self, message: Message) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(message)
 
     def _announce_ready(self) -> None:
-        for screen in self.screen_stack:
-            screen.post_message(StoreReady())
+        self._announce(StoreReady())
+        waiting, self._waiting = self._waiting, []
+        for job in waiting:
+            job()
 
     def _fail(self, exc: RRError) -> None:
         """A database that cannot be opened: leave with one sentence and its exit code."""
@@ -133,6 +166,11 @@ class RRApp(App[int]):
         """
         store = self.store
         if store is None:
+            # A key pressed (a form saved, a case opened) while the database is
+            # still opening: run it as soon as it is open, never drop it.
+            self._waiting.append(
+                partial(self.run_db, job, done, failed, group=group, exclusive=exclusive)
+            )
             return
 
         def work() -> None:

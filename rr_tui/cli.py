@@ -148,7 +148,7 @@ def _db_url(args: argparse.Namespace, config: Config) -> str:
 def _open(args: argparse.Namespace, config: Config, *, create: bool) -> Store:
     from rr_tui.store import Store
 
-    return Store(_db_url(args, config), create=create)
+    return Store(_db_url(args, config), create=create, profile=config.profile)
 
 
 def _today(args: argparse.Namespace) -> date:

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from rr_tui.deadlines import add_working_days, subtract_working_days
+from rr_tui.profile import Profile
 from rr_tui.records import ActionRecord, CaseFields, MeetingRecord
 from rr_tui.store import Store
 
@@ -204,7 +205,7 @@ def store_decision(store: Store, reference: str, decision: str, held_on: date) -
     store.record_meeting(store.case_id(reference), 0, held_on, MeetingRecord(decision=decision))
 
 
-def fresh_demo_database(path: Path, today: date) -> str:
+def fresh_demo_database(path: Path, today: date, profile: Profile | None = None) -> str:
     """Replace the demo database with new cases dated around ``today``; returns its URL."""
     for suffix in ("", "-journal", "-wal", "-shm"):
         candidate = path.with_name(path.name + suffix)
@@ -213,7 +214,7 @@ def fresh_demo_database(path: Path, today: date) -> str:
     from rr_tui.config import db_url
 
     url = db_url(path)
-    store = Store(url, create=True)
+    store = Store(url, create=True, profile=profile)
     try:
         seed(store, today)
     finally:

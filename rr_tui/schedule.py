@@ -184,6 +184,13 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
     return CaseSchedule(tuple(steps), rag, next_step, stage)
 
 
+def next_due(case: CaseFacts, profile: Profile) -> date | None:
+    """When the case's next step is due. Unlike states and slack, it does not
+    depend on today, so the store can keep it for the list's order."""
+    step = compute(case, profile, date.min).next_step
+    return step.due if step else None
+
+
 def rag_for_next_due(next_due: date | None, closed: bool, today: date, profile: Profile) -> Rag:
     """The case's state from its next step's due date alone, as ``compute`` gives it.
 

@@ -17,12 +17,12 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, String, event, func, select, type_coerce
+from sqlalchemy import Engine, String, delete, event, func, insert, or_, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rr_tui import db
-from rr_tui.audit import append, record_changes, verify
+from rr_tui.audit import append, obj_id, record_changes, verify
 from rr_tui.db import DatabaseDamaged
 from rr_tui.errors import (
     ConflictError,
@@ -36,6 +36,7 @@ from rr_tui.models import (
     Agency,
     AuditEntry,
     Case,
+    CaseOrder,
     Chaser,
     Meeting,
     MeetingAction,
@@ -43,6 +44,7 @@ from rr_tui.models import (
     StepDate,
     Tracked,
 )
+from rr_tui.profile import ENGLAND, Profile
 from rr_tui.records import (
     AGENCY_ROW,
     CASE_ROW,
@@ -57,6 +59,7 @@ from rr_tui.records import (
     case_record,
 )
 from rr_tui.sanitize import clean_text
+from rr_tui.schedule import next_due, schedule_key
 from rr_tui.validation import (
     FIELD_LABELS,
     case_field_errors,
@@ -82,8 +85,17 @@ def current_actor() -> str:
 
 
 class Store:
-    def __init__(self, url: str, *, create: bool = False, actor: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        create: bool = False,
+        actor: str | None = None,
+        profile: Profile | None = None,
+    ) -> None:
         self.url = url
+        # The profile the stored triage order is worked out with.
+        self.profile = profile or ENGLAND
         self.actor = (actor or current_actor())[:64]  # the width of the *_by columns
         self._path = db.sqlite_path(url) if db.is_sqlite(url) else None
         existed = True
@@ -104,6 +116,7 @@ class Store:
             self.engine.execution_options(rr_write=True), expire_on_commit=False
         )
         event.listen(self._writes, "after_flush", record_changes)
+        event.listen(self._writes, "after_flush", _note_changed_cases)
 
     def _prepare(self, *, create: bool, existed: bool) -> None:
         old_umask = os.umask(0o077)
@@ -140,6 +153,8 @@ class Store:
             session.info["now"] = datetime.now()
             try:
                 yield session
+                session.flush()
+                self._keep_order(session)
                 session.commit()
             except IntegrityError as exc:
                 session.rollback()
@@ -159,6 +174,37 @@ class Store:
                     "the database holds a value rr-tui cannot read; it was changed outside "
                     "rr-tui or is damaged (see: rr-tui audit verify)"
                 ) from None
+
+    def _keep_order(self, session: Session) -> None:
+        """Work out again, in the same transaction, the next due date of each changed case.
+
+        The list reads its first screenful in this order (``rr_tui.first_page``),
+        so it must never lag behind a save.
+        """
+        changed = sorted(session.info.pop(CHANGED_CASES, ()))
+        if not changed:
+            return
+        key = schedule_key(self.profile)
+        for start in range(0, len(changed), ORDER_CHUNK):
+            chunk = changed[start : start + ORDER_CHUNK]
+            if _for_update(session):
+                # Hold the cases, so a concurrent save to the same case (which
+                # also ends here) reads this one's facts only once committed.
+                session.execute(select(Case.id).where(Case.id.in_(chunk)).with_for_update())
+            records = _load_cases(session, True, case_ids=chunk)
+            session.execute(delete(CaseOrder).where(CaseOrder.case_id.in_(chunk)))
+            if records:
+                session.execute(
+                    insert(CaseOrder),
+                    [
+                        {
+                            "case_id": r.id,
+                            "next_due": next_due(r.facts(), self.profile),
+                            "schedule_key": key,
+                        }
+                        for r in records
+                    ],
+                )
 
     def _touch(self, session: Session, row: Tracked, *, new: bool = False) -> None:
         now: datetime = session.info["now"]
@@ -224,6 +270,27 @@ class Store:
             ]
 
         return self._read(load)
+
+    def stale_order(self) -> list[int]:
+        """Cases whose stored triage order was not worked out with this profile and calendar."""
+        key = schedule_key(self.profile)
+        query = (
+            select(Case.id)
+            .outerjoin(CaseOrder, CaseOrder.case_id == Case.id)
+            .where(or_(CaseOrder.schedule_key.is_(None), CaseOrder.schedule_key != key))
+        )
+        return self._read(lambda s: list(s.scalars(query)))
+
+    def refresh_order(self) -> int:
+        """Work the stored order out again where it is stale; returns how many cases.
+
+        Needed after an upgrade, or when the profile or calendar changed.
+        """
+        stale = self.stale_order()
+        if stale:
+            with self._write() as session:
+                session.info[CHANGED_CASES] = set(stale)
+        return len(stale)
 
     def record_pack(self, case_id: int, fmt: str) -> None:
         """Note in the audit trail that the case's pack was written (and in which format)."""
@@ -529,6 +596,26 @@ class Store:
 
 
 # -- helpers ------------------------------------------------------------------
+
+CHANGED_CASES = "rr_changed_cases"
+ORDER_CHUNK = 500  # case ids per IN (...) list, well below every driver's limit
+# The rows whose changes can move a case's due dates (chasers and meeting
+# actions cannot).
+_SCHEDULE_ROWS = (StepDate, Agency, Meeting)
+
+
+def _note_changed_cases(session: Session, _ctx: Any) -> None:
+    """``after_flush`` listener: remember which cases' schedules may have changed."""
+    changed: set[int] = session.info.setdefault(CHANGED_CASES, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Case):
+            case_id = obj_id(obj)
+        elif isinstance(obj, _SCHEDULE_ROWS):
+            case_id = obj.case_id
+        else:
+            continue
+        if case_id is not None:
+            changed.add(case_id)
 
 
 def _for_update(session: Session) -> bool:

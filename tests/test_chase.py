@@ -19,6 +19,7 @@ CHILD = "Zebedee-Quillfeather"
 POLICE, CSC, AMBULANCE = "Northshire Police", "Children's social care", "ambulance service"
 HOUSING, HEALTH = "Housing", "Riverside Health"
 
+
 def new_case(store: Store, reference: str, status: str = "open") -> int:
     return store.create_case(
         CaseFields(reference=reference, child=CHILD, owner="A. Patel", status=status),

@@ -57,8 +57,13 @@ def test_user_dates_are_a_date_in_range_or_a_clear_refusal(text: str) -> None:
 @given(ANY_TEXT, ANY_TEXT, ANY_TEXT, st.integers(-100, 100))
 def test_validators_answer_none_or_a_message(a: str, b: str, c: str, n: int) -> None:
     for answer in (
-        check_reference(a), check_line(b), check_line(b, 40, required=True), check_text(c),
-        check_decision(a), check_panel_outcome(b), check_timescale(n),
+        check_reference(a),
+        check_line(b),
+        check_line(b, 40, required=True),
+        check_text(c),
+        check_decision(a),
+        check_panel_outcome(b),
+        check_timescale(n),
     ):
         assert answer is None or (isinstance(answer, str) and answer)
     errors = case_field_errors(CaseFields(reference=a, child=b, owner=c, notes=c))

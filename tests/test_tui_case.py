@@ -24,8 +24,16 @@ from rr_tui.screens.help import HelpScreen
 from rr_tui.screens.meeting_mode import MeetingModeScreen
 
 STEP_LABELS = (
-    "LA aware", "SIN to Panel", "Referral", "Scoping sent", "Agency returns", "RR meeting",
-    "Panel notified", "Panel reply", "IMRs asked", "Final report",
+    "LA aware",
+    "SIN to Panel",
+    "Referral",
+    "Scoping sent",
+    "Agency returns",
+    "RR meeting",
+    "Panel notified",
+    "Panel reply",
+    "IMRs asked",
+    "Final report",
 )
 
 

@@ -199,19 +199,41 @@ async def test_new_case_invalid_input_is_refused_and_kept(demo_url: str) -> None
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_rows(pilot)
         form = await open_form(pilot, "n", CaseForm)
-        good = {"reference": "RR-2026-200", "child": "CD", "owner": "E. F.",
-                "incident_aware": "", "referral_received": "2026-11-20"}
-        await check_refusals(pilot, form, good, [
-            ({"reference": ""}, "reference", "Reference", "is required"),
-            ({"reference": "RR 2026 1"}, "reference", "Reference", "no spaces"),
-            ({"reference": "RR-2026-200!"}, "reference", "Reference", "letters, digits"),
-            ({"referral_received": "2026-02-30"}, "referral_received", "Referral received",
-             "no such date"),
-            ({"incident_aware": "26/11/2026"}, "incident_aware", "LA aware of incident",
-             "YYYY-MM-DD"),
-            ({"referral_received": "1066-10-14"}, "referral_received", "Referral received",
-             "between"),
-        ])
+        good = {
+            "reference": "RR-2026-200",
+            "child": "CD",
+            "owner": "E. F.",
+            "incident_aware": "",
+            "referral_received": "2026-11-20",
+        }
+        await check_refusals(
+            pilot,
+            form,
+            good,
+            [
+                ({"reference": ""}, "reference", "Reference", "is required"),
+                ({"reference": "RR 2026 1"}, "reference", "Reference", "no spaces"),
+                ({"reference": "RR-2026-200!"}, "reference", "Reference", "letters, digits"),
+                (
+                    {"referral_received": "2026-02-30"},
+                    "referral_received",
+                    "Referral received",
+                    "no such date",
+                ),
+                (
+                    {"incident_aware": "26/11/2026"},
+                    "incident_aware",
+                    "LA aware of incident",
+                    "YYYY-MM-DD",
+                ),
+                (
+                    {"referral_received": "1066-10-14"},
+                    "referral_received",
+                    "Referral received",
+                    "between",
+                ),
+            ],
+        )
         # Two problems at once: both shown, the status names both.
         for name, text in {**good, "reference": "bad ref", "incident_aware": "2026-13-01"}.items():
             put(form, name, text)
@@ -247,11 +269,15 @@ async def test_new_case_surprising_dates_ask_and_save_only_after_yes(demo_url: s
         form = await open_form(pilot, "n", CaseForm)
         put(form, "reference", "RR-2026-300")
         await check_asks(
-            pilot, form, {"incident_aware": "2026-11-20", "referral_received": "2026-11-10"},
+            pilot,
+            form,
+            {"incident_aware": "2026-11-20", "referral_received": "2026-11-10"},
             "referral is dated before",
         )
         await check_asks(
-            pilot, form, {"incident_aware": "", "referral_received": "2026-12-18"},
+            pilot,
+            form,
+            {"incident_aware": "", "referral_received": "2026-12-18"},
             "is Fri 18 Dec 2026: in the future",
         )
         assert "RR-2026-300" not in references(demo_url)  # nothing saved on 'n'
@@ -362,13 +388,22 @@ async def test_edit_case_invalid_input_is_refused(demo_url: str) -> None:
         await open_case(pilot, demo_url, "DEMO-2026-004")
         form = await open_form(pilot, "e", CaseForm)
         good = {"reference": "DEMO-2026-004", "owner": "Changed Owner", "publication_planned": ""}
-        await check_refusals(pilot, form, good, [
-            ({"reference": "DEMO 4"}, "reference", "Reference", "no spaces"),
-            ({"reference": ""}, "reference", "Reference", "is required"),
-            ({"reference": "DEMO-2026-001"}, "reference", "Reference", "another case"),
-            ({"publication_planned": "2027-02-29"}, "publication_planned",
-             "Planned publication", "no such date"),
-        ])
+        await check_refusals(
+            pilot,
+            form,
+            good,
+            [
+                ({"reference": "DEMO 4"}, "reference", "Reference", "no spaces"),
+                ({"reference": ""}, "reference", "Reference", "is required"),
+                ({"reference": "DEMO-2026-001"}, "reference", "Reference", "another case"),
+                (
+                    {"publication_planned": "2027-02-29"},
+                    "publication_planned",
+                    "Planned publication",
+                    "no such date",
+                ),
+            ],
+        )
     assert case(demo_url, "DEMO-2026-004").fields.owner == "J. Okafor"
 
 
@@ -463,23 +498,33 @@ async def test_add_agency_invalid_input_is_refused_and_odd_date_asks(demo_url: s
         await open_case(pilot, demo_url, "DEMO-2026-003")  # referral Wed 25 Nov
         form = await open_form(pilot, "a", AgencyForm)
         good = {"name": "School", "request_sent": "2026-11-25", "timescale": "5"}
-        await check_refusals(pilot, form, good, [
-            ({"name": ""}, "name", "Agency", "is required"),
-            ({"name": "   "}, "name", "Agency", "is required"),
-            ({"timescale": "99"}, "timescale", "Timescale", "0 to 60"),
-            ({"timescale": "x"}, "timescale", "Timescale", "0 to 60"),
-            ({"request_sent": "2026-11-31"}, "request_sent", "Scoping request sent",
-             "no such date"),
-        ])
-        await check_asks(pilot, form, {**good, "request_sent": "2026-11-02"},
-                         "before the referral")
+        await check_refusals(
+            pilot,
+            form,
+            good,
+            [
+                ({"name": ""}, "name", "Agency", "is required"),
+                ({"name": "   "}, "name", "Agency", "is required"),
+                ({"timescale": "99"}, "timescale", "Timescale", "0 to 60"),
+                ({"timescale": "x"}, "timescale", "Timescale", "0 to 60"),
+                (
+                    {"request_sent": "2026-11-31"},
+                    "request_sent",
+                    "Scoping request sent",
+                    "no such date",
+                ),
+            ],
+        )
+        await check_asks(pilot, form, {**good, "request_sent": "2026-11-02"}, "before the referral")
         await check_asks(pilot, form, {**good, "request_sent": "2026-12-02"}, "in the future")
         assert case(demo_url, "DEMO-2026-003").agencies == ()
         put(form, "request_sent", "2026-11-02")
         await save_after_yes(pilot, form)
     (agency,) = case(demo_url, "DEMO-2026-003").agencies
     assert (agency.name, agency.request_sent, agency.timescale_wd) == (
-        "School", date(2026, 11, 2), 5
+        "School",
+        date(2026, 11, 2),
+        5,
     )
 
 
@@ -514,10 +559,15 @@ async def test_record_return_invalid_date_is_refused_and_future_asks(demo_url: s
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, demo_url, "DEMO-2026-004")
         form = await open_form(pilot, "r", ReturnForm)
-        await check_refusals(pilot, form, {}, [
-            ({"received_on": ""}, "received_on", "Return received", "is required"),
-            ({"received_on": "2026-11-31"}, "received_on", "Return received", "no such date"),
-        ])
+        await check_refusals(
+            pilot,
+            form,
+            {},
+            [
+                ({"received_on": ""}, "received_on", "Return received", "is required"),
+                ({"received_on": "2026-11-31"}, "received_on", "Return received", "no such date"),
+            ],
+        )
         await check_asks(pilot, form, {"received_on": "2026-11-30"}, "in the future")
         await check_asks(pilot, form, {"received_on": "2026-11-16"}, "before the request")
         agencies = {a.name: a for a in case(demo_url, "DEMO-2026-004").agencies}
@@ -591,15 +641,24 @@ async def test_record_meeting_invalid_input_is_refused_and_odd_date_asks(demo_ur
         form = await open_form(pilot, "m", MeetingForm)
         good = {"held_on": "2026-11-25", "rationale": "Kept.", "actions": "Visit | CSC"}
         actions = "Immediate safeguarding actions"
-        await check_refusals(pilot, form, good, [
-            ({"actions": "Visit | CSC | 2026-11-30 | 2026-12-01 | extra"}, "actions", actions,
-             "line 1"),
-            ({"actions": "Fine | CSC\n | no action text"}, "actions", actions, "line 2"),
-            ({"actions": "Visit | CSC | 30/11/2026"}, "actions", actions, "date"),
-            ({"actions": "Visit | CSC | 2026-02-30"}, "actions", actions, "no such date"),
-            ({"held_on": ""}, "held_on", "Meeting date", "is required"),
-            ({"held_on": "2026-02-30"}, "held_on", "Meeting date", "no such date"),
-        ])
+        await check_refusals(
+            pilot,
+            form,
+            good,
+            [
+                (
+                    {"actions": "Visit | CSC | 2026-11-30 | 2026-12-01 | extra"},
+                    "actions",
+                    actions,
+                    "line 1",
+                ),
+                ({"actions": "Fine | CSC\n | no action text"}, "actions", actions, "line 2"),
+                ({"actions": "Visit | CSC | 30/11/2026"}, "actions", actions, "date"),
+                ({"actions": "Visit | CSC | 2026-02-30"}, "actions", actions, "no such date"),
+                ({"held_on": ""}, "held_on", "Meeting date", "is required"),
+                ({"held_on": "2026-02-30"}, "held_on", "Meeting date", "no such date"),
+            ],
+        )
         await check_asks(pilot, form, {**good, "held_on": "2026-11-02"}, "before the referral")
         await check_asks(pilot, form, {**good, "held_on": "2026-12-01"}, "in the future")
         saved = case(demo_url, "DEMO-2026-005")
@@ -667,17 +726,30 @@ async def test_record_panel_invalid_input_is_refused_and_odd_date_asks(demo_url:
         await open_case(pilot, demo_url, "DEMO-2026-006")  # meeting Wed 25 Nov
         form = await open_form(pilot, "p", PanelForm)
         good = {"notified_on": "2026-11-26", "response_on": "", "notification_notes": "Kept."}
-        await check_refusals(pilot, form, good, [
-            ({"notified_on": "", "response_on": "2026-11-26"}, "notified_on",
-             "Panel notified on", "needed before a response"),
-            ({"notified_on": "2026-11-31"}, "notified_on", "Panel notified on", "no such date"),
-            ({"response_on": "tomorrow"}, "response_on", "Panel response received",
-             "YYYY-MM-DD"),
-        ])
-        await check_asks(pilot, form, {**good, "notified_on": "2026-11-20"},
-                         "before the meeting")
-        await check_asks(pilot, form, {**good, "response_on": "2026-11-24"},
-                         "response is dated before")
+        await check_refusals(
+            pilot,
+            form,
+            good,
+            [
+                (
+                    {"notified_on": "", "response_on": "2026-11-26"},
+                    "notified_on",
+                    "Panel notified on",
+                    "needed before a response",
+                ),
+                ({"notified_on": "2026-11-31"}, "notified_on", "Panel notified on", "no such date"),
+                (
+                    {"response_on": "tomorrow"},
+                    "response_on",
+                    "Panel response received",
+                    "YYYY-MM-DD",
+                ),
+            ],
+        )
+        await check_asks(pilot, form, {**good, "notified_on": "2026-11-20"}, "before the meeting")
+        await check_asks(
+            pilot, form, {**good, "response_on": "2026-11-24"}, "response is dated before"
+        )
         await check_asks(pilot, form, {**good, "notified_on": "2026-11-27"}, "in the future")
         saved = case(demo_url, "DEMO-2026-006")
         assert "panel_notified" not in saved.done and saved.panel is None
@@ -718,10 +790,15 @@ async def test_record_step_invalid_date_is_refused_and_future_asks(demo_url: str
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, demo_url, "DEMO-2026-008")
         form = await open_form(pilot, "t", StepForm)
-        await check_refusals(pilot, form, {}, [
-            ({"on": "2026-02-30"}, "on", "Date it happened", "no such date"),
-            ({"on": "soon"}, "on", "Date it happened", "YYYY-MM-DD"),
-        ])
+        await check_refusals(
+            pilot,
+            form,
+            {},
+            [
+                ({"on": "2026-02-30"}, "on", "Date it happened", "no such date"),
+                ({"on": "soon"}, "on", "Date it happened", "YYYY-MM-DD"),
+            ],
+        )
         await check_asks(pilot, form, {"on": "2027-01-05"}, "in the future")
         assert "practitioner_event" not in case(demo_url, "DEMO-2026-008").done
         await save_after_yes(pilot, form)

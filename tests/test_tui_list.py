@@ -83,7 +83,13 @@ async def test_rows_most_urgent_first_with_summary(demo_url: str) -> None:
         # Next step, due date (UK short form) and working days left.
         first = rows[0]
         assert first.cells[1:] == (
-            "DEMO-2026-002", "Child B", "SIN", "SIN to Panel", "Tue 24 Nov", "-2", "R. Hughes"
+            "DEMO-2026-002",
+            "Child B",
+            "SIN",
+            "SIN to Panel",
+            "Tue 24 Nov",
+            "-2",
+            "R. Hughes",
         )
         # What is drawn, not only what is stored: the words survive with no colour.
         shown = screen_text(app)

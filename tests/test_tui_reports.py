@@ -43,7 +43,8 @@ async def test_chase_list_copies_the_chaser_and_records_it_sent(demo_url: str) -
         assert app.clipboard.startswith("Dear colleagues at Children's social care")
         await pilot.press("x")
         await wait_until(
-            pilot, lambda: "Thu 26 Nov" in text_of(screen, "#chase-items"),
+            pilot,
+            lambda: "Thu 26 Nov" in text_of(screen, "#chase-items"),
             what="the chaser date",
         )
     with fresh_store(demo_url) as store:
@@ -68,9 +69,7 @@ async def test_report_moves_between_years(demo_url: str) -> None:
         await wait_until(pilot, lambda: "calendar year 2025" in text_of(screen, "#report-view"))
 
 
-async def test_pack_form_writes_a_private_pdf_and_notes_it(
-    demo_url: str, tmp_path: Path
-) -> None:
+async def test_pack_form_writes_a_private_pdf_and_notes_it(demo_url: str, tmp_path: Path) -> None:
     target = tmp_path / "pack.pdf"
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:

@@ -16,7 +16,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from rr_tui import deadlines
-from rr_tui.app import StoreReady
 from rr_tui.dates import uk, uk_short
 from rr_tui.errors import RRError
 from rr_tui.profile import DECISIONS, Profile
@@ -305,9 +304,6 @@ class CaseScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#case-body").focus()
         self.set_interval(3.0, self._poll)
-        self.load()
-
-    def on_store_ready(self, _message: StoreReady) -> None:
         self.load()
 
     def load(self) -> None:

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from rr_tui.app import StoreReady
+from rr_tui.app import FirstPageRead, StoreReady
 from rr_tui.dates import uk, uk_short
 from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
@@ -162,6 +162,8 @@ class CaseListScreen(Screen[None]):
         self.counts: dict[str, int] = {}
         self.loaded_today: date | None = None
         self.sort_index = 0
+        # Open cases in all, while only the first screenful is shown.
+        self.partial_of: int | None = None
 
     @property
     def rr(self) -> RRApp:
@@ -182,6 +184,16 @@ class CaseListScreen(Screen[None]):
 
     def on_store_ready(self, _message: StoreReady) -> None:
         self.load()
+
+    def on_first_page_read(self, message: FirstPageRead) -> None:
+        """Show the most urgent cases while the full list loads behind them."""
+        if self.token != -1 or self.show_closed:
+            return  # the full list is here already, or closed cases were asked for
+        page, today = message.page, message.today
+        rows = make_rows(list(page.records), self.rr.profile, today)
+        self._loaded(Loaded(rows, {**page.counts, "closed": 0}, -1, today))
+        self.partial_of = page.open_cases
+        self.query_one("#summary", Static).update(self._summary_text())
 
     def on_screen_resume(self) -> None:
         if self.rr.store is not None:
@@ -210,6 +222,7 @@ class CaseListScreen(Screen[None]):
 
     def _loaded(self, loaded: Loaded) -> None:
         self.token, self.loaded_today = loaded.token, loaded.today
+        self.partial_of = None
         self.all_rows, self.counts = loaded.rows, loaded.counts
         table = self.query_one(CaseTable)
         table.empty_message = (
@@ -252,6 +265,9 @@ class CaseListScreen(Screen[None]):
             text.append(f"  {RAG_GLYPHS[rag]} {self.counts[rag]} {rag}")
         if self.show_closed:
             text.append(f"  {RAG_GLYPHS['closed']} {self.counts['closed']} closed")
+        if self.partial_of is not None and self.partial_of > len(self.all_rows):
+            text.append(f"  ·  loading all {self.partial_of}…")
+            return text
         filtered = self.query_one(CaseTable).rows if self.is_mounted else []
         shown = len(filtered)
         if shown != len(self.all_rows):

@@ -1,0 +1,188 @@
+"""The list's first screenful, read before SQLAlchemy is even imported.
+
+With 10,000 cases the full list takes most of a second: SQLAlchemy's import,
+reading every case and working out every schedule before the list can be put
+in order. The most urgent cases can be known sooner: the store keeps each
+case's next due date in ``case_order`` in the same transaction as every save,
+so the first screenful is read in order with the standard library's sqlite3
+(read-only), and only its few schedules are worked out. The full load replaces
+it moments later, and is what every action works on.
+
+Whenever the shortcut cannot be trusted, ``read_first_page`` returns None and
+the full load alone does the work, reporting any problem in its usual words:
+not a plain SQLite file, a file the store would refuse, another schema
+revision, an order worked out with another profile or calendar, a database
+busy with a save.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from rr_tui.errors import RRError
+from rr_tui.profile import Profile
+from rr_tui.records import (
+    AGENCY_ROW,
+    CASE_ROW,
+    AgencyRecord,
+    CaseRecord,
+    agency_record,
+    case_record,
+)
+from rr_tui.revisions import HEAD
+from rr_tui.schedule import rag_for_next_due, schedule_key
+from rr_tui.sqlite_file import check_sqlite_file
+
+# More rows than the tallest terminal shows (200x50): the cursor can move
+# before the rest arrives.
+PAGE_SIZE = 100
+# A save in progress holds the file for milliseconds; the full load waits
+# for it properly, this shortcut does not.
+BUSY_TIMEOUT_S = 0.2
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    records: list[CaseRecord]  # the most urgent open cases, without their chasers
+    counts: dict[str, int]  # red, amber and green among every open case
+    open_cases: int
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a plain ``sqlite:///path`` URL (as ``config.db_url`` makes); else None."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or "?" in url or "#" in url:
+        return None
+    path = unquote(url[len(prefix) :])
+    if not path or path == ":memory:":
+        return None
+    return Path(path)
+
+
+def read_first_page(
+    url: str, profile: Profile, today: date, *, limit: int = PAGE_SIZE
+) -> FirstPage | None:
+    """The ``limit`` most urgent open cases in triage order, or None (see the module)."""
+    path = sqlite_file(url)
+    if path is None:
+        return None
+    try:
+        if not check_sqlite_file(path, create=False):
+            return None  # an empty file: the store sets it up
+        connection = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode=ro",
+            uri=True,
+            timeout=BUSY_TIMEOUT_S,
+            isolation_level=None,
+        )
+    except (RRError, sqlite3.Error, OSError):
+        return None
+    try:
+        connection.execute("PRAGMA mmap_size = 0")
+        connection.execute("BEGIN")  # one snapshot for every query below
+        return _read(connection, profile, today, limit)
+    except (sqlite3.Error, ValueError, TypeError):
+        # Busy, damaged, or changed outside rr-tui: the full load will say.
+        return None
+    finally:
+        connection.close()
+
+
+def _read(
+    connection: sqlite3.Connection, profile: Profile, today: date, limit: int
+) -> FirstPage | None:
+    query = connection.execute
+    if query("SELECT version_num FROM alembic_version").fetchall() != [(HEAD,)]:
+        return None
+    open_cases = (
+        "FROM cases c LEFT JOIN case_order o ON o.case_id = c.id WHERE c.status != 'closed'"
+    )
+    key = schedule_key(profile)
+    (stale,) = query(
+        f"SELECT count(*) {open_cases} AND (o.schedule_key IS NULL OR o.schedule_key != ?)",
+        (key,),
+    ).fetchone()
+    if stale:
+        return None
+
+    counts = {"red": 0, "amber": 0, "green": 0}
+    total = 0
+    for due, number in query(f"SELECT o.next_due, count(*) {open_cases} GROUP BY o.next_due"):
+        rag = rag_for_next_due(_date(due), False, today, profile)
+        counts[rag] += number
+        total += number
+
+    # The triage order (``views.urgency``) for open cases: by the next step's
+    # due date, cases with none last, then by reference.
+    ids = [
+        case_id
+        for (case_id,) in query(
+            f"SELECT c.id {open_cases} "
+            "ORDER BY o.next_due IS NULL, o.next_due, c.reference LIMIT ?",
+            (limit,),
+        )
+    ]
+    return FirstPage(_records(connection, ids), counts, total)
+
+
+def _records(connection: sqlite3.Connection, ids: Sequence[int]) -> list[CaseRecord]:
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+
+    def rows(sql: str) -> list[Any]:
+        return connection.execute(sql.format(ids=marks), ids).fetchall()
+
+    done: dict[int, dict[str, date]] = defaultdict(dict)
+    for case_id, step_id, on in rows(
+        "SELECT case_id, step_id, done_on FROM step_dates WHERE case_id IN ({ids})"
+    ):
+        done[case_id][step_id] = date.fromisoformat(on)
+
+    agencies: dict[int, list[AgencyRecord]] = defaultdict(list)
+    for row in rows(
+        f"SELECT {', '.join(AGENCY_ROW)} FROM agencies WHERE case_id IN ({{ids}}) ORDER BY id"
+    ):
+        agencies[row[0]].append(agency_record(_typed(AGENCY_ROW, row)))
+
+    decisions = dict(rows("SELECT case_id, decision FROM meetings WHERE case_id IN ({ids})"))
+    return [
+        case_record(
+            _typed(CASE_ROW, row),
+            done.get(row[0]),
+            tuple(agencies.get(row[0], ())),
+            decisions.get(row[0]),
+        )
+        for row in rows(f"SELECT {', '.join(CASE_ROW)} FROM cases WHERE id IN ({{ids}})")
+    ]
+
+
+def _date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+# SQLite hands back text and integers; the records hold dates and booleans,
+# as SQLAlchemy's column types would give them.
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "publication_planned": date.fromisoformat,
+    "request_sent": date.fromisoformat,
+    "received_on": date.fromisoformat,
+    "updated_at": datetime.fromisoformat,
+    "looked_after": bool,
+    "records_secured": bool,
+    "nil_return": bool,
+}
+
+
+def _typed(names: Sequence[str], row: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(
+        _CONVERT[name](value) if value is not None and name in _CONVERT else value
+        for name, value in zip(names, row, strict=True)
+    )
