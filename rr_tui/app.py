@@ -110,9 +110,7 @@ class RRApp(App[int]):
 
                 self.url = fresh_demo_database(self.demo_path, self.today, self.profile)
             self._read_first_page()
-            from rr_tui.store import Store  # deferred: SQLAlchemy stays off the first frame
-
-            store = Store(self.url, create=True, profile=self.profile)
+            store = self._make_store()
         except RRError as exc:
             self.call_from_thread(self._fail, exc)
             return
@@ -126,6 +124,11 @@ class RRApp(App[int]):
         # it out again for next time. Not worth a word if it fails.
         with suppress(RRError):
             store.refresh_order()
+
+    def _make_store(self) -> Store:
+        from rr_tui.store import Store  # deferred: SQLAlchemy stays off the first frame
+
+        return Store(self.url, create=True, profile=self.profile)
 
     def _read_first_page(self) -> None:
         from rr_tui.first_page import read_first_page

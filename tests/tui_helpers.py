@@ -124,6 +124,8 @@ async def wait_for_rows(pilot: Pilot[Any], *, minimum: int = 1, timeout: float =
         screen = app.screen
         if not isinstance(screen, CaseListScreen) or not screen.counts:
             return False
+        if screen.token == -1:
+            return False  # only the first screenful so far (rr_tui.first_page)
         return len(screen.query_one(CaseTable).rows) >= minimum
 
     def what() -> str:
