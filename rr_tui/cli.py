@@ -234,6 +234,13 @@ def run(argv: Sequence[str] | None = None) -> int:
             print(db_path_text(_db_url(args, config)))
             return 0
         print(upgrade(_db_url(args, config)))
+        # Work out the list's stored triage order now (a new revision may
+        # start it empty), so the app's first start after the upgrade is quick.
+        store = _open(args, config, create=False)
+        try:
+            store.refresh_order()
+        finally:
+            store.close()
         return 0
     if command == "backup":
         from rr_tui.maintenance import backup
