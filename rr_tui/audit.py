@@ -111,11 +111,21 @@ def hashed_fields(
     }
 
 
-def _last_hash(session: Session) -> str:
+def serialise_writes(session: Session) -> None:
+    """Hold, until the transaction ends, the lock every audited write takes.
+
+    On PostgreSQL that is one advisory lock, so appends to the chain happen one
+    transaction at a time (SQLite's BEGIN IMMEDIATE already does this). Taking
+    it again in the same transaction is harmless.
+    """
     conn = session.connection()
     if conn.dialect.name == "postgresql":
-        # Serialise appends to the chain across connections.
         conn.execute(text("SELECT pg_advisory_xact_lock(424242)"))
+
+
+def _last_hash(session: Session) -> str:
+    serialise_writes(session)
+    conn = session.connection()
     row = conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
     return row[0] if row else GENESIS
 

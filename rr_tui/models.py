@@ -188,13 +188,16 @@ class CaseOrder(Base):
     every schedule. ``schedule_key`` names the profile and calendar it was
     worked out with; a row with another key is stale and is not trusted. Not
     audited: it holds nothing a coordinator typed.
+
+    No foreign key to ``cases``, on purpose: on PostgreSQL its check would
+    take a share lock on the case row after the audit trail's lock, the
+    opposite order to a writer holding the case row and waiting for the
+    audit lock, and the two would deadlock. Every read joins ``cases``.
     """
 
     __tablename__ = "case_order"
 
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
-    )
+    case_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     next_due: Mapped[date | None] = mapped_column(Date, index=True)
     schedule_key: Mapped[str] = mapped_column(String(64))
 

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rr_tui import db
-from rr_tui.audit import append, obj_id, record_changes, verify
+from rr_tui.audit import append, obj_id, record_changes, serialise_writes, verify
 from rr_tui.db import DatabaseDamaged
 from rr_tui.errors import (
     ConflictError,
@@ -184,13 +184,15 @@ class Store:
         changed = sorted(session.info.pop(CHANGED_CASES, ()))
         if not changed:
             return
+        # Writers take this lock one at a time until they commit, so the facts
+        # read below include every save committed before ours, and no save
+        # can commit between the read and our own commit. (Row locks here
+        # instead would be taken in the opposite order to the writers' own,
+        # after the audit trail's lock: a deadlock.)
+        serialise_writes(session)
         key = schedule_key(self.profile)
         for start in range(0, len(changed), ORDER_CHUNK):
             chunk = changed[start : start + ORDER_CHUNK]
-            if _for_update(session):
-                # Hold the cases, so a concurrent save to the same case (which
-                # also ends here) reads this one's facts only once committed.
-                session.execute(select(Case.id).where(Case.id.in_(chunk)).with_for_update())
             records = _load_cases(session, True, case_ids=chunk)
             session.execute(delete(CaseOrder).where(CaseOrder.case_id.in_(chunk)))
             if records:

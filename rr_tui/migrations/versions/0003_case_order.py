@@ -22,12 +22,6 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("next_due", sa.Date(), nullable=True),
         sa.Column("schedule_key", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"],
-            ["cases.id"],
-            name=op.f("fk_case_order_case_id_cases"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("case_id", name=op.f("pk_case_order")),
     )
     op.create_index(op.f("ix_case_order_next_due"), "case_order", ["next_due"], unique=False)
