@@ -50,8 +50,8 @@ COLUMNS = (
     Column("stage", "Stage", 11),
     Column("next", "Next step", 14, flex=3, max_width=32),
     Column("due", "Due", 10),
-    Column("left", "WD", 3, right=True),
-    Column("owner", "Owner", 7, flex=2, max_width=24),
+    Column("left", "WD", 4, right=True),
+    Column("owner", "Owner", 6, flex=2, max_width=24),
 )
 SORT_NAMES = ("urgency", *(c.label.lower() for c in COLUMNS[1:]))
 
