@@ -163,17 +163,12 @@ def agency_record(row: Any, chasers: tuple[date, ...] = ()) -> AgencyRecord:
     """An agency from a row of ``AGENCY_ROW`` columns (its values already typed)."""
     _case_id, agency_id, version, name, sent, timescale, received, secured, nil, notes = row
     return AgencyRecord(
-        agency_id,
-        version,
-        name,
-        sent,
-        timescale,
-        received,
-        bool(secured),
-        bool(nil),
-        notes,
-        chasers,
+        agency_id, version, name, sent, timescale, received, secured, nil, notes, chasers
     )
+
+
+# Where the case's own fields sit in a ``CASE_ROW`` row.
+_FIELDS_END = 2 + len(CASE_FIELDS)
 
 
 def case_record(
@@ -185,16 +180,16 @@ def case_record(
     panel: PanelRecord | None = None,
 ) -> CaseRecord:
     """A case from a row of ``CASE_ROW`` columns (its values already typed)."""
-    case_id, version, *values, updated_at, updated_by = row
+    # Indexing rather than unpacking into a list: it runs for every case in the list.
     return CaseRecord(
-        case_id,
-        version,
-        CaseFields(*values),
+        row[0],
+        row[1],
+        CaseFields(*row[2:_FIELDS_END]),
         MappingProxyType(done) if done else _EMPTY_DONE,
         agencies,
         decision,
         meeting,
         panel,
-        updated_at,
-        updated_by,
+        row[_FIELDS_END],
+        row[_FIELDS_END + 1],
     )

@@ -789,14 +789,18 @@ def _load_cases(
         ):
             decisions[cid] = decision
 
-    return [
-        case_record(
-            row,
-            done.get(row.id),
-            tuple(agencies.get(row.id, ())),
-            decisions.get(row.id),
-            meetings.get(row.id),
-            panels.get(row.id),
+    records = []
+    for row in case_rows:
+        values = tuple(row)  # a plain tuple: indexing a Row costs more, ten thousand times
+        cid = values[0]
+        records.append(
+            case_record(
+                values,
+                done.get(cid),
+                tuple(agencies.get(cid, ())),
+                decisions.get(cid),
+                meetings.get(cid),
+                panels.get(cid),
+            )
         )
-        for row in case_rows
-    ]
+    return records
