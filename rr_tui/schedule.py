@@ -187,8 +187,14 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
 def next_due(case: CaseFacts, profile: Profile) -> date | None:
     """When the case's next step is due. Unlike states and slack, it does not
     depend on today, so the store can keep it for the list's order."""
-    step = compute(case, profile, date.min).next_step
+    # Any day gives the same answer; one inside the calendar's table keeps the
+    # slack arithmetic from widening the table to reach it (date.min would
+    # stretch it to year 1 and make every later call slow).
+    step = compute(case, profile, _ANY_DAY).next_step
     return step.due if step else None
+
+
+_ANY_DAY = date(deadlines.FIRST_YEAR, 1, 3)
 
 
 def rag_for_next_due(next_due: date | None, closed: bool, today: date, profile: Profile) -> Rag:

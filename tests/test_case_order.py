@@ -81,6 +81,15 @@ def test_the_next_due_date_does_not_depend_on_today(case: CaseFacts, one: date, 
     assert (second.next_step.due if second.next_step else None) == due
 
 
+def test_working_out_the_next_due_date_leaves_the_calendar_fast() -> None:
+    # Saves work it out; a "today" far outside the calendar's years would widen
+    # its lookup table to reach it and make every later deadline slow.
+    calendar = deadlines.england_and_wales()
+    deadlines.use_calendar(calendar)
+    next_due(CaseFacts(done={"referral_received": date(2026, 11, 2)}), ENGLAND)
+    assert calendar._years == (deadlines.FIRST_YEAR, deadlines.LAST_YEAR)
+
+
 @settings(max_examples=300, deadline=None)
 @given(case_facts(), DAYS, st.integers(0, 6))
 def test_the_state_follows_from_the_next_due_date(case: CaseFacts, today: date, amber: int) -> None:
