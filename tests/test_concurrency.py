@@ -24,6 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from test_case_order import assert_in_step
+
 from rr_tui.errors import ConflictError, DatabaseLocked, RRError
 from rr_tui.records import CaseFields, MeetingRecord
 from rr_tui.store import Store
@@ -327,6 +329,9 @@ def test_coordinators_recording_different_facts_at_the_same_moment_all_succeed(
             assert record.done["referral_received"] == date(2026, 3, 2)
             assert record.fields.owner == f"Owner {n}"
         assert store.verify_audit() == []
+        # Four saves to one case at once, each working out the list's stored
+        # order: it ends with the facts all four left, not the first one's view.
+        assert_in_step(store)
     finally:
         store.close()
 
