@@ -211,6 +211,29 @@ async def test_sort_cycles_through_columns(demo_url: str) -> None:
         assert "Due ▲" in screen_text(app)
 
 
+async def test_shift_s_reverses_the_order(demo_url: str) -> None:
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_rows(pilot)
+        urgency = row_refs(pilot)
+        await pilot.press("S")  # urgency, least urgent first
+        await pilot.pause()
+        assert row_refs(pilot) == urgency[::-1]
+        assert any("least urgent first" in str(n.message) for n in app._notifications)
+        await pilot.press("s")  # the next column starts ascending
+        await pilot.pause()
+        refs = row_refs(pilot)
+        assert refs == sorted(refs)
+        assert "Reference ▲" in screen_text(app)
+        await pilot.press("S")
+        await pilot.pause()
+        assert row_refs(pilot) == sorted(refs, reverse=True)
+        assert "Reference ▼" in screen_text(app)
+        await pilot.press("S")
+        await pilot.pause()
+        assert row_refs(pilot) == sorted(refs)
+
+
 async def test_c_shows_and_hides_closed_cases(demo_url: str) -> None:
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:

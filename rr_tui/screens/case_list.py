@@ -134,6 +134,14 @@ class CaseListScreen(Screen[None]):
         ),
         Binding("s", "sort", "Sort", id="list.sort", tooltip="Sort by the next column"),
         Binding(
+            "S",
+            "reverse_sort",
+            "Reverse",
+            id="list.reverse",
+            show=False,
+            tooltip="Reverse the order of the list",
+        ),
+        Binding(
             "c", "toggle_closed", "Closed", id="list.closed", tooltip="Show or hide closed cases"
         ),
         Binding(
@@ -313,6 +321,16 @@ class CaseListScreen(Screen[None]):
         table.sort_by(None if self.sort_index == 0 else self.sort_index)
         self.notify(f"Sorted by {SORT_NAMES[self.sort_index]}", timeout=2)
 
+    def action_reverse_sort(self) -> None:
+        table = self.query_one(CaseTable)
+        reverse = not table.sort_reverse
+        table.sort_by(None if self.sort_index == 0 else self.sort_index, reverse)
+        if self.sort_index == 0:
+            order = "least urgent first" if reverse else "most urgent first"
+        else:
+            order = "descending" if reverse else "ascending"
+        self.notify(f"Sorted by {SORT_NAMES[self.sort_index]}, {order}", timeout=2)
+
     def action_toggle_closed(self) -> None:
         self.show_closed = not self.show_closed
         self.notify(
@@ -372,6 +390,7 @@ class CaseListScreen(Screen[None]):
             ("n", "new case"),
             ("/", "filter as you type; enter goes to the first match; escape clears"),
             ("s", "sort by the next column (urgency, reference, child, …)"),
+            ("S", "reverse the order (least urgent first, Z to A, …)"),
             ("c", "show or hide closed cases"),
             ("M", "meeting mode: a large view to share on screen"),
             ("C", "agency returns to chase, with chaser texts to copy"),
