@@ -16,12 +16,12 @@ from types import MappingProxyType
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from rr_tui import deadlines
 from rr_tui.models import CaseOrder
 from rr_tui.profile import ENGLAND, customise
-from rr_tui.records import CaseFields, CaseRecord, MeetingRecord
+from rr_tui.records import AgencyRecord, CaseFields, CaseRecord, MeetingRecord
 from rr_tui.schedule import (
     AgencyFacts,
     CaseFacts,
@@ -31,7 +31,7 @@ from rr_tui.schedule import (
     schedule_key,
 )
 from rr_tui.store import Store
-from rr_tui.views import build_views, urgency
+from rr_tui.views import CaseView, build_views, urgency
 
 STEP_IDS = tuple(step.id for step in ENGLAND.steps if not step.per_agency)
 DAYS = st.dates(date(2021, 11, 1), date(2027, 3, 31))
@@ -109,40 +109,22 @@ def test_triage_order_of_open_cases_is_next_due_then_reference(
             1,
             CaseFields(f"RR-{i % 7:02d}-{i:03d}", status="closed" if c.closed else "open"),
             c.done,
-            (),
+            tuple(
+                AgencyRecord(n, 1, a.name, a.request_sent, a.timescale_wd, a.received)
+                for n, a in enumerate(c.agencies)
+            ),
             c.decision,
         )
         for i, c in enumerate(cases)
     ]
-    # Agencies are facts of the records here too.
-    records = [
-        CaseRecord(
-            r.id,
-            r.version,
-            r.fields,
-            r.done,
-            tuple(_agency_record(a, n) for n, a in enumerate(c.agencies)),
-            r.decision,
-        )
-        for r, c in zip(records, cases, strict=True)
-    ]
     views = [v for v in build_views(records, ENGLAND, today) if v.schedule.rag != "closed"]
     assert [v.record.id for v in views] == [v.record.id for v in sorted(views, key=urgency)]
 
-    def stored_order(view: object) -> tuple[bool, date, str]:
-        record = view.record  # type: ignore[attr-defined]
-        due = next_due(record.facts(), ENGLAND)
-        return (due is None, due or date.min, record.reference)
+    def stored_order(view: CaseView) -> tuple[bool, date, str]:
+        due = next_due(view.record.facts(), ENGLAND)
+        return (due is None, due or date.min, view.record.reference)
 
     assert [v.record.id for v in views] == [v.record.id for v in sorted(views, key=stored_order)]
-
-
-def _agency_record(agency: AgencyFacts, number: int) -> object:
-    from rr_tui.records import AgencyRecord
-
-    return AgencyRecord(
-        number, 1, agency.name, agency.request_sent, agency.timescale_wd, agency.received
-    )
 
 
 def test_the_key_names_the_profile_and_the_calendar() -> None:
@@ -234,7 +216,7 @@ def test_stale_order_is_found_and_worked_out_again(db_url: str) -> None:
         assert store.stale_order() == []
         # As after an upgrade (no rows) and after another profile wrote one.
         with store.engine.begin() as conn:
-            conn.execute(CaseOrder.__table__.delete().where(CaseOrder.case_id == ids[0]))
+            conn.execute(delete(CaseOrder).where(CaseOrder.case_id == ids[0]))
             conn.execute(
                 update(CaseOrder).where(CaseOrder.case_id == ids[1]).values(schedule_key="other")
             )

@@ -22,7 +22,7 @@ import pytest
 from rr_tui import db
 from rr_tui.config import db_url
 from rr_tui.first_page import FirstPage, read_first_page, sqlite_file
-from rr_tui.profile import ENGLAND, customise
+from rr_tui.profile import ENGLAND, Profile, customise
 from rr_tui.records import CaseFields, CaseRecord
 from rr_tui.store import Store
 from rr_tui.views import build_views, rag_counts
@@ -94,7 +94,7 @@ def busy_url(busy_template: Path, tmp_path: Path) -> str:
     return db_url(target)
 
 
-def full_list(url: str, profile=ENGLAND) -> list[CaseRecord]:  # type: ignore[no-untyped-def]
+def full_list(url: str, profile: Profile = ENGLAND) -> list[CaseRecord]:
     store = Store(url, profile=profile)
     try:
         return [v.record for v in build_views(store.list_cases(), profile, TODAY)]
@@ -106,7 +106,7 @@ def without_chasers(record: CaseRecord) -> CaseRecord:
     return replace(record, agencies=tuple(replace(a, chasers=()) for a in record.agencies))
 
 
-def page(url: str, profile=ENGLAND, limit: int = 100) -> FirstPage | None:  # type: ignore[no-untyped-def]
+def page(url: str, profile: Profile = ENGLAND, limit: int = 100) -> FirstPage | None:
     return read_first_page(url, profile, TODAY, limit=limit)
 
 
@@ -194,7 +194,12 @@ def test_a_database_busy_with_a_save_is_not_waited_for(busy_url: str) -> None:
     try:
         done = threading.Event()
         results: list[FirstPage | None] = []
-        thread = threading.Thread(target=lambda: (results.append(page(busy_url)), done.set()))
+
+        def read() -> None:
+            results.append(page(busy_url))
+            done.set()
+
+        thread = threading.Thread(target=read)
         thread.start()
         assert done.wait(5), "the first page waited for the lock"
         assert results == [None]

@@ -62,6 +62,8 @@ class Loaded:
     counts: dict[str, int]
     token: int
     today: date
+    # Open cases in all, when these rows are only the first screenful of them.
+    partial_of: int | None = None
 
 
 STATE_CELLS = {rag: f"{RAG_GLYPHS[rag]} {RAG_WORDS[rag].title()}" for rag in RAG_GLYPHS}
@@ -199,9 +201,7 @@ class CaseListScreen(Screen[None]):
             return  # the full list is here already, or closed cases were asked for
         page, today = message.page, message.today
         rows = make_rows(list(page.records), self.rr.profile, today)
-        self._loaded(Loaded(rows, {**page.counts, "closed": 0}, -1, today))
-        self.partial_of = page.open_cases
-        self.query_one("#summary", Static).update(self._summary_text())
+        self._loaded(Loaded(rows, {**page.counts, "closed": 0}, -1, today, page.open_cases))
 
     def on_screen_resume(self) -> None:
         if self.rr.store is not None:
@@ -230,7 +230,7 @@ class CaseListScreen(Screen[None]):
 
     def _loaded(self, loaded: Loaded) -> None:
         self.token, self.loaded_today = loaded.token, loaded.today
-        self.partial_of = None
+        self.partial_of = loaded.partial_of
         self.all_rows, self.counts = loaded.rows, loaded.counts
         table = self.query_one(CaseTable)
         table.empty_message = (
