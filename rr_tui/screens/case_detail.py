@@ -15,7 +15,6 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from rr_tui import deadlines
 from rr_tui.dates import uk, uk_short
 from rr_tui.errors import RRError
 from rr_tui.profile import DECISIONS, Profile
@@ -24,6 +23,7 @@ from rr_tui.sanitize import clean_text, for_display
 from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, CaseSchedule, agency_due, compute
 from rr_tui.screens.form import FormScreen, on_saved
 from rr_tui.widgets.palette import state_styles
+from rr_tui.widgets.progress import progress_bar
 
 if TYPE_CHECKING:
     from rr_tui.app import RRApp
@@ -47,39 +47,6 @@ def slack_text(slack: int | None) -> str:
     if slack < 0:
         return f"{-slack} WD late" if slack < -1 else "1 WD late"
     return f"{slack} WD"
-
-
-def progress_bar(
-    referral: date | None,
-    due: date | None,
-    today: date,
-    done: date | None,
-    st: dict[str, str],
-    width: int = 40,
-) -> Text:
-    """Where today sits between the referral and the Panel deadline, in working days."""
-    if referral is None or due is None:
-        return Text("The 15-working-day clock starts when the referral is recorded.", style="dim")
-    total = max(deadlines.working_days_between(referral, due), 1)
-    point = done or today
-    used = deadlines.working_days_between(referral, point)
-    filled = max(0, min(width, round(width * used / total)))
-    over = used > total
-    text = Text()
-    text.append("█" * filled, style=st["red"] if over else st["bar"])
-    text.append("░" * (width - filled), style="dim")
-    text.append(f" WD {max(used, 0)}/{total}\n")
-    text.append(f"Referral {uk(referral)} → Panel by {uk(due)}\n")
-    if done:
-        text.append(f"Panel told on working day {used} of {total}.")
-    elif over:
-        text.append(
-            f"Today is working day {used}: {used - total} past the {total}-day deadline.",
-            style=st["red"],
-        )
-    else:
-        text.append(f"Today is working day {max(used, 0)} of {total}: {total - used} left.")
-    return text
 
 
 def _facts(

@@ -20,9 +20,9 @@ from rr_tui.dates import uk
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
 from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, compute
-from rr_tui.screens.case_detail import progress_bar
 from rr_tui.views import build_views
 from rr_tui.widgets.palette import state_styles
+from rr_tui.widgets.progress import progress_bar
 
 if TYPE_CHECKING:
     from rr_tui.app import RRApp
