@@ -73,6 +73,9 @@ class Case(Tracked, Base):
     panel: Mapped[PanelContact | None] = relationship(
         back_populates="case", cascade="all, delete-orphan"
     )
+    signoffs: Mapped[list[SignOff]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="SignOff.id"
+    )
 
 
 class StepDate(Tracked, Base):
@@ -137,6 +140,15 @@ class Meeting(Tracked, Base):
     # Added in revision 0002, for the rapid review pack.
     practice_episodes: Mapped[str] = mapped_column(Text, default="", server_default="")
     family_context: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Added in revision 0004, for the pack's sections (rr_tui.pack).
+    siblings_safety: Mapped[str] = mapped_column(Text, default="", server_default="")
+    voice: Mapped[str] = mapped_column(Text, default="", server_default="")
+    identity: Mapped[str] = mapped_column(Text, default="", server_default="")
+    good_practice: Mapped[str] = mapped_column(Text, default="", server_default="")
+    learning_sharing: Mapped[str] = mapped_column(Text, default="", server_default="")
+    national_reasoning: Mapped[str] = mapped_column(Text, default="", server_default="")
+    parallel_proceedings: Mapped[str] = mapped_column(Text, default="", server_default="")
+    family_involvement: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     case: Mapped[Case] = relationship(back_populates="meeting")
     actions: Mapped[list[MeetingAction]] = relationship(
@@ -178,6 +190,28 @@ class PanelContact(Tracked, Base):
     response_notes: Mapped[str] = mapped_column(Text, default="")
 
     case: Mapped[Case] = relationship(back_populates="panel")
+
+
+class SignOff(Tracked, Base):
+    """One safeguarding partner's sign-off of the rapid review (revision 0004).
+
+    One row per partner (local authority, police, health) and case; the
+    signatory is the lead safeguarding partner or their delegate.
+    """
+
+    __tablename__ = "signoffs"
+    __table_args__ = (UniqueConstraint("case_id", "partner"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    partner: Mapped[str] = mapped_column(String(20))  # rr_tui.records.PARTNERS
+    capacity: Mapped[str] = mapped_column(String(20))  # lead / delegated
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(120))
+    organisation: Mapped[str] = mapped_column(String(120))
+    signed_on: Mapped[date] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(back_populates="signoffs")
 
 
 class CaseOrder(Base):

@@ -22,6 +22,17 @@ PANEL_OUTCOMES: dict[str, str] = {
 }
 INCIDENT_TYPES: dict[str, str] = {"death": "Death", "serious_harm": "Serious harm"}
 STATUSES: dict[str, str] = {"open": "Open", "closed": "Closed"}
+# The three statutory safeguarding partners who sign the rapid review off.
+PARTNERS: dict[str, str] = {
+    "local_authority": "Local authority",
+    "police": "Police",
+    "health": "Health",
+}
+# Who signed for a partner: its lead safeguarding partner, or a delegate.
+CAPACITIES: dict[str, str] = {
+    "lead": "Lead safeguarding partner",
+    "delegated": "Delegated safeguarding partner",
+}
 AGE_BANDS: tuple[str, ...] = ("under 1", "1-4", "5-9", "10-15", "16-17")
 
 # The case fields a coordinator edits on the case form, in form order.
@@ -89,6 +100,53 @@ class MeetingRecord:
     actions: tuple[ActionRecord, ...] = ()
     practice_episodes: str = ""
     family_context: str = ""
+    # For the pack's sections (revision 0004).
+    siblings_safety: str = ""
+    voice: str = ""
+    identity: str = ""
+    good_practice: str = ""
+    learning_sharing: str = ""
+    national_reasoning: str = ""
+    parallel_proceedings: str = ""
+    family_involvement: str = ""
+
+
+# The meeting's free-text fields, with the labels forms, errors and the pack use.
+MEETING_TEXT: dict[str, str] = {
+    "attendees": "Attendees",
+    "facts_summary": "Summary of the facts",
+    "practice_episodes": "Key practice episodes",
+    "family_context": "The child's lived experience",
+    "voice": "The child's voice, and the family's",
+    "identity": "Race, culture, inequality and disability",
+    "siblings_safety": "Siblings and other children: their safety",
+    "learning": "Learning identified",
+    "good_practice": "Good practice",
+    "learning_sharing": "How the learning will be shared",
+    "rationale": "Rationale, against the local-review criteria",
+    "national_reasoning": "National importance: the reasoning",
+    "parallel_proceedings": "Parallel proceedings",
+    "family_involvement": "The family: informed and involved",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SignOffRecord:
+    """One safeguarding partner's sign-off of the rapid review."""
+
+    partner: str  # a key of PARTNERS
+    name: str
+    role: str
+    organisation: str
+    signed_on: date
+    capacity: str = "lead"  # a key of CAPACITIES
+    version: int = 0  # 0: not saved yet
+
+
+def missing_partners(signoffs: tuple[SignOffRecord, ...]) -> tuple[str, ...]:
+    """The partners (their labels, in PARTNERS order) who have not signed off."""
+    signed = {s.partner for s in signoffs}
+    return tuple(label for key, label in PARTNERS.items() if key not in signed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +178,8 @@ class CaseRecord:
     panel: PanelRecord | None = None
     updated_at: datetime | None = None
     updated_by: str = ""
+    # Read with the full record only (``Store.get_case``), in PARTNERS order.
+    signoffs: tuple[SignOffRecord, ...] = ()
 
     @property
     def reference(self) -> str:

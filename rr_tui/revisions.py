@@ -5,5 +5,10 @@ from __future__ import annotations
 
 # Alembic revisions this version of rr-tui knows, oldest first; the last is
 # the schema it runs on. A test keeps this in step with rr_tui/migrations.
-REVISIONS: tuple[str, ...] = ("0001_initial", "0002_meeting_context", "0003_case_order")
+REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_meeting_context",
+    "0003_case_order",
+    "0004_pack_sections",
+)
 HEAD = REVISIONS[-1]

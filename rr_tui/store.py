@@ -41,13 +41,17 @@ from rr_tui.models import (
     Meeting,
     MeetingAction,
     PanelContact,
+    SignOff,
     StepDate,
     Tracked,
 )
 from rr_tui.profile import ENGLAND, Profile
 from rr_tui.records import (
     AGENCY_ROW,
+    CAPACITIES,
     CASE_ROW,
+    MEETING_TEXT,
+    PARTNERS,
     ActionRecord,
     AgencyRecord,
     CaseFields,
@@ -55,6 +59,7 @@ from rr_tui.records import (
     HistoryEntry,
     MeetingRecord,
     PanelRecord,
+    SignOffRecord,
     agency_record,
     case_record,
 )
@@ -456,15 +461,8 @@ class Store:
     ) -> None:
         """Save the Rapid Review meeting: its date (the rr_meeting step) and record."""
         _raise_if("Decision", check_decision(meeting.decision))
-        for label, value in (
-            ("Attendees", meeting.attendees),
-            ("Facts summary", meeting.facts_summary),
-            ("Learning identified", meeting.learning),
-            ("Rationale", meeting.rationale),
-            ("Key practice episodes", meeting.practice_episodes),
-            ("Family context", meeting.family_context),
-        ):
-            _raise_if(label, check_text(value))
+        for name, label in MEETING_TEXT.items():
+            _raise_if(label, check_text(getattr(meeting, name)))
         actions = tuple(
             ActionRecord(
                 _required_line("Action", a.action, 500),
@@ -486,13 +484,9 @@ class Store:
                 session.add(row)
             else:
                 self._touch(session, row)
-            row.attendees = clean_text(meeting.attendees)
-            row.facts_summary = clean_text(meeting.facts_summary)
-            row.learning = clean_text(meeting.learning)
+            for name in MEETING_TEXT:
+                setattr(row, name, clean_text(getattr(meeting, name)))
             row.decision = meeting.decision or None
-            row.rationale = clean_text(meeting.rationale)
-            row.practice_episodes = clean_text(meeting.practice_episodes)
-            row.family_context = clean_text(meeting.family_context)
             session.flush()
             existing = list(row.actions)
             for old in existing[len(actions) :]:
@@ -557,6 +551,69 @@ class Store:
             if set_response:
                 self._set_step(session, case_id, "panel_response", response_on)
 
+    # -- writes: sign-off -----------------------------------------------------
+
+    def record_signoffs(
+        self,
+        case_id: int,
+        expected: dict[str, int],
+        signoffs: dict[str, SignOffRecord | None],
+    ) -> None:
+        """Save the partners' sign-offs: a record for each partner given, None to withdraw.
+
+        ``expected`` holds, per partner, the version the form showed (0: none);
+        a partner someone else signed or changed since is a ConflictError.
+        """
+        cleaned: dict[str, SignOffRecord | None] = {}
+        for partner, entry in signoffs.items():
+            if partner not in PARTNERS:
+                raise InputError("Partner: not one of the safeguarding partners")
+            if entry is None:
+                cleaned[partner] = None
+                continue
+            label = PARTNERS[partner]
+            if entry.capacity not in CAPACITIES:
+                raise InputError(f"{label} capacity: lead or delegated")
+            cleaned[partner] = replace(
+                entry,
+                partner=partner,
+                name=_required_line(f"{label} name", entry.name, 120),
+                role=_required_line(f"{label} role", entry.role, 120),
+                organisation=_required_line(f"{label} organisation", entry.organisation, 120),
+            )
+        with self._write() as session:
+            self._case(session, case_id)
+            rows = {
+                row.partner: row
+                for row in session.scalars(select(SignOff).where(SignOff.case_id == case_id))
+            }
+            for partner, entry in cleaned.items():
+                row = rows.get(partner)
+                if (row.version if row is not None else 0) != expected.get(partner, 0):
+                    raise ConflictError(
+                        f"someone else changed the {PARTNERS[partner].lower()} sign-off "
+                        "since you opened it"
+                    )
+                if entry is None:
+                    if row is not None:
+                        session.delete(row)
+                    continue
+                values = {
+                    "capacity": entry.capacity,
+                    "name": entry.name,
+                    "role": entry.role,
+                    "organisation": entry.organisation,
+                    "signed_on": entry.signed_on,
+                }
+                if row is None:
+                    row = SignOff(case_id=case_id, partner=partner, **values)
+                    self._touch(session, row, new=True)
+                    session.add(row)
+                elif any(getattr(row, k) != v for k, v in values.items()):
+                    for key, value in values.items():
+                        setattr(row, key, value)
+                    self._touch(session, row)
+
     # -- bulk: import -------------------------------------------------------
 
     def import_cases(self, rows: Sequence[tuple[CaseFields, dict[str, date], str | None]]) -> int:
@@ -583,12 +640,7 @@ class Store:
                 if decision:
                     meeting = Meeting(
                         case_id=case.id,
-                        attendees="",
-                        facts_summary="",
-                        learning="",
-                        rationale="",
-                        practice_episodes="",
-                        family_context="",
+                        **dict.fromkeys(MEETING_TEXT, ""),
                         decision=decision,
                     )
                     self._touch(session, meeting, new=True)
@@ -760,22 +812,18 @@ def _load_cases(
     decisions: dict[int, str | None] = {}
     meetings: dict[int, MeetingRecord] = {}
     panels: dict[int, PanelRecord] = {}
+    signoffs: dict[int, tuple[SignOffRecord, ...]] = {}
     if full:
         case_id = case_rows[0].id
         meeting = session.scalar(select(Meeting).where(Meeting.case_id == case_id))
         if meeting is not None:
             meetings[meeting.case_id] = MeetingRecord(
-                meeting.version,
-                meeting.attendees,
-                meeting.facts_summary,
-                meeting.learning,
-                meeting.decision,
-                meeting.rationale,
-                tuple(
+                version=meeting.version,
+                decision=meeting.decision,
+                actions=tuple(
                     ActionRecord(a.action, a.owner, a.due_on, a.done_on) for a in meeting.actions
                 ),
-                meeting.practice_episodes,
-                meeting.family_context,
+                **{name: getattr(meeting, name) for name in MEETING_TEXT},
             )
             decisions[meeting.case_id] = meeting.decision
         panel = session.scalar(select(PanelContact).where(PanelContact.case_id == case_id))
@@ -783,6 +831,24 @@ def _load_cases(
             panels[panel.case_id] = PanelRecord(
                 panel.version, panel.notification_notes, panel.outcome, panel.response_notes
             )
+        order = list(PARTNERS)
+        signoffs[case_id] = tuple(
+            sorted(
+                (
+                    SignOffRecord(
+                        s.partner,
+                        s.name,
+                        s.role,
+                        s.organisation,
+                        s.signed_on,
+                        s.capacity,
+                        s.version,
+                    )
+                    for s in session.scalars(select(SignOff).where(SignOff.case_id == case_id))
+                ),
+                key=lambda s: order.index(s.partner) if s.partner in order else len(order),
+            )
+        )
     else:
         for cid, decision in rows_of(
             restrict(select(Meeting.case_id, Meeting.decision), Meeting.case_id)
@@ -803,4 +869,6 @@ def _load_cases(
                 panels.get(cid),
             )
         )
+    if signoffs:
+        records = [replace(r, signoffs=signoffs.get(r.id, ())) for r in records]
     return records

@@ -34,7 +34,7 @@ from rr_tui.audit import GENESIS, entry_hash, hashed_fields
 from rr_tui.cli import main
 from rr_tui.errors import SchemaError
 from rr_tui.models import Base
-from rr_tui.records import ActionRecord
+from rr_tui.records import ActionRecord, SignOffRecord
 from rr_tui.store import Store
 
 EARLIER = db.REVISIONS[:-1]
@@ -170,6 +170,15 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             "rationale": "Rationale",
             "practice_episodes": "Episodes",
             "family_context": "Context",
+            # Revision 0004 on.
+            "siblings_safety": "Siblings seen",
+            "voice": "Voice",
+            "identity": "Identity",
+            "good_practice": "Good practice",
+            "learning_sharing": "Briefing",
+            "national_reasoning": "Not national",
+            "parallel_proceedings": "Police investigation",
+            "family_involvement": "Mother told",
             **_tracked(8),
         },
     ),
@@ -208,7 +217,29 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             **_tracked(11),
         },
     ),
+    # Revision 0004 on: written only where the table exists.
+    (
+        "signoffs",
+        {
+            "id": 1,
+            "case_id": 1,
+            "partner": "police",
+            "capacity": "delegated",
+            "name": "D. Inspector",
+            "role": "Detective Superintendent",
+            "organisation": "Northshire Police",
+            "signed_on": date(2025, 11, 18),
+            **_tracked(12),
+        },
+    ),
 ]
+# The revision each table first appears in (the others are in 0001).
+TABLE_SINCE = {"signoffs": "0004_pack_sections"}
+
+
+def _has_table(revision: str, table: str) -> bool:
+    since = TABLE_SINCE.get(table)
+    return since is None or db.REVISIONS.index(revision) >= db.REVISIONS.index(since)
 
 
 def _audit_case_id(table: str, row: dict[str, Any]) -> int:
@@ -227,9 +258,10 @@ def build_old_database(engine: Engine, revision: str) -> dict[str, set[str]]:
     assert db.schema_revision(engine) == revision
     with engine.begin() as conn:
         meta = MetaData()
+        rows = [(t, row) for t, row in ROWS if _has_table(revision, t)]
         tables = {
             name: Table(name, meta, autoload_with=conn)
-            for name in {t for t, _ in ROWS} | {"audit_log"}
+            for name in {t for t, _ in rows} | {"audit_log"}
         }
         columns = {name: {c.name for c in t.columns} for name, t in tables.items()}
 
@@ -241,7 +273,7 @@ def build_old_database(engine: Engine, revision: str) -> dict[str, set[str]]:
         entries: list[tuple[str, str, int, int | None, dict[str, Any], dict[str, Any]]] = [
             ("create", "cases", 1, 1, {}, audited("cases", CASE_1_FIRST)),
         ]
-        for table, row in ROWS:
+        for table, row in rows:
             missing = {
                 c.name
                 for c in tables[table].columns
@@ -463,7 +495,8 @@ def test_upgrade_keeps_every_record_from_an_earlier_revision(
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             refs = conn.execute("SELECT reference FROM cases ORDER BY id").fetchall()
             assert refs == [("RR-OLD-001",), ("RR-OLD-002",)]
-            assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == len(ROWS) + 2
+            rows = [t for t, _ in ROWS if _has_table(revision, t)]
+            assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == len(rows) + 2
         finally:
             conn.close()
 
@@ -473,8 +506,27 @@ def test_upgrade_keeps_every_record_from_an_earlier_revision(
         added = check_added_columns_have_defaults(engine, before)
     finally:
         engine.dispose()
+    since_0004 = [
+        f"meetings.{name}"
+        for name in sorted(
+            (
+                "siblings_safety",
+                "voice",
+                "identity",
+                "good_practice",
+                "learning_sharing",
+                "national_reasoning",
+                "parallel_proceedings",
+                "family_involvement",
+            )
+        )
+    ]
     if revision == "0001_initial":
-        assert added == ["meetings.family_context", "meetings.practice_episodes"]
+        assert added == sorted(
+            ["meetings.family_context", "meetings.practice_episodes", *since_0004]
+        )
+    elif db.REVISIONS.index(revision) < db.REVISIONS.index("0004_pack_sections"):
+        assert added == since_0004
 
     store = Store(db_url, actor="new-coordinator")
     try:
@@ -485,6 +537,12 @@ def test_upgrade_keeps_every_record_from_an_earlier_revision(
         assert first.meeting is not None
         if revision == "0001_initial":
             assert (first.meeting.practice_episodes, first.meeting.family_context) == ("", "")
+        if _has_table(revision, "signoffs"):
+            assert [s.partner for s in first.signoffs] == ["police"]
+        else:
+            # New columns start empty; nobody has signed off.
+            assert (first.meeting.siblings_safety, first.meeting.family_involvement) == ("", "")
+            assert first.signoffs == ()
         assert store.verify_audit() == []
     finally:
         store.close()
@@ -499,14 +557,34 @@ def test_upgrade_keeps_every_record_from_an_earlier_revision(
             first.id,
             first.meeting.version,
             date(2025, 11, 14),
-            replace(first.meeting, practice_episodes="New episodes", family_context="Context"),
+            replace(
+                first.meeting,
+                practice_episodes="New episodes",
+                family_context="Context",
+                good_practice="Quick strategy meeting",
+            ),
         )
+        signed = {s.partner: s.version for s in first.signoffs}
+        store.record_signoffs(
+            first.id,
+            signed,
+            {
+                "health": SignOffRecord(
+                    "health", "H. Nurse", "Designated nurse", "Northshire ICB", date(2025, 11, 19)
+                )
+            },
+        )
+        assert [s.partner for s in store.get_case(first.id).signoffs] == [
+            *(["police"] if signed else []),
+            "health",
+        ]
         store.update_agency(first.agencies[0].id, first.agencies[0].version, notes="More")
         store.record_step(first.id, "panel_notified", date(2025, 11, 4))
         new_id = store.create_case(replace(first.fields, reference="RR-NEW-001"))
         assert store.get_case(new_id).reference == "RR-NEW-001"
         again = store.get_case(first.id)
         assert again.meeting is not None and again.meeting.practice_episodes == "New episodes"
+        assert again.meeting.good_practice == "Quick strategy meeting"
         assert again.meeting.actions == first.meeting.actions
         assert store.verify_audit() == []
     finally:
@@ -559,6 +637,17 @@ def test_the_data_builder_matches_what_the_store_writes(db_url: str) -> None:
         first = store.get_case(store.case_id("RR-OLD-001"))
         assert first.meeting is not None
         assert first.meeting.practice_episodes == "Episodes"
+        assert (first.meeting.siblings_safety, first.meeting.family_involvement) == (
+            "Siblings seen",
+            "Mother told",
+        )
+        (police,) = first.signoffs
+        assert (police.partner, police.capacity, police.name, police.signed_on) == (
+            "police",
+            "delegated",
+            "D. Inspector",
+            date(2025, 11, 18),
+        )
     finally:
         store.close()
 
