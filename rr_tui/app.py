@@ -24,26 +24,13 @@ from textual.screen import Screen
 from rr_tui.clock import today_in_england
 from rr_tui.config import Config
 from rr_tui.errors import RRError
+from rr_tui.messages import FirstPageRead, StoreReady
 from rr_tui.profile import Profile
 
 if TYPE_CHECKING:
-    from rr_tui.first_page import FirstPage
     from rr_tui.store import Store
 
 T = TypeVar("T")
-
-
-class StoreReady(Message):
-    """The database is open; screens may load."""
-
-
-class FirstPageRead(Message):
-    """The most urgent cases, read before the database is fully open (``rr_tui.first_page``)."""
-
-    def __init__(self, page: FirstPage, today: date) -> None:
-        super().__init__()
-        self.page = page
-        self.today = today
 
 
 class RRApp(App[int]):

@@ -1,9 +1,10 @@
 """The statutory schedule as data: which steps a rapid review has and when each is due.
 
-A profile is plain data. The default is the England profile of
-``docs/domain.md``; a partnership changes any number or trigger in its TOML
-configuration (see ``rr_tui.config``), and ``rr-tui profile`` says which
-profile and which day-counting convention are in force.
+A profile is plain data. The default is the England profile (README, "The
+working-day convention"; the choices behind it in docs/decisions.md); a
+partnership changes any number or trigger in its TOML configuration (see
+``rr_tui.config``), and ``rr-tui profile`` says which profile and which
+day-counting convention are in force.
 """
 
 from __future__ import annotations

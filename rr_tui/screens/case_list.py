@@ -16,8 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from rr_tui.app import FirstPageRead, StoreReady
 from rr_tui.dates import uk, uk_short
+from rr_tui.messages import FirstPageRead, StoreReady
 from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
