@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -85,17 +88,28 @@ def test_what_the_validators_accept_the_store_saves(ref: str, child: str, notes:
         assert "already has that reference" in exc.message
 
 
-_STORES: dict[str, Store] = {}
+class _Shared:
+    """One real database for the whole fuzz run (cases pile up, as in life)."""
+
+    folder: Path | None = None
+    store: Store | None = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shared_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # In pytest's own temporary folder, which it prunes, and closed after the module.
+    _Shared.folder = tmp_path_factory.mktemp("fuzz")
+    yield
+    if _Shared.store is not None:
+        _Shared.store.close()
+    _Shared.store = _Shared.folder = None
 
 
 def _store() -> Store:
-    """One real database for the whole fuzz run (cases pile up, as in life)."""
-    if "s" not in _STORES:
-        import tempfile
-
-        folder = Path(tempfile.mkdtemp(prefix="rr-fuzz-"))
-        _STORES["s"] = Store(f"sqlite:///{folder / 'fuzz.db'}", create=True)
-    return _STORES["s"]
+    if _Shared.store is None:
+        assert _Shared.folder is not None
+        _Shared.store = Store(f"sqlite:///{_Shared.folder / 'fuzz.db'}", create=True)
+    return _Shared.store
 
 
 CELL = st.one_of(
@@ -122,9 +136,12 @@ def spreadsheets(draw: st.DrawFn) -> str:
 @FUZZ
 @given(st.one_of(spreadsheets(), ANY_TEXT))
 def test_import_is_all_or_a_clear_refusal(text: str) -> None:
-    import tempfile
+    # Function-scoped fixtures do not mix with @given: each example makes and removes its own.
+    with tempfile.TemporaryDirectory(prefix="rr-fuzz-import-") as name:
+        _import_is_all_or_a_clear_refusal(text, Path(name))
 
-    folder = Path(tempfile.mkdtemp(prefix="rr-fuzz-import-"))
+
+def _import_is_all_or_a_clear_refusal(text: str, folder: Path) -> None:
     source = folder / "in.csv"
     source.write_text(text, encoding="utf-8")
     try:

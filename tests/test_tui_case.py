@@ -9,6 +9,7 @@ from tui_helpers import (
     TODAY_UK,
     fresh_store,
     make_app,
+    notification_texts,
     open_case,
     screen_text,
     text_of,
@@ -202,7 +203,7 @@ async def test_case_deleted_elsewhere_is_reported_not_crash(demo_url: str) -> No
         app.push_screen(CaseScreen(999_999))
         await wait_until(
             pilot,
-            lambda: any("no longer exists" in str(n.message) for n in app._notifications),
+            lambda: any("no longer exists" in note for note in notification_texts(app)),
             what="a notification",
         )
         assert app.fatal is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tui_helpers import SIZE, make_app, wait_for_rows, wait_until
+from tui_helpers import SIZE, exit_renderables, make_app, wait_for_rows, wait_until
 
 from rr_tui.screens.case_detail import CaseScreen
 
@@ -25,4 +25,4 @@ async def test_a_crash_shows_one_sentence_and_no_case_data(
     assert app.fatal is not None
     assert app.fatal.message == "rr-tui stopped on an unexpected error (ValueError)"
     # Nothing is left for Textual to print on the way out (its report shows locals).
-    assert not app._exit_renderables
+    assert not exit_renderables(app)

@@ -17,6 +17,7 @@ from tui_helpers import (
     TODAY,
     cursor_ref,
     fresh_store,
+    notification_texts,
     row_refs,
     text_of,
     type_text,
@@ -42,7 +43,7 @@ class HeldApp(RRApp):
     """rr-tui whose store opens only once ``release`` is set."""
 
     # Textual finds CSS_PATH beside the class's own module: point it home.
-    CSS_PATH = Path(rr_tui.app.__file__).parent / "styles.tcss"
+    CSS_PATH = str(Path(rr_tui.app.__file__).parent / "styles.tcss")
 
     def __init__(self, url: str) -> None:
         super().__init__(url, today=TODAY)
@@ -135,7 +136,7 @@ async def test_a_case_saved_early_is_saved_once_the_database_is_open(tmp_path: P
         app.release.set()
         await wait_until(pilot, lambda: form not in app.screen_stack, what="the form to close")
         await wait_until(pilot, lambda: "RR26-EARLY" in row_refs(pilot), what="the new row")
-        assert any("Case saved" in str(n.message) for n in app._notifications)
+        assert any("Case saved" in note for note in notification_texts(app))
     with fresh_store(url) as store:
         assert "RR26-EARLY" in store.references()
 

@@ -20,6 +20,7 @@ from tui_helpers import (
     form_status,
     fresh_store,
     make_app,
+    notification_texts,
     open_case,
     open_form,
     put,
@@ -64,6 +65,7 @@ def references(url: str) -> set[str]:
 async def confirm(pilot: Any, answer: str) -> ConfirmScreen:
     """Answer the ConfirmScreen that must be on top now with 'y' or 'n'."""
     screen = await wait_for_screen(pilot, ConfirmScreen)
+    assert isinstance(screen, ConfirmScreen)
     await pilot.press(answer)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -149,7 +151,7 @@ async def test_new_case_saves_and_survives_restart(demo_url: str) -> None:
         await wait_closed(pilot, form)
         assert isinstance(app.screen, CaseListScreen)
         await wait_until(pilot, lambda: "RR-2026-100" in row_refs(pilot), what="the new row")
-        assert any("Case saved" in str(n.message) for n in app._notifications)
+        assert any("Case saved" in note for note in notification_texts(app))
     saved = case(demo_url, "RR-2026-100")
     assert saved.fields.child == "AB"
     assert saved.fields.owner == "C. Coordinator"
@@ -350,7 +352,7 @@ async def test_every_form_opens_focused_and_clean_escape_closes(demo_url: str) -
         await pilot.press("r")
         await pilot.pause()
         assert app.screen is screen
-        assert any("Add an agency first" in str(n.message) for n in app._notifications)
+        assert any("Add an agency first" in note for note in notification_texts(app))
 
 
 # == edit case ========================================================================

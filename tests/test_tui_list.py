@@ -25,6 +25,7 @@ from tui_helpers import (
     cursor_ref,
     fresh_store,
     make_app,
+    notification_texts,
     row_refs,
     screen_text,
     sqlite_url,
@@ -101,7 +102,9 @@ async def test_rows_most_urgent_first_with_summary(demo_url: str) -> None:
 async def test_empty_database_says_how_to_start(tmp_path: Path) -> None:
     app = make_app(sqlite_url(tmp_path / "db" / "rr.db"), today=date(2026, 12, 1))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.counts), what="an empty load")
+        screen = app.screen
+        assert isinstance(screen, CaseListScreen)
+        await wait_until(pilot, lambda: bool(screen.counts), what="an empty load")
         await pilot.pause()
         assert table(pilot).rows == []
         assert "No open cases. Press n to add one." in screen_text(app)
@@ -219,7 +222,7 @@ async def test_shift_s_reverses_the_order(demo_url: str) -> None:
         await pilot.press("S")  # urgency, least urgent first
         await pilot.pause()
         assert row_refs(pilot) == urgency[::-1]
-        assert any("least urgent first" in str(n.message) for n in app._notifications)
+        assert any("least urgent first" in note for note in notification_texts(app))
         await pilot.press("s")  # the next column starts ascending
         await pilot.pause()
         refs = row_refs(pilot)
@@ -295,6 +298,7 @@ async def test_cursor_keys_and_enter_opens_case(demo_url: str) -> None:
         await pilot.press("enter")
         screen = await wait_for_case(pilot)
         assert isinstance(screen, CaseScreen)
+        assert screen.data is not None
         assert screen.data.record.reference == chosen
         await pilot.press("escape")
         await wait_for_screen(pilot, CaseListScreen)

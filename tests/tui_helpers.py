@@ -23,6 +23,7 @@ from typing import Any
 
 from rich.console import Console
 from textual import events
+from textual.app import App
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -41,7 +42,22 @@ SIZE = (80, 24)
 TIMEOUT = 10.0
 
 
-# -- environment --------------------------------------------------------------------
+# -- Textual's private API, in one place: an upgrade that moves it breaks only here --
+
+
+def notification_texts(app: App[Any]) -> list[str]:
+    """The messages of the toasts the app has shown and not yet cleared."""
+    return [str(n.message) for n in app._notifications]
+
+
+def exit_renderables(app: App[Any]) -> list[Any]:
+    """What Textual would print to the terminal after the app ends."""
+    return list(app._exit_renderables)
+
+
+def key_for(character: str) -> str:
+    """The key name Textual gives a typed character."""
+    return "enter" if character == "\n" else _character_to_key(character)
 
 
 # -- databases and the app ----------------------------------------------------------
@@ -129,7 +145,7 @@ async def wait_for_rows(pilot: Pilot[Any], *, minimum: int = 1, timeout: float =
         return len(screen.query_one(CaseTable).rows) >= minimum
 
     def what() -> str:
-        notes = "; ".join(str(n.message) for n in app._notifications) or "none"
+        notes = "; ".join(notification_texts(app)) or "none"
         return (
             f"the case list to fill (screen {type(app.screen).__name__}, "
             f"fatal {getattr(app, 'fatal', None)!r}, notifications: {notes})"
@@ -258,7 +274,7 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
     driver = pilot.app._driver
     assert driver is not None
     for ch in text:
-        key = "enter" if ch == "\n" else _character_to_key(ch)
+        key = key_for(ch)
         event = events.Key(key, "\r" if ch == "\n" else ch)
         event.set_sender(pilot.app)
         driver.send_message(event)
