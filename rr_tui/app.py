@@ -47,7 +47,13 @@ class RRApp(App[int]):
             priority=True,
             show=False,
         ),
-        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Keys and states"),
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            id="app.help",
+            tooltip="This help: the keys of the screen and what the states mean",
+        ),
     ]
 
     def __init__(

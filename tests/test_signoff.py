@@ -94,7 +94,7 @@ def test_someone_elses_sign_off_since_the_form_opened_is_a_conflict(store: Store
     ],
 )
 def test_a_sign_off_needs_name_role_and_organisation(
-    store: Store, changes: dict[str, object], message: str
+    store: Store, changes: dict[str, str], message: str
 ) -> None:
     case_id = store.create_case(CaseFields(reference="RR-1"))
     with pytest.raises(InputError, match=message):

@@ -170,7 +170,7 @@ async def test_case_screen_follows_another_coordinator(demo_url: str) -> None:
         await pilot.press("question_mark")
         help_screen = await wait_for_screen(pilot, HelpScreen)
         shown = screen_text(app)
-        for words in ("edit the case", "add an agency", "record the Rapid Review meeting"):
+        for words in ("Edit the case", "Add an agency", "Record the Rapid Review meeting"):
             assert words in shown
         assert "new case" not in shown
         assert isinstance(help_screen.under, CaseScreen)

@@ -201,8 +201,16 @@ def _history(entries: list[HistoryEntry]) -> RenderableType:
 class CaseScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="case.back", tooltip="Back to the case list"),
-        Binding("e", "edit", "Edit", id="case.edit", tooltip="Edit the case's details"),
-        Binding("a", "add_agency", "Agency", id="case.agency", tooltip="Add an agency"),
+        Binding(
+            "e", "edit", "Edit", id="case.edit", tooltip="Edit the case's details (and close it)"
+        ),
+        Binding(
+            "a",
+            "add_agency",
+            "Agency",
+            id="case.agency",
+            tooltip="Add an agency and its scoping request",
+        ),
         Binding(
             "r",
             "record_return",
@@ -210,7 +218,13 @@ class CaseScreen(Screen[None]):
             id="case.return",
             tooltip="Record an agency's scoping return",
         ),
-        Binding("m", "meeting", "Meeting", id="case.meeting", tooltip="Record the RR meeting"),
+        Binding(
+            "m",
+            "meeting",
+            "Meeting",
+            id="case.meeting",
+            tooltip="Record the Rapid Review meeting and its decision",
+        ),
         Binding(
             "p",
             "panel",
@@ -218,14 +232,20 @@ class CaseScreen(Screen[None]):
             id="case.panel",
             tooltip="Record the Panel notification or response",
         ),
-        Binding("t", "step", "Step", id="case.step", tooltip="Record any step's date"),
+        Binding(
+            "t",
+            "step",
+            "Step",
+            id="case.step",
+            tooltip="Record the date of any step (full-review steps too)",
+        ),
         Binding(
             "w",
             "pack",
             "Pack",
             id="case.pack",
             show=False,
-            tooltip="Write the rapid review pack (PDF or Markdown)",
+            tooltip="Write the rapid review pack for the Panel",
         ),
         Binding(
             "M",
@@ -233,7 +253,7 @@ class CaseScreen(Screen[None]):
             "Share",
             id="case.share",
             show=False,
-            tooltip="Meeting mode: a large view to share",
+            tooltip="Meeting mode: a large view of this case to share",
         ),
     ]
 
@@ -394,16 +414,5 @@ class CaseScreen(Screen[None]):
 
         self.app.push_screen(MeetingModeScreen(self.case_id))
 
-    def key_help_rows(self) -> list[tuple[str, str]]:
-        return [
-            ("escape", "back to the case list"),
-            ("e", "edit the case's details (and close it)"),
-            ("a", "add an agency and its scoping request"),
-            ("r", "record an agency's return"),
-            ("m", "record the Rapid Review meeting and its decision"),
-            ("p", "record the Panel notification or its response"),
-            ("t", "record the date of any step (full-review steps too)"),
-            ("w", "write the rapid review pack for the Panel (PDF or Markdown)"),
-            ("M", "meeting mode: a large view of this case to share"),
-            ("↑ ↓ PgUp PgDn", "scroll"),
-        ]
+    # Keys the scrolling view handles itself; the rest come from BINDINGS.
+    help_notes = (("↑ ↓ PgUp PgDn", "scroll"),)

@@ -132,16 +132,26 @@ class CaseListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_case", "New", id="list.new", tooltip="Create a new case"),
         Binding(
-            "slash", "filter", "Filter", id="list.filter", tooltip="Narrow the list as you type"
+            "slash",
+            "filter",
+            "Filter",
+            id="list.filter",
+            tooltip="Filter as you type; enter goes to the first match; escape clears",
         ),
-        Binding("s", "sort", "Sort", id="list.sort", tooltip="Sort by the next column"),
+        Binding(
+            "s",
+            "sort",
+            "Sort",
+            id="list.sort",
+            tooltip="Sort by the next column (urgency, reference, child, …)",
+        ),
         Binding(
             "S",
             "reverse_sort",
             "Reverse",
             id="list.reverse",
             show=False,
-            tooltip="Reverse the order of the list",
+            tooltip="Reverse the order (least urgent first, Z to A, …)",
         ),
         Binding(
             "c", "toggle_closed", "Closed", id="list.closed", tooltip="Show or hide closed cases"
@@ -152,16 +162,35 @@ class CaseListScreen(Screen[None]):
             "Meeting",
             id="list.meeting",
             show=False,
-            tooltip="Meeting mode: a large view to share",
+            tooltip="Meeting mode: a large view to share on screen",
         ),
         Binding(
-            "C", "chase", "Chase", id="list.chase", show=False, tooltip="Agency returns to chase"
+            "C",
+            "chase",
+            "Chase",
+            id="list.chase",
+            show=False,
+            tooltip="Agency returns to chase, with chaser texts to copy",
         ),
         Binding(
-            "R", "report", "Report", id="list.report", show=False, tooltip="Timeliness figures"
+            "R",
+            "report",
+            "Report",
+            id="list.report",
+            show=False,
+            tooltip="Timeliness figures for the yearly report",
         ),
-        Binding("f5", "reload", "Reload", show=False, id="list.reload"),
-        Binding("escape", "clear_filter", "Clear filter", id="list.clear"),
+        Binding(
+            "f5",
+            "reload",
+            "Reload",
+            show=False,
+            id="list.reload",
+            tooltip="Reload now (the list also reloads by itself within seconds)",
+        ),
+        Binding(
+            "escape", "clear_filter", "Clear filter", id="list.clear", tooltip="Clear the filter"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -383,17 +412,5 @@ class CaseListScreen(Screen[None]):
             return not box.has_focus
         return True
 
-    def key_help_rows(self) -> list[tuple[str, str]]:
-        return [
-            ("enter", "open the case under the cursor"),
-            ("↑ ↓  j k", "move; PgUp PgDn, Home End (g G)"),
-            ("n", "new case"),
-            ("/", "filter as you type; enter goes to the first match; escape clears"),
-            ("s", "sort by the next column (urgency, reference, child, …)"),
-            ("S", "reverse the order (least urgent first, Z to A, …)"),
-            ("c", "show or hide closed cases"),
-            ("M", "meeting mode: a large view to share on screen"),
-            ("C", "agency returns to chase, with chaser texts to copy"),
-            ("R", "timeliness figures for the yearly report"),
-            ("f5", "reload now (the list also reloads by itself within seconds)"),
-        ]
+    # Keys the table handles itself; the rest come from BINDINGS (rr_tui.screens.help).
+    help_notes = (("↑ ↓  j k", "move; PgUp PgDn, Home End (g G)"),)

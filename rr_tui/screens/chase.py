@@ -33,7 +33,7 @@ class ChaseData:
 
 class ChaseScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="chase.back"),
+        Binding("escape", "back", "Back", id="chase.back", tooltip="Back to the case list"),
         Binding(
             "y",
             "copy",
@@ -171,10 +171,5 @@ class ChaseScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def key_help_rows(self) -> list[tuple[str, str]]:
-        return [
-            ("↑ ↓", "choose an agency"),
-            ("y", "copy its chaser text to your clipboard (through the terminal, OSC 52)"),
-            ("x", "record that the chaser was sent today"),
-            ("escape", "back"),
-        ]
+    # Keys the list handles itself; the rest come from BINDINGS.
+    help_notes = (("↑ ↓", "choose an agency"),)

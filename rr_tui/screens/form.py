@@ -47,12 +47,18 @@ class FormScreen(ModalScreen[int | None]):
             "save",
             "Save",
             id="form.save",
-            tooltip="Save (ctrl+s or F2)",
+            tooltip="Save; the form closes only once the save is committed",
             priority=True,
         ),
-        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="form.cancel",
+            tooltip="Close; asks first if you typed anything",
+        ),
         # Modal screens hide the app's keys; "?" is text here, so help is F1 only.
-        Binding("f1", "app.help", "Help", id="form.help", show=False),
+        Binding("f1", "app.help", "Help", id="form.help", show=False, tooltip="This help"),
     ]
 
     def __init__(self) -> None:
@@ -139,13 +145,11 @@ class FormScreen(ModalScreen[int | None]):
 
         self.rr.run_db(lambda store: store.get_case(case_id), show)
 
-    def key_help_rows(self) -> list[tuple[str, str]]:
-        return [
-            ("ctrl+s / F2", "save; the form closes only once the save is committed"),
-            ("escape", "close; asks first if you typed anything"),
-            ("tab / shift+tab", "next / previous field"),
-            ("dates", "YYYY-MM-DD, today or yesterday; the deadline shows beside the field"),
-        ]
+    # Keys the fields handle themselves; the rest come from BINDINGS.
+    help_notes = (
+        ("tab / shift+tab", "next / previous field"),
+        ("dates", "YYYY-MM-DD, today or yesterday; the deadline shows beside the field"),
+    )
 
     # -- layout --------------------------------------------------------------------
 

@@ -1,4 +1,8 @@
-"""Help: the keys of the screen you came from, and what the states mean."""
+"""Help: the keys of the screen you came from, and what the states mean.
+
+The keys come from the screen's bindings, the one definition that also feeds
+the footer and the command palette, so the three never disagree.
+"""
 
 from __future__ import annotations
 
@@ -27,19 +31,29 @@ RAGS = (
     ("green", "every pending step has more slack"),
     ("closed", "the case is closed"),
 )
-GLOBAL_KEYS = (
-    ("? / F1", "this help"),
-    ("ctrl+p", "command palette: every action by name"),
-    ("ctrl+q", "quit"),
-)
+# Textual's own key, on every screen.
+PALETTE = ("ctrl+p", "command palette: every action by name")
 
 
-def _rows(screen: Screen[Any]) -> list[tuple[str, str]]:
-    rows = getattr(screen, "key_help_rows", None)
-    if callable(rows):
-        result: list[tuple[str, str]] = rows()
-        return result
-    return []
+def key_rows(screen: Screen[Any]) -> list[tuple[str, str]]:
+    """Every key the screen answers, from the same bindings that feed its footer and palette.
+
+    Our own bindings all carry an id; keys a screen handles without a binding of
+    its own (a table's arrows, a form's tab) come from its ``help_notes``.
+    """
+    by_action: dict[tuple[str, str], list[str]] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if binding.id is None or not binding.description:
+            continue
+        what = binding.tooltip or binding.description
+        keys = by_action.setdefault((binding.action, what), [])
+        shown = screen.app.get_key_display(binding)
+        if shown not in keys:
+            keys.append(shown)
+    rows = [(" / ".join(keys), what) for (_action, what), keys in by_action.items()]
+    notes = getattr(screen, "help_notes", ())
+    return [*rows, *((str(key), str(what)) for key, what in notes)]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -55,8 +69,8 @@ class HelpScreen(ModalScreen[None]):
         keys = Table(box=None, padding=(0, 1), show_header=False)
         keys.add_column(style="bold", no_wrap=True)
         keys.add_column()
-        for key, what in (*_rows(self.under), *GLOBAL_KEYS):
-            keys.add_row(key, what)
+        for key, what in (*key_rows(self.under), PALETTE):
+            keys.add_row(Text(key), Text(what))
         states = Table(box=None, padding=(0, 1), show_header=False)
         states.add_column(no_wrap=True)
         states.add_column()

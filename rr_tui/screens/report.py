@@ -51,17 +51,29 @@ def bar(figure: Figure, style: str) -> Text:
 
 class ReportScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="report.back"),
+        Binding("escape", "back", "Back", id="report.back", tooltip="Back to the case list"),
         Binding(
-            "left_square_bracket", "shift(-1)", "Earlier", id="report.earlier", key_display="["
+            "left_square_bracket",
+            "shift(-1)",
+            "Earlier",
+            id="report.earlier",
+            key_display="[",
+            tooltip="The year before",
         ),
-        Binding("right_square_bracket", "shift(1)", "Later", id="report.later", key_display="]"),
+        Binding(
+            "right_square_bracket",
+            "shift(1)",
+            "Later",
+            id="report.later",
+            key_display="]",
+            tooltip="The year after",
+        ),
         Binding(
             "f",
             "toggle_kind",
             "Year kind",
             id="report.kind",
-            tooltip="Switch between financial and calendar years",
+            tooltip="Switch between financial (April to March) and calendar years",
         ),
     ]
 
@@ -138,10 +150,3 @@ class ReportScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-    def key_help_rows(self) -> list[tuple[str, str]]:
-        return [
-            ("[ / ]", "earlier or later year"),
-            ("f", "switch between financial (April to March) and calendar years"),
-            ("escape", "back"),
-        ]
