@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from rr_tui import __version__, cli_reports
 from rr_tui.dates import DateInputError, parse_iso
-from rr_tui.errors import RRError, UsageError
+from rr_tui.errors import InputError, RRError, UsageError
 
 if TYPE_CHECKING:
     from rr_tui.config import Config
@@ -43,9 +43,10 @@ exit codes: 0 ok, 1 error, 2 usage, 3 bad input, 4 not found, 5 database,
 9 changed by someone else, 10 configuration, 11 audit trail broken,
 12 unsafe database file (readable by others, a symbolic link, a network disk),
 13 database server unreachable or refused the login, 14 database damaged,
-70 unexpected."""
+70 unexpected (a bug: please report it), 74 standard output closed or full."""
 
 EXIT_AUDIT_BROKEN = 11
+MAX_WORKING_DAYS = 5000  # about twenty years: far beyond any statutory deadline
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,6 +59,37 @@ def _date_arg(text: str) -> date:
         return parse_iso(text)
     except DateInputError as exc:
         raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None
+
+
+def int_arg(name: str, low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``, or a usage error naming it."""
+
+    def parse(text: str) -> int:
+        stripped = text.strip()
+        if not stripped.lstrip("+-").isdigit() or len(stripped) > 12:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number from {low} to {high}")
+        value = int(stripped)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number from {low} to {high}")
+        return value
+
+    return parse
+
+
+def _check_text(args: argparse.Namespace) -> None:
+    """Refuse arguments that are not valid UTF-8 text, naming them.
+
+    Python carries the bytes of invalid UTF-8 as lone surrogates; they would
+    reach the database, or a file name in a URL, and fail there. File paths
+    (``Path`` values) may hold them: the file system takes any bytes.
+    """
+    for name, value in vars(args).items():
+        if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
+            shown = name.replace("_", "-").upper() if name in POSITIONAL else f"--{name}"
+            raise InputError(f"{shown} is not valid UTF-8 text; type it again")
+
+
+POSITIONAL = {"reference", "step", "on", "action", "command", "start", "n"}
 
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -107,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="include closed cases")
     p = command("deadline", "print the date N working days after DATE")
     p.add_argument("start", type=_date_arg, metavar="DATE")
-    p.add_argument("n", type=int, metavar="N")
+    p.add_argument("n", type=int_arg("N", 1, MAX_WORKING_DAYS), metavar="N")
     p = command("record", "record that a case-level step happened on DATE")
     p.add_argument("reference")
     p.add_argument("step", metavar="STEP", help="a step id, as listed by: rr-tui profile")
@@ -126,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("upgrade", "path"))
     p = command("backup", "copy the database safely while it is in use")
     p.add_argument("target", type=Path, metavar="PATH")
-    cli_reports.add_commands(command, _date_arg)
+    cli_reports.add_commands(command, _date_arg, int_arg)
     return parser
 
 
@@ -142,6 +174,8 @@ def _db_url(args: argparse.Namespace, config: Config) -> str:
     from rr_tui.config import db_url, default_db_path
 
     chosen = args.db or os.environ.get("RR_TUI_DB") or config.database
+    if chosen and any("\ud800" <= ch <= "\udfff" for ch in chosen):
+        raise InputError("RR_TUI_DB is not valid UTF-8 text; give the database's path again")
     return db_url(chosen or default_db_path())
 
 
@@ -159,14 +193,13 @@ def _today(args: argparse.Namespace) -> date:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _check_text(args)
     command = args.command or "tui"
     config = _config(args)
 
     if command == "deadline":
         from rr_tui import deadlines
 
-        if args.n < 1:
-            raise UsageError("N must be a whole number of working days, 1 or more")
         print(deadlines.add_working_days(args.start, args.n).isoformat())
         return 0
     if command == "profile":
@@ -275,6 +308,10 @@ def _record(args: argparse.Namespace, config: Config) -> int:
 def _tui(args: argparse.Namespace, config: Config, *, demo: bool) -> int:
     from rr_tui.app import run_app
     from rr_tui.config import db_url, demo_db_path
+    from rr_tui.out import GuardedStream
+
+    if isinstance(sys.stdout, GuardedStream):
+        sys.stdout = sys.stdout.stream  # the app draws with escapes
 
     demo_path = demo_db_path() if demo else None
     url = db_url(demo_path) if demo_path else _db_url(args, config)
@@ -290,11 +327,12 @@ def console() -> None:
     terminal, and the output is flushed here.
     """
     code = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
     os._exit(code)
 
 
@@ -309,23 +347,45 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    from rr_tui.out import GuardedStream, error_line
+
+    # Every command's output is neutralised and its failures are one line.
+    original = sys.stdout
+    sys.stdout = GuardedStream(original)
+    try:
+        code = _run_guarded(argv)
+        if code != 130:
+            try:
+                sys.stdout.flush()
+            except RRError as exc:
+                error_line(exc.message)
+                return exc.exit_code
+            except BrokenPipeError:
+                return code
+        return code
+    finally:
+        if isinstance(sys.stdout, GuardedStream):
+            sys.stdout = original
+
+
+def _run_guarded(argv: Sequence[str] | None) -> int:
+    from rr_tui.out import error_line
+
     try:
         return run(argv)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
     except RRError as exc:
-        print(f"rr-tui: {exc.message}", file=sys.stderr)
+        error_line(exc.message)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # `rr-tui status | head`: the reader left; not an error worth a word.
-        sys.stderr.close()
         return 0
     except Exception as exc:  # never a traceback: it could show case data
-        print(
-            f"rr-tui: unexpected error ({type(exc).__name__}); nothing unsaved was written. "
-            "Please report it with the command you ran.",
-            file=sys.stderr,
+        error_line(
+            f"unexpected error ({type(exc).__name__}); nothing unsaved was written. "
+            "Please report it with the command you ran."
         )
         return EXIT_UNEXPECTED

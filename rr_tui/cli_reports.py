@@ -22,8 +22,12 @@ OpenStore = Callable[[], "Store"]
 
 
 def add_commands(
-    command: Callable[[str, str], argparse.ArgumentParser], date_arg: Callable[[str], date]
+    command: Callable[[str, str], argparse.ArgumentParser],
+    date_arg: Callable[[str], date],
+    int_arg: Callable[[str, int, int], Callable[[str], int]],
 ) -> None:
+    from rr_tui.dates import EARLIEST, LATEST
+
     p = command("pack", "write the rapid review pack for the National Panel (Markdown or PDF)")
     p.add_argument("reference")
     p.add_argument("--format", choices=("md", "pdf"), default="md")
@@ -37,9 +41,14 @@ def add_commands(
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = command("report", "timeliness figures for a period (SIN, Panel, final report)")
     period = p.add_mutually_exclusive_group(required=True)
-    period.add_argument("--year", type=int, help="a calendar year")
     period.add_argument(
-        "--financial-year", type=int, metavar="YEAR", help="April YEAR to March YEAR+1"
+        "--year", type=int_arg("--year", EARLIEST.year, LATEST.year), help="a calendar year"
+    )
+    period.add_argument(
+        "--financial-year",
+        type=int_arg("--financial-year", EARLIEST.year, LATEST.year - 1),
+        metavar="YEAR",
+        help="April YEAR to March YEAR+1",
     )
     period.add_argument(
         "--from",
@@ -82,6 +91,7 @@ def run(
 
 
 def _pack(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
+    from rr_tui import out
     from rr_tui.csvio import write_private
     from rr_tui.pack import (
         PackConfigError,
@@ -91,27 +101,32 @@ def _pack(args: argparse.Namespace, config: Config, store: Store, today: date) -
         to_markdown,
         to_pdf,
     )
+    from rr_tui.safe_files import check_output_path
 
     try:
         order, headings = pack_settings(config.extra.get("pack", {}))
     except PackConfigError as exc:
         raise ConfigError(str(exc)) from None
+    to_stdout = args.output is not None and str(args.output) == "-"
+    if args.format == "pdf" and to_stdout:
+        raise UsageError("a PDF cannot go to standard output; give --output FILE.pdf")
     case_id = store.case_id(args.reference)
     record = store.get_case(case_id)
+    target = args.output or Path(default_file_name(record.reference, args.format))
+    if not to_stdout:
+        check_output_path(target)
     document = build_pack(record, store.history(case_id), config.profile, today, order, headings)
     if args.format == "pdf":
-        if args.output is not None and str(args.output) == "-":
-            raise UsageError("a PDF cannot go to standard output; give --output FILE.pdf")
         content: bytes = to_pdf(document)
     else:
         content = to_markdown(document).encode("utf-8")
-    if args.output is not None and str(args.output) == "-":
-        sys.stdout.write(content.decode("utf-8"))
-        store.record_pack(case_id, args.format)
-        return 0
-    target = args.output or Path(default_file_name(record.reference, args.format))
-    write_private(target, content)
+    # Audited before it leaves: the entry is committed first; if it cannot be,
+    # nothing is written, not even to standard output.
     store.record_pack(case_id, args.format)
+    if to_stdout:
+        out.write_text(content.decode("utf-8"))
+        return 0
+    write_private(target, content)
     print(f"wrote {target} (readable only by you)")
     return 0
 
@@ -119,6 +134,7 @@ def _pack(args: argparse.Namespace, config: Config, store: Store, today: date) -
 def _chase(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
     from rr_tui.chase import chase_list, chaser_text
     from rr_tui.dates import uk
+    from rr_tui.out import json_text
 
     groups = chase_list(store.list_cases(), config.profile, today)
     if args.json:
@@ -140,7 +156,7 @@ def _chase(args: argparse.Namespace, config: Config, store: Store, today: date) 
             }
             for agency, items in groups.items()
         ]
-        print(json.dumps(out, indent=1, ensure_ascii=False))
+        print(json_text(out))
         return 0
     if not groups:
         print("Nothing to chase: no agency return is due within 2 working days.")

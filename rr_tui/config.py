@@ -106,14 +106,13 @@ def load_config(path: Path | None = None) -> Config:
     """Read the TOML configuration; a missing default file means the defaults."""
     explicit = path is not None or bool(os.environ.get(ENV_CONFIG))
     config_path = path or default_config_path()
-    try:
-        raw = config_path.read_bytes()
-    except FileNotFoundError:
-        if explicit:
-            raise ConfigError("the configuration file does not exist") from None
+    from rr_tui.safe_files import MAX_CONFIG_BYTES, read_input
+
+    if not explicit and not os.path.lexists(config_path):
         return Config()
-    except OSError:
-        raise ConfigError("the configuration file cannot be read") from None
+    raw = read_input(
+        config_path, what="the configuration file", limit=MAX_CONFIG_BYTES, error=ConfigError
+    )
     import tomllib
 
     try:

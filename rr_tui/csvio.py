@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -157,16 +156,13 @@ def parse_rows(
 
 def read_import(path: Path, profile: Profile, existing: set[str] | None = None) -> list[ImportRow]:
     """Read a CSV file, or the JSON that ``export --format json`` writes (all or nothing)."""
+    from rr_tui.safe_files import MAX_IMPORT_BYTES, read_input
+
+    raw = read_input(path, what="the import file", limit=MAX_IMPORT_BYTES)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("the import file does not exist") from None
-    except IsADirectoryError:
-        raise InputError("the import path is a folder, not a file") from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("the import file is not UTF-8 text (save it as CSV UTF-8)") from None
-    except OSError as exc:
-        raise InputError(f"the import file cannot be read ({exc.strerror})") from None
     if "\x00" in text:
         raise InputError("the import file is not a CSV text file")
     if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
@@ -236,7 +232,9 @@ def export_rows(records: Iterable[CaseRecord], profile: Profile) -> list[dict[st
 def export_text(records: Iterable[CaseRecord], profile: Profile, fmt: str) -> str:
     rows = export_rows(records, profile)
     if fmt == "json":
-        return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
+        from rr_tui.out import json_text
+
+        return json_text(rows) + "\n"
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=columns(profile), lineterminator="\n")
     writer.writeheader()
@@ -246,16 +244,7 @@ def export_text(records: Iterable[CaseRecord], profile: Profile, fmt: str) -> st
 
 
 def write_private(path: Path, content: str | bytes) -> None:
-    """Write a file only its owner can read (0600), replacing any old one."""
-    if path.is_symlink():
-        raise InputError("the output path is a symbolic link; give the real path")
-    if path.is_dir():
-        raise InputError("the output path is a folder; give a file name")
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        os.fchmod(fd, 0o600)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except OSError as exc:
-        raise InputError(f"cannot write the output file ({exc.strerror})") from None
+    """Write a file only its owner can read (0600), atomically (``rr_tui.safe_files``)."""
+    from rr_tui.safe_files import write_file
+
+    write_file(path, content)

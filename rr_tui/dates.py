@@ -35,9 +35,14 @@ def parse_user_date(text: str, today: date) -> date:
     """``YYYY-MM-DD``, ``today`` or ``yesterday``."""
     word = text.strip().lower()
     if word == "today":
+        if not EARLIEST <= today <= LATEST:
+            raise DateInputError(f"must be between {EARLIEST.year} and {LATEST.year}")
         return today
     if word == "yesterday":
-        return today - timedelta(days=1)
+        value = today - timedelta(days=1) if today > date.min else today
+        if not EARLIEST <= value <= LATEST:
+            raise DateInputError(f"must be between {EARLIEST.year} and {LATEST.year}")
+        return value
     return parse_iso(word)
 
 

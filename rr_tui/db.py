@@ -51,12 +51,35 @@ BUSY_TIMEOUT_S = 10.0
 T = TypeVar("T")
 
 
+SQLITE_DRIVERS = ("sqlite", "sqlite+pysqlite")
+
+
 def is_sqlite(url: str) -> bool:
-    return url.startswith("sqlite")
+    """Does the URL name an SQLite database, in any spelling (``SQLite+pysqlite://``)?"""
+    try:
+        return make_url(url).get_backend_name().lower() == "sqlite"
+    except (ArgumentError, ValueError):
+        return url.lower().startswith("sqlite")
 
 
 def sqlite_path(url: str) -> Path | None:
-    database = make_url(url).database
+    """The file an SQLite URL names (None for an in-memory database).
+
+    Every spelling of an SQLite URL reaches the same file checks: a URL whose
+    parameters could point SQLite elsewhere (``?uri=true``, ``?mode=``,
+    ``?vfs=``) or another SQLite driver is refused rather than checked by half.
+    """
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise DatabaseError("the database URL is not one rr-tui can use") from None
+    if parsed.drivername.lower() not in SQLITE_DRIVERS:
+        raise DatabaseError("rr-tui opens SQLite databases with its own driver: use sqlite:///PATH")
+    if parsed.query or parsed.host or parsed.username or parsed.port:
+        raise DatabaseError(
+            "give an SQLite database as a path or as sqlite:///PATH, without URL parameters"
+        )
+    database = parsed.database
     if not database or database == ":memory:":
         return None
     return Path(database)
@@ -95,6 +118,7 @@ def _configure_sqlite(engine: Engine) -> None:
 def make_engine(url: str) -> Engine:
     try:
         if is_sqlite(url):
+            sqlite_path(url)  # refuses the spellings the file checks cannot follow
             engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
             _configure_sqlite(engine)
             return engine

@@ -65,10 +65,11 @@ def cached_bank_holidays(first_year: int, last_year: int) -> list[date]:
 
 def _save(path: Path, content: dict[str, object]) -> None:
     """Write the cache atomically; a cache that cannot be written is no loss."""
+    from rr_tui.errors import RRError
+    from rr_tui.safe_files import write_file
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(content), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
+        write_file(path, json.dumps(content), what="the bank holiday cache")
+    except (OSError, RRError):
         pass

@@ -23,7 +23,17 @@ def db_path_text(url: str) -> str:
 
 
 def _sqlite_backup(source: Path, target: Path) -> None:
-    """SQLite's online backup API: a consistent copy while others keep working."""
+    """SQLite's online backup API: a consistent copy while others keep working.
+
+    The copy is made in a private temporary file beside ``target``, checked,
+    synced, and only then given its name: a failed backup leaves nothing.
+    """
+    from rr_tui.safe_files import write_new
+
+    write_new(target, lambda tmp: _backup_into(source, tmp), what="the backup target")
+
+
+def _backup_into(source: Path, target: Path) -> None:
     old_umask = os.umask(0o077)
     try:
         # as_uri() percent-encodes the path, so a '?' or '#' in it cannot
@@ -39,7 +49,6 @@ def _sqlite_backup(source: Path, target: Path) -> None:
                 dst.close()
         finally:
             src.close()
-        os.chmod(target, 0o600)
     except sqlite3.Error as exc:
         raise db.translate(exc) from None
     finally:
@@ -54,10 +63,6 @@ def backup(url: str, target: Path) -> str:
         raise InputError("backup copies SQLite databases; for PostgreSQL use pg_dump")
     if not path.exists():
         raise DatabaseMissing(f"there is no database at {path}")
-    if target.exists() or target.is_symlink():
-        raise InputError("the backup target already exists; choose a new file name")
-    if not target.parent.is_dir():
-        raise InputError("the backup target's folder does not exist")
     _sqlite_backup(path, target)
     return f"backed up to {target}"
 

@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 from rr_tui.errors import DatabaseError, DatabaseMissing, DatabaseUnsafe, SchemaError
+from rr_tui.safe_files import filesystem_type, others_can_write
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 NETWORK_FS = {
@@ -24,25 +25,6 @@ NETWORK_FS = {
     "ceph",
     "glusterfs",
 }
-
-
-def _filesystem_type(path: Path) -> str | None:
-    """The file system type holding ``path``, from /proc/mounts (Linux only)."""
-    try:
-        mounts = Path("/proc/mounts").read_text().splitlines()
-    except OSError:
-        return None
-    best, kind = "", None
-    target = str(path.resolve())
-    for line in mounts:
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        mount = parts[1]
-        inside = target == mount or target.startswith(mount.rstrip("/") + "/")
-        if inside and len(mount) >= len(best):
-            best, kind = mount, parts[2]
-    return kind
 
 
 def check_sqlite_file(path: Path, *, create: bool) -> bool:
@@ -75,7 +57,12 @@ def _check_sqlite_file(path: Path, *, create: bool) -> bool:
             raise DatabaseError(f"cannot create the folder {parent} ({exc.strerror})") from None
     if not parent.is_dir():
         raise DatabaseError(f"{parent} is not a folder, so the database cannot be there")
-    fs = _filesystem_type(parent)
+    if others_can_write(parent):
+        raise DatabaseUnsafe(
+            f"the database folder {parent} can be written by other accounts, who could read "
+            f"its journal files; use a private folder (chmod 700 {parent})"
+        )
+    fs = filesystem_type(parent)
     if fs in NETWORK_FS:
         raise DatabaseUnsafe(
             f"the database folder {parent} is on a network file system ({fs}); "

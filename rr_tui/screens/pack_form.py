@@ -73,6 +73,10 @@ class PackForm(FormScreen):
             record, store.history(record.id), self.rr.profile, self.rr.today, order, headings
         )
         content = to_pdf(document) if payload.fmt == "pdf" else to_markdown(document)
-        write_private(payload.path, content)
+        from rr_tui.safe_files import check_output_path
+
+        check_output_path(payload.path)
+        # Audited before it leaves: no pack without its committed audit entry.
         store.record_pack(record.id, payload.fmt)
+        write_private(payload.path, content)
         return record.id
