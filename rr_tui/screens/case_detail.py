@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -12,7 +12,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from rr_tui.dates import uk, uk_short
@@ -21,12 +20,12 @@ from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import INCIDENT_TYPES, PANEL_OUTCOMES, CaseRecord, HistoryEntry
 from rr_tui.sanitize import clean_text, for_display
 from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, CaseSchedule, agency_due, compute
+from rr_tui.screens.base import RRScreen
 from rr_tui.screens.form import FormScreen, on_saved
 from rr_tui.widgets.palette import state_styles
 from rr_tui.widgets.progress import progress_bar
 
 if TYPE_CHECKING:
-    from rr_tui.app import RRApp
     from rr_tui.store import Store
 
 
@@ -198,7 +197,7 @@ def _history(entries: list[HistoryEntry]) -> RenderableType:
     return table
 
 
-class CaseScreen(Screen[None]):
+class CaseScreen(RRScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="case.back", tooltip="Back to the case list"),
         Binding(
@@ -261,10 +260,6 @@ class CaseScreen(Screen[None]):
         super().__init__()
         self.case_id = case_id
         self.data: CaseData | None = None
-
-    @property
-    def rr(self) -> RRApp:
-        return cast("RRApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static("Loading…", id="case-title", markup=False)

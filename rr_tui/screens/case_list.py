@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from rr_tui.dates import uk, uk_short
@@ -22,11 +21,11 @@ from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
 from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, compute
+from rr_tui.screens.base import RRScreen
 from rr_tui.views import CaseView, urgency
 from rr_tui.widgets.case_table import CaseTable, Column, Row
 
 if TYPE_CHECKING:
-    from rr_tui.app import RRApp
     from rr_tui.store import Store
 
 POLL_SECONDS = 3.0
@@ -128,7 +127,7 @@ def search_text(row: Row) -> str:
     return f"{cells[1]} {cells[2]} {cells[3]} {cells[4]} {cells[7]}".lower()
 
 
-class CaseListScreen(Screen[None]):
+class CaseListScreen(RRScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_case", "New", id="list.new", tooltip="Create a new case"),
         Binding(
@@ -203,10 +202,6 @@ class CaseListScreen(Screen[None]):
         self.sort_index = 0
         # Open cases in all, while only the first screenful is shown.
         self.partial_of: int | None = None
-
-    @property
-    def rr(self) -> RRApp:
-        return cast("RRApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(self._summary_text(), id="summary", markup=False)

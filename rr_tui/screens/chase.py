@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rr_tui.chase import ChaseItem, chase_list, chaser_text
 from rr_tui.dates import uk, uk_short
 from rr_tui.sanitize import for_display
+from rr_tui.screens.base import RRScreen
 from rr_tui.widgets.palette import state_styles
 
 if TYPE_CHECKING:
-    from rr_tui.app import RRApp
     from rr_tui.store import Store
 
 
@@ -31,7 +30,7 @@ class ChaseData:
     today: date
 
 
-class ChaseScreen(Screen[None]):
+class ChaseScreen(RRScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="chase.back", tooltip="Back to the case list"),
         Binding(
@@ -53,10 +52,6 @@ class ChaseScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.data: ChaseData | None = None
-
-    @property
-    def rr(self) -> RRApp:
-        return cast("RRApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(

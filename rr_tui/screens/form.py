@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,11 +23,11 @@ from rr_tui.dates import uk
 from rr_tui.errors import ConflictError, RRError
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
+from rr_tui.screens.base import AppAccess
 from rr_tui.screens.confirm import ConfirmScreen, ConflictScreen
 from rr_tui.widgets.fields import Field
 
 if TYPE_CHECKING:
-    from rr_tui.app import RRApp
     from rr_tui.store import Store
 
 
@@ -39,7 +39,7 @@ class FormError(Exception):
         self.errors = errors
 
 
-class FormScreen(ModalScreen[int | None]):
+class FormScreen(AppAccess, ModalScreen[int | None]):
     TITLE_TEXT = "Form"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -65,10 +65,6 @@ class FormScreen(ModalScreen[int | None]):
         super().__init__()
         self._initial: dict[str, Any] = {}
         self._saving = False
-
-    @property
-    def rr(self) -> RRApp:
-        return cast("RRApp", self.app)
 
     # -- for subclasses ------------------------------------------------------------
 

@@ -5,7 +5,7 @@ Shows no child's name or notes: only references, steps and dates.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
 from rich.table import Table
@@ -13,23 +13,22 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from rr_tui.dates import uk
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
 from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, compute
+from rr_tui.screens.base import RRScreen
 from rr_tui.views import build_views
 from rr_tui.widgets.palette import state_styles
 from rr_tui.widgets.progress import progress_bar
 
 if TYPE_CHECKING:
-    from rr_tui.app import RRApp
     from rr_tui.store import Store
 
 
-class MeetingModeScreen(Screen[None]):
+class MeetingModeScreen(RRScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,M,q", "close", "Leave meeting mode", id="meeting.close"),
     ]
@@ -37,10 +36,6 @@ class MeetingModeScreen(Screen[None]):
     def __init__(self, case_id: int | None) -> None:
         super().__init__()
         self.case_id = case_id
-
-    @property
-    def rr(self) -> RRApp:
-        return cast("RRApp", self.app)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="meeting-body"):

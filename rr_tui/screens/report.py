@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
 from rich.table import Table
@@ -10,10 +10,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from rr_tui.records import CaseRecord
+from rr_tui.screens.base import RRScreen
 from rr_tui.timeliness import (
     LABELS,
     MEASURES,
@@ -27,7 +27,6 @@ from rr_tui.timeliness import (
 from rr_tui.widgets.palette import state_styles
 
 if TYPE_CHECKING:
-    from rr_tui.app import RRApp
     from rr_tui.store import Store
 
 BAR = 20
@@ -49,7 +48,7 @@ def bar(figure: Figure, style: str) -> Text:
     return text
 
 
-class ReportScreen(Screen[None]):
+class ReportScreen(RRScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="report.back", tooltip="Back to the case list"),
         Binding(
@@ -82,10 +81,6 @@ class ReportScreen(Screen[None]):
         self.records: list[CaseRecord] | None = None
         self.financial = True
         self.year = 0
-
-    @property
-    def rr(self) -> RRApp:
-        return cast("RRApp", self.app)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="report-body"):
