@@ -370,3 +370,83 @@ def test_a_long_actor_name_is_kept_to_the_column_width(
     other = open_store(db_url, actor="x" * 100)
     case_id = other.create_case(CaseFields("RR-2026-001"))
     assert store.get_case(case_id).updated_by == "x" * 64
+
+
+# -- field edits: what every form saves (issue 11 §2) -----------------------------
+
+
+def test_save_edits_writes_only_the_named_fields(store: Store) -> None:
+    from rr_tui.edits import CASE, PANEL, STEP, Edit, Target
+
+    case_id = new_case(store, owner="A", child="C")
+    store.record_panel(case_id, 0, outcome="agrees", response_notes="theirs")
+    store.save_edits(
+        case_id,
+        [
+            Edit(Target(CASE, "owner"), "A", "B", "Owner"),
+            Edit(Target(STEP, "panel_notified"), None, D(2026, 3, 2), "Panel notified on"),
+            Edit(Target(PANEL, "notification_notes"), "", "told", "Notification notes"),
+        ],
+    )
+    record = store.get_case(case_id)
+    assert (record.fields.owner, record.fields.child) == ("B", "C")
+    assert record.done["panel_notified"] == D(2026, 3, 2)
+    assert record.panel is not None
+    assert (record.panel.outcome, record.panel.response_notes) == ("agrees", "theirs")
+    assert record.panel.notification_notes == "told"
+
+
+def test_save_edits_refuses_every_stale_field_and_writes_nothing(store: Store) -> None:
+    from rr_tui.edits import CASE, MEETING, STEP, Edit, Target
+
+    case_id = new_case(store, owner="Theirs", child="C")
+    store.record_step(case_id, "rr_meeting", D(2026, 3, 9))
+    before = audit_count(store)
+    with pytest.raises(ConflictError) as caught:
+        store.save_edits(
+            case_id,
+            [
+                Edit(Target(CASE, "child"), "C", "D", "Child"),  # fresh: fine on its own
+                Edit(Target(CASE, "owner"), "Seen", "Mine", "Owner"),  # stale
+                Edit(Target(STEP, "rr_meeting"), None, D(2026, 3, 10), "Meeting date"),  # stale
+                Edit(Target(MEETING, "rationale"), "", "r", "Rationale"),
+            ],
+        )
+    assert caught.value.message == "someone else changed Owner, Meeting date since you opened it"
+    assert caught.value.exit_code == 9
+    record = store.get_case(case_id)
+    assert (record.fields.child, record.fields.owner) == ("C", "Theirs")
+    assert record.done["rr_meeting"] == D(2026, 3, 9) and record.meeting is None
+    assert audit_count(store) == before
+
+
+def test_save_edits_same_change_by_both_is_no_conflict(store: Store) -> None:
+    from rr_tui.edits import CASE, Edit, Target
+
+    case_id = new_case(store, owner="B")  # they already saved what we are saving
+    store.save_edits(case_id, [Edit(Target(CASE, "owner"), "A", "B", "Owner")])
+    assert store.get_case(case_id).fields.owner == "B"
+
+
+def test_save_edits_checks_values_and_names_the_field(store: Store) -> None:
+    from rr_tui.edits import AGENCY, CASE, MEETING, Edit, Target
+
+    case_id = new_case(store)
+    other = new_case(store, "RR-2026-002")
+    agency = store.add_agency(other, "Police", None)
+    cases = [
+        (Edit(Target(CASE, "reference"), "RR-2026-001", "has space", "Reference"), "Reference:"),
+        (Edit(Target(CASE, "status"), "open", "gone", "Status"), "Status:"),
+        (Edit(Target(MEETING, "decision"), None, "maybe", "Decision"), "Decision:"),
+        (Edit(Target(CASE, "version"), 1, 5), "unknown case field"),
+        (Edit(Target("cases", "x"), 1, 5), "unknown record"),
+    ]
+    for edit, words in cases:
+        with pytest.raises(InputError) as caught:
+            store.save_edits(case_id, [edit])
+        assert words in caught.value.message
+    # An agency of another case is not this case's to change.
+    with pytest.raises(NotFoundError):
+        store.save_edits(
+            case_id, [Edit(Target(AGENCY, "received_on", agency), None, D(2026, 3, 2))]
+        )

@@ -410,12 +410,15 @@ async def test_edit_case_invalid_input_is_refused(demo_url: str) -> None:
 
 
 async def _stale_case_edit(pilot: Any, url: str) -> tuple[CaseScreen, CaseForm]:
-    """Open the edit form; another coordinator changes the child; we change the owner, save."""
+    """Open the edit form; another coordinator changes the child and the owner; we change
+    the owner too, and save."""
     screen = await open_case(pilot, url, "DEMO-2026-004")
     form = await open_form(pilot, "e", CaseForm)
     with fresh_store(url) as other:
         record = other.get_case(screen.case_id)
-        other.update_case(screen.case_id, record.version, replace(record.fields, child="CD"))
+        other.update_case(
+            screen.case_id, record.version, replace(record.fields, child="CD", owner="B. Other")
+        )
     put(form, "owner", "Mine")
     await save(pilot)
     return screen, form
@@ -428,20 +431,20 @@ async def test_stale_edit_is_refused_and_nothing_overwritten(demo_url: str) -> N
         conflict = await wait_for_screen(pilot, ConflictScreen)
         assert form in app.screen_stack
         status = form_status(form)
-        assert "Not saved" in status and "someone else saved this case" in status
-        # Theirs and yours, field by field.
+        assert "Not saved" in status and "someone else changed Owner" in status
+        # Theirs and yours, for the field both changed; the child, which we did
+        # not touch, is not in conflict.
         rows = {label.split(" (")[0]: (theirs, yours) for label, theirs, yours in conflict.rows}
-        assert rows["Child"] == ("CD", "Child D")
-        assert rows["Owner"] == ("J. Okafor", "Mine")
+        assert rows == {"Owner": ("B. Other", "Mine")}
         assert "Someone else saved this" in screen_text(app)
         saved = case(demo_url, "DEMO-2026-004")
-        assert (saved.fields.child, saved.fields.owner) == ("CD", "J. Okafor")
+        assert (saved.fields.child, saved.fields.owner) == ("CD", "B. Other")
         await pilot.press("k")  # keep editing: back to the form, entries kept
         await wait_for_screen(pilot, CaseForm)
         assert value(form, "owner") == "Mine"
     saved = case(demo_url, "DEMO-2026-004")
     assert saved.fields.child == "CD"  # theirs is kept...
-    assert saved.fields.owner == "J. Okafor"  # ...and ours did not overwrite anything
+    assert saved.fields.owner == "B. Other"  # ...and ours did not overwrite anything
 
 
 async def test_stale_edit_overwrite_only_when_chosen(demo_url: str) -> None:
@@ -453,7 +456,9 @@ async def test_stale_edit_overwrite_only_when_chosen(demo_url: str) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await wait_closed(pilot, form)
-    assert case(demo_url, "DEMO-2026-004").fields.owner == "Mine"
+    saved = case(demo_url, "DEMO-2026-004")
+    assert saved.fields.owner == "Mine"
+    assert saved.fields.child == "CD"  # overwriting ours never undoes their other change
 
 
 async def test_stale_edit_then_save_again_keeps_their_other_changes(demo_url: str) -> None:
@@ -591,7 +596,7 @@ async def test_stale_return_is_refused(demo_url: str) -> None:
         put(form, "received_on", "today")
         await save(pilot)
         conflict = await wait_for_screen(pilot, ConflictScreen)
-        assert "someone else saved this agency" in form_status(form)
+        assert "someone else changed Return received" in form_status(form)
         assert ("Return received", "Fri 20 Nov 2026", "Thu 26 Nov 2026") in conflict.rows
         await pilot.press("escape")  # keep editing
         await wait_for_screen(pilot, ReturnForm)

@@ -11,9 +11,10 @@ from textual.widgets import Select
 
 from rr_tui import deadlines
 from rr_tui.dates import DateInputError, uk
+from rr_tui.edits import AGENCY, Target
 from rr_tui.records import AgencyRecord, CaseRecord
 from rr_tui.schedule import agency_due
-from rr_tui.screens.form import FormError, FormScreen, differing
+from rr_tui.screens.form import FormError, FormScreen
 from rr_tui.validation import check_line, check_timescale
 from rr_tui.widgets.fields import AreaField, CheckField, ChoiceField, DateField, TextField
 
@@ -42,6 +43,7 @@ class AgencyPayload:
 
 class AgencyForm(FormScreen):
     TITLE_TEXT = "Add an agency and its scoping request"
+    record: CaseRecord
 
     def __init__(self, record: CaseRecord) -> None:
         super().__init__()
@@ -124,6 +126,7 @@ class ReturnPayload:
 
 class ReturnForm(FormScreen):
     TITLE_TEXT = "Record an agency's return"
+    record: CaseRecord
 
     def __init__(self, record: CaseRecord, agency_id: int | None = None) -> None:
         super().__init__()
@@ -162,10 +165,10 @@ class ReturnForm(FormScreen):
         return f"due {uk(due)}: " + ("on time" if slack >= 0 else f"{-slack} WD late")
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        agency = self._agency()
+        # Another agency: show what is stored for it (keeping what you typed),
+        # and check against its values when saving.
+        self.rebase(self.record)
         self.query_one("#received_on", DateField).set_hint_source(self._lateness)
-        self.query_one("#records_secured", CheckField).control.value = agency.records_secured
-        self.query_one("#nil_return", CheckField).control.value = agency.nil_return
 
     def collect(self) -> ReturnPayload:
         try:
@@ -188,28 +191,27 @@ class ReturnForm(FormScreen):
             notes.append("The return is dated before the request was sent.")
         return notes
 
-    def conflict_rows(
-        self, fresh: CaseRecord, payload: ReturnPayload
-    ) -> list[tuple[str, str, str]]:
-        theirs = next((a for a in fresh.agencies if a.id == payload.agency.id), None)
-        if theirs is None:
-            return [("Agency", "deleted", payload.agency.name)]
-        return differing(
-            [
-                ("Return received", theirs.received_on, payload.received_on),
-                ("Records secured", theirs.records_secured, payload.records_secured),
-                ("Nil return", theirs.nil_return, payload.nil_return),
-            ]
-        )
+    def targets(self) -> dict[str, Target]:
+        key = self._agency().id
+        return {
+            name: Target(AGENCY, name, key)
+            for name in ("received_on", "records_secured", "nil_return")
+        }
+
+    def values(self, payload: ReturnPayload) -> dict[str, object]:
+        return {
+            "received_on": payload.received_on,
+            "records_secured": payload.records_secured,
+            "nil_return": payload.nil_return,
+        }
 
     def adopt(self, fresh: CaseRecord) -> None:
-        chosen = self._agency().id
         self.record = fresh
         self.agencies = sorted(fresh.agencies, key=lambda a: (a.received_on is not None, a.id))
-        self.agency_id = chosen
 
     def field_values(self, fresh: CaseRecord) -> dict[str, object]:
-        agency = next((a for a in fresh.agencies if a.id == self.agency_id), None)
+        chosen = self._agency().id if self.is_mounted else self.agency_id
+        agency = next((a for a in fresh.agencies if a.id == chosen), None)
         if agency is None:
             return {}
         return {
@@ -217,13 +219,3 @@ class ReturnForm(FormScreen):
             "records_secured": agency.records_secured,
             "nil_return": agency.nil_return,
         }
-
-    def save(self, store: Store, payload: ReturnPayload) -> int | None:
-        store.update_agency(
-            payload.agency.id,
-            payload.agency.version,
-            received_on=payload.received_on,
-            records_secured=payload.records_secured,
-            nil_return=payload.nil_return,
-        )
-        return payload.agency.id

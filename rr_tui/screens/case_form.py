@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 
 from rr_tui import deadlines
 from rr_tui.dates import DateInputError, uk
+from rr_tui.edits import CASE, Target
 from rr_tui.records import (
     AGE_BANDS,
     CASE_FIELDS,
@@ -18,8 +19,8 @@ from rr_tui.records import (
     CaseFields,
     CaseRecord,
 )
-from rr_tui.screens.form import FormError, FormScreen, differing
-from rr_tui.validation import FIELD_LABELS, case_field_errors
+from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.validation import case_field_errors
 from rr_tui.widgets.fields import (
     AreaField,
     CheckField,
@@ -133,22 +134,18 @@ class CaseForm(FormScreen):
             notes.append("The referral is dated before the LA became aware of the incident.")
         return notes
 
-    def conflict_rows(self, fresh: CaseRecord, payload: CasePayload) -> list[tuple[str, str, str]]:
-        return differing(
-            [
-                (FIELD_LABELS[name], getattr(fresh.fields, name), getattr(payload.fields, name))
-                for name in CASE_FIELDS
-            ]
-        )
-
-    def adopt(self, fresh: CaseRecord) -> None:
-        self.record = fresh
+    def targets(self) -> dict[str, Target]:
+        if self.record is None:
+            return {}  # a new case: nothing stored yet to check against
+        return {name: Target(CASE, name) for name in CASE_FIELDS if self.query(f"#{name}")}
 
     def field_values(self, fresh: CaseRecord) -> dict[str, object]:
         return {name: getattr(fresh.fields, name) for name in CASE_FIELDS}
 
+    def values(self, payload: CasePayload) -> dict[str, object]:
+        return {name: getattr(payload.fields, name) for name in CASE_FIELDS}
+
     def save(self, store: Store, payload: CasePayload) -> int | None:
         if self.record is None:
             return store.create_case(payload.fields, payload.steps)
-        store.update_case(self.record.id, self.record.version, payload.fields)
-        return self.record.id
+        return super().save(store, payload)

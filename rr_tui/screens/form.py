@@ -20,12 +20,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from rr_tui.dates import uk
+from rr_tui.edits import Edit, Target, same
 from rr_tui.errors import ConflictError, RRError
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
 from rr_tui.screens.base import AppAccess
 from rr_tui.screens.confirm import ConfirmScreen, ConflictScreen
-from rr_tui.widgets.fields import Field
+from rr_tui.widgets.fields import ChoiceField, Field
 
 if TYPE_CHECKING:
     from rr_tui.store import Store
@@ -64,6 +65,9 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
     def __init__(self) -> None:
         super().__init__()
         self._initial: dict[str, Any] = {}
+        # The stored value of each field as the form showed it, by field id.
+        self._seen: dict[str, object] = {}
+        self._edits: list[Edit] = []
         self._saving = False
 
     # -- for subclasses ------------------------------------------------------------
@@ -80,23 +84,87 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
         """Plausible but surprising input, to confirm before saving."""
         return []
 
-    def save(self, store: Store, payload: Any) -> int | None:
-        """Write to the store (runs in a worker thread)."""
-        raise NotImplementedError
+    # -- saving only what changed, checked against what the user saw -------------------
+    #
+    # A form that edits stored fields says where each field is stored
+    # (``targets``), what the stored record holds for each (``field_values``) and
+    # what the user entered (``values``). Saving then sends the store one Edit
+    # per field the user changed, with the value the form showed; the store
+    # refuses the save when any of them changed in the meantime (rr_tui.edits).
 
-    # Optimistic concurrency: forms that edit a versioned record override these.
     case_id: int | None = None
+    record: CaseRecord | None = None
 
-    def conflict_rows(self, fresh: CaseRecord, payload: Any) -> list[tuple[str, str, str]]:
-        """(field, theirs, yours) for each field where the saved record and the draft differ."""
-        return []
-
-    def adopt(self, fresh: CaseRecord) -> None:
-        """Take the saved record as the form's base (its versions)."""
+    def targets(self) -> dict[str, Target]:
+        """Where each field this form writes is stored, by field id."""
+        return {}
 
     def field_values(self, fresh: CaseRecord) -> dict[str, object]:
-        """The saved values, by field id, as the form would show them."""
+        """The stored values, by field id, as the form shows them."""
         return {}
+
+    def values(self, payload: Any) -> dict[str, object]:
+        """The values the user entered, by field id (from ``collect``'s payload)."""
+        return {}
+
+    def adopt(self, fresh: CaseRecord) -> None:
+        """Take the saved record as the form's base."""
+        self.record = fresh
+
+    def touched(self, field_id: str) -> bool:
+        """Whether the user changed this field since the form showed its value."""
+        found = self.query(f"#{field_id}").results(Field)
+        widget = next(iter(found), None)
+        return widget is not None and widget.snapshot() != self._initial.get(field_id)
+
+    def edits(self, payload: Any) -> list[Edit]:
+        """One Edit per field the user changed: what the form showed, what to store."""
+        entered = self.values(payload)
+        result = []
+        for field_id, target in self.targets().items():
+            if field_id not in entered or not self.touched(field_id):
+                continue
+            seen = self._seen.get(field_id)
+            if same(entered[field_id], seen):
+                continue
+            label = self.field(field_id).label
+            result.append(Edit(target, seen, entered[field_id], label))
+        return result
+
+    def save(self, store: Store, payload: Any) -> int | None:
+        """Write to the store (runs in a worker thread): by default, the edits."""
+        if self.case_id is None:
+            raise NotImplementedError
+        store.save_edits(self.case_id, self._edits)
+        return self.case_id
+
+    def shown_value(self, field_id: str, value: object) -> str:
+        """A value as the conflict dialog shows it (a choice by its label)."""
+        widget = next(iter(self.query(f"#{field_id}").results(Field)), None)
+        if isinstance(widget, ChoiceField):
+            return widget.label_of(value)
+        return shown(value)
+
+    def conflict_rows(self, fresh: CaseRecord, payload: Any) -> list[tuple[str, str, str]]:
+        """(field, theirs, yours) for each field you changed that someone else changed too."""
+        stored, entered = self.field_values(fresh), self.values(payload)
+        rows = []
+        for field_id in self.targets():
+            if field_id not in stored or field_id not in entered:
+                continue
+            theirs, yours = stored[field_id], entered[field_id]
+            if same(theirs, self._seen.get(field_id)) or same(theirs, yours):
+                continue  # they did not change it, or changed it as you did
+            if not self.touched(field_id):
+                continue
+            rows.append(
+                (
+                    self.field(field_id).label,
+                    self.shown_value(field_id, stored[field_id]),
+                    self.shown_value(field_id, entered[field_id]),
+                )
+            )
+        return rows
 
     def rebase(self, fresh: CaseRecord) -> None:
         """Take the saved record as the new base, so the next save overwrites it knowingly.
@@ -113,6 +181,7 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
             if f.snapshot() == self._initial.get(key):
                 f.set_value(values[key])
             self._initial[key] = f.snapshot_of(values[key])
+            self._seen[key] = values[key]
 
     def _show_conflict(self) -> None:
         case_id = self.case_id
@@ -163,6 +232,7 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
     def on_mount(self) -> None:
         fields = list(self.query(Field))
         self._initial = {f.id or "": f.snapshot() for f in fields}
+        self._seen = dict(self.field_values(self.record)) if self.record is not None else {}
         if fields:
             fields[0].control.focus()
 
@@ -246,6 +316,8 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
         self._saving = True
         self.status("Saving…")
         self.query_one("#save", Button).disabled = True
+        # Worked out here, on the UI thread: the worker must not read widgets.
+        self._edits = self.edits(payload)
 
         def job(store: Store) -> int | None:
             return self.save(store, payload)

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any
 
 from textual.app import ComposeResult
 
 from rr_tui import deadlines
 from rr_tui.dates import DateInputError, parse_iso, uk
+from rr_tui.edits import MEETING, STEP, Target
 from rr_tui.profile import DECISIONS
 from rr_tui.records import ActionRecord, CaseRecord, MeetingRecord
-from rr_tui.screens.form import FormError, FormScreen, differing
+from rr_tui.screens.form import FormError, FormScreen
 from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
-
-if TYPE_CHECKING:
-    from rr_tui.store import Store
 
 ACTIONS_HINT = (
     "One per line: action | owner | due YYYY-MM-DD | done YYYY-MM-DD (last parts optional)"
@@ -58,6 +56,15 @@ def format_actions(actions: tuple[ActionRecord, ...]) -> str:
     return "\n".join(lines)
 
 
+class ActionsField(AreaField):
+    """The immediate actions, one a line; stored values are tuples of actions."""
+
+    def snapshot_of(self, value: Any) -> Any:
+        if isinstance(value, tuple):
+            return format_actions(value)
+        return super().snapshot_of(value)
+
+
 @dataclass(frozen=True)
 class MeetingPayload:
     held_on: date | None
@@ -66,6 +73,7 @@ class MeetingPayload:
 
 class MeetingForm(FormScreen):
     TITLE_TEXT = "Rapid Review meeting"
+    record: CaseRecord
 
     def __init__(self, record: CaseRecord) -> None:
         super().__init__()
@@ -89,7 +97,7 @@ class MeetingForm(FormScreen):
         yield AreaField("Summary of the facts", m.facts_summary, id="facts_summary")
         yield AreaField("Key practice episodes", m.practice_episodes, id="practice_episodes")
         yield AreaField("The child's and family's context", m.family_context, id="family_context")
-        yield AreaField(
+        yield ActionsField(
             "Immediate safeguarding actions",
             format_actions(m.actions),
             id="actions",
@@ -144,27 +152,34 @@ class MeetingForm(FormScreen):
             notes.append("The meeting is dated before the referral was received.")
         return notes
 
-    def conflict_rows(
-        self, fresh: CaseRecord, payload: MeetingPayload
-    ) -> list[tuple[str, str, str]]:
-        theirs, yours = fresh.meeting or MeetingRecord(), payload.meeting
-        return differing(
-            [
-                ("Meeting date", fresh.done.get("rr_meeting"), payload.held_on),
-                (
-                    "Decision",
-                    DECISIONS.get(theirs.decision or ""),
-                    DECISIONS.get(yours.decision or ""),
-                ),
-                ("Rationale", theirs.rationale, yours.rationale),
-                ("Attendees", theirs.attendees, yours.attendees),
-                ("Facts", theirs.facts_summary, yours.facts_summary),
-                ("Practice episodes", theirs.practice_episodes, yours.practice_episodes),
-                ("Family context", theirs.family_context, yours.family_context),
-                ("Actions", format_actions(theirs.actions), format_actions(yours.actions)),
-                ("Learning", theirs.learning, yours.learning),
-            ]
+    def targets(self) -> dict[str, Target]:
+        texts = (
+            "decision",
+            "rationale",
+            "attendees",
+            "facts_summary",
+            "practice_episodes",
+            "family_context",
+            "actions",
+            "learning",
         )
+        return {"held_on": Target(STEP, "rr_meeting")} | {
+            name: Target(MEETING, name) for name in texts
+        }
+
+    def values(self, payload: MeetingPayload) -> dict[str, object]:
+        m = payload.meeting
+        return {
+            "held_on": payload.held_on,
+            "decision": m.decision,
+            "rationale": m.rationale,
+            "attendees": m.attendees,
+            "facts_summary": m.facts_summary,
+            "practice_episodes": m.practice_episodes,
+            "family_context": m.family_context,
+            "actions": m.actions,
+            "learning": m.learning,
+        }
 
     def adopt(self, fresh: CaseRecord) -> None:
         self.record, self.meeting = fresh, fresh.meeting or MeetingRecord()
@@ -179,10 +194,11 @@ class MeetingForm(FormScreen):
             "facts_summary": m.facts_summary,
             "practice_episodes": m.practice_episodes,
             "family_context": m.family_context,
-            "actions": format_actions(m.actions),
+            "actions": m.actions,
             "learning": m.learning,
         }
 
-    def save(self, store: Store, payload: MeetingPayload) -> int | None:
-        store.record_meeting(self.record.id, self.meeting.version, payload.held_on, payload.meeting)
-        return self.record.id
+    def shown_value(self, field_id: str, value: object) -> str:
+        if field_id == "actions" and isinstance(value, tuple):
+            return format_actions(value)
+        return super().shown_value(field_id, value)

@@ -27,6 +27,7 @@ class PackPayload:
 
 class PackForm(FormScreen):
     TITLE_TEXT = "Write the rapid review pack"
+    record: CaseRecord
 
     def __init__(self, record: CaseRecord) -> None:
         super().__init__()

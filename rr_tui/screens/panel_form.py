@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 
 from rr_tui import deadlines
 from rr_tui.dates import DateInputError, uk
+from rr_tui.edits import PANEL, STEP, Target
 from rr_tui.records import PANEL_OUTCOMES, CaseRecord, PanelRecord
 from rr_tui.schedule import compute
-from rr_tui.screens.form import FormError, FormScreen, differing
+from rr_tui.screens.form import FormError, FormScreen
 from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
-
-if TYPE_CHECKING:
-    from rr_tui.store import Store
 
 
 @dataclass(frozen=True)
@@ -30,6 +27,7 @@ class PanelPayload:
 
 class PanelForm(FormScreen):
     TITLE_TEXT = "National Panel: notification and response"
+    record: CaseRecord
 
     def __init__(self, record: CaseRecord) -> None:
         super().__init__()
@@ -107,21 +105,23 @@ class PanelForm(FormScreen):
             notes.append("The response is dated before the notification.")
         return notes
 
-    def conflict_rows(self, fresh: CaseRecord, payload: PanelPayload) -> list[tuple[str, str, str]]:
-        theirs = fresh.panel or PanelRecord()
-        return differing(
-            [
-                ("Panel notified on", fresh.done.get("panel_notified"), payload.notified_on),
-                ("Notification notes", theirs.notification_notes, payload.notification_notes),
-                ("Response received", fresh.done.get("panel_response"), payload.response_on),
-                (
-                    "Response",
-                    PANEL_OUTCOMES.get(theirs.outcome),
-                    PANEL_OUTCOMES.get(payload.outcome),
-                ),
-                ("Response notes", theirs.response_notes, payload.response_notes),
-            ]
-        )
+    def targets(self) -> dict[str, Target]:
+        return {
+            "notified_on": Target(STEP, "panel_notified"),
+            "notification_notes": Target(PANEL, "notification_notes"),
+            "response_on": Target(STEP, "panel_response"),
+            "outcome": Target(PANEL, "outcome"),
+            "response_notes": Target(PANEL, "response_notes"),
+        }
+
+    def values(self, payload: PanelPayload) -> dict[str, object]:
+        return {
+            "notified_on": payload.notified_on,
+            "notification_notes": payload.notification_notes,
+            "response_on": payload.response_on,
+            "outcome": payload.outcome,
+            "response_notes": payload.response_notes,
+        }
 
     def adopt(self, fresh: CaseRecord) -> None:
         self.record, self.panel = fresh, fresh.panel or PanelRecord()
@@ -135,17 +135,3 @@ class PanelForm(FormScreen):
             "outcome": p.outcome,
             "response_notes": p.response_notes,
         }
-
-    def save(self, store: Store, payload: PanelPayload) -> int | None:
-        store.record_panel(
-            self.record.id,
-            self.panel.version,
-            notified_on=payload.notified_on,
-            notification_notes=payload.notification_notes,
-            response_on=payload.response_on,
-            outcome=payload.outcome,
-            response_notes=payload.response_notes,
-            set_notified=True,
-            set_response=True,
-        )
-        return self.record.id

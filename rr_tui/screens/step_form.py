@@ -4,30 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widgets import Select
 
 from rr_tui.dates import DateInputError, uk
+from rr_tui.edits import STEP, Target
 from rr_tui.records import CaseRecord
 from rr_tui.schedule import compute
-from rr_tui.screens.form import FormError, FormScreen, differing
+from rr_tui.screens.form import FormError, FormScreen
 from rr_tui.widgets.fields import ChoiceField, DateField
-
-if TYPE_CHECKING:
-    from rr_tui.store import Store
 
 
 @dataclass(frozen=True)
 class StepPayload:
     step_id: str
     on: date | None
-    shown: date | None  # the date the form showed: saving checks nobody changed it
 
 
 class StepForm(FormScreen):
     TITLE_TEXT = "Record a step's date"
+    record: CaseRecord
 
     def __init__(self, record: CaseRecord) -> None:
         super().__init__()
@@ -59,9 +56,12 @@ class StepForm(FormScreen):
         return f"due {uk(step.due)}: " + ("on time" if when <= step.due else "late")
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        # Another step: show its date, and check against that one when saving.
         field = self.query_one("#on", DateField)
-        existing = self.record.done.get(self.query_one("#step", ChoiceField).value)
-        field.control.value = existing.isoformat() if existing else ""
+        existing = self.record.done.get(self._step_id())
+        field.set_value(existing)
+        self._initial["on"] = field.snapshot()
+        self._seen["on"] = existing
         field.set_hint_source(self._due_hint)
 
     def collect(self) -> StepPayload:
@@ -70,7 +70,7 @@ class StepForm(FormScreen):
         except DateInputError as exc:
             raise FormError({"on": str(exc)}) from None
         step_id = self.query_one("#step", ChoiceField).value
-        return StepPayload(step_id, on, self.record.done.get(step_id))
+        return StepPayload(step_id, on)
 
     def warnings(self, payload: StepPayload) -> list[str]:
         notes = []
@@ -80,12 +80,14 @@ class StepForm(FormScreen):
             notes.append("This clears the recorded date.")
         return notes
 
-    def conflict_rows(self, fresh: CaseRecord, payload: StepPayload) -> list[tuple[str, str, str]]:
-        return differing([(payload.step_id, fresh.done.get(payload.step_id), payload.on)])
+    def _step_id(self) -> str:
+        return self.query_one("#step", ChoiceField).value
 
-    def adopt(self, fresh: CaseRecord) -> None:
-        self.record = fresh
+    def targets(self) -> dict[str, Target]:
+        return {"on": Target(STEP, self._step_id())}
 
-    def save(self, store: Store, payload: StepPayload) -> int | None:
-        store.record_step(self.record.id, payload.step_id, payload.on, expected=payload.shown)
-        return self.record.id
+    def field_values(self, fresh: CaseRecord) -> dict[str, object]:
+        return {"on": fresh.done.get(self._step_id())}
+
+    def values(self, payload: StepPayload) -> dict[str, object]:
+        return {"on": payload.on}

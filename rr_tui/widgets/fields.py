@@ -158,6 +158,12 @@ class ChoiceField(Field):
     def set_value(self, value: Any) -> None:
         self.control.value = value if value else Select.NULL
 
+    def label_of(self, value: Any) -> str:
+        """The option's text for a stored value ('' for none)."""
+        if not value:
+            return ""
+        return next((str(text) for text, key in self._options if key == value), str(value))
+
 
 class CheckField(Field):
     def __init__(self, label: str, value: bool = False, *, id: str) -> None:

@@ -1,0 +1,395 @@
+"""Every form × every field it writes: saves never erase a colleague's work (issue 11 §2).
+
+For each form that edits stored fields, and for each field it writes:
+
+- *untouched fields are not written*: another coordinator changes every field
+  but one; the user changes only that one and saves; every one of their values
+  survives;
+- *stale fields are refused*: another coordinator changes a field; the user
+  changes the same field to something else and saves; the conflict dialog
+  names that field only, and their value is still stored. "Keep editing" makes
+  their values the form's base, so saving again applies the user's entries
+  knowingly.
+
+The other coordinator writes through the store's own record methods, not
+through the form's mapping, so a form that maps a field to the wrong column
+fails here. A new form must be added to ``SPECS`` or ``CREATE_ONLY``: the last
+test fails otherwise.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import pytest
+from tui_helpers import (
+    SIZE,
+    form_status,
+    fresh_store,
+    make_app,
+    open_case,
+    open_form,
+    save,
+    wait_closed,
+    wait_for_screen,
+    wait_until,
+)
+
+import rr_tui.screens
+from rr_tui.edits import AGENCY, CASE, MEETING, PANEL, STEP, Target
+from rr_tui.profile import DECISIONS
+from rr_tui.records import AGE_BANDS, INCIDENT_TYPES, PANEL_OUTCOMES, ActionRecord, MeetingRecord
+from rr_tui.screens.agency_forms import AgencyForm, ReturnForm
+from rr_tui.screens.case_form import CaseForm
+from rr_tui.screens.confirm import ConflictScreen
+from rr_tui.screens.form import FormScreen
+from rr_tui.screens.meeting_form import MeetingForm
+from rr_tui.screens.panel_form import PanelForm
+from rr_tui.screens.step_form import StepForm
+from rr_tui.store import Store
+
+D = date
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    field_id: str
+    target: Target
+    # Their value and yours, given what the form showed; equal for yes/no fields
+    # (two people can only flip them the same way: nothing is lost).
+    theirs: Callable[[Any], Any]
+    yours: Callable[[Any], Any]
+
+
+def const(value: Any) -> Callable[[Any], Any]:
+    return lambda _seen: value
+
+
+def other_than(options: list[Any], *avoid_fns: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The first option different from what the form showed (and from other picks)."""
+
+    def pick(seen: Any) -> Any:
+        avoid = [seen, *(f(seen) for f in avoid_fns)]
+        return next(o for o in options if o not in avoid)
+
+    return pick
+
+
+def flip(seen: Any) -> Any:
+    return not seen
+
+
+def closed_if_open(seen: Any) -> Any:
+    return "closed" if seen == "open" else "open"
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    form: type[FormScreen]
+    reference: str
+    key: str
+    fields: tuple[FieldSpec, ...]
+    agency: str = ""  # ReturnForm: the agency the form opens on
+
+
+_AGES = list(AGE_BANDS)
+_INCIDENTS = list(INCIDENT_TYPES)
+_DECISIONS = list(DECISIONS)
+_OUTCOMES = list(PANEL_OUTCOMES)
+
+SPECS: tuple[FormSpec, ...] = (
+    FormSpec(
+        CaseForm,
+        "DEMO-2026-004",
+        "e",
+        (
+            FieldSpec("reference", Target(CASE, "reference"), const("RR-T-4"), const("RR-U-4")),
+            FieldSpec("child", Target(CASE, "child"), const("TT"), const("UU")),
+            FieldSpec("owner", Target(CASE, "owner"), const("T. Theirs"), const("U. Yours")),
+            FieldSpec(
+                "lead_authority", Target(CASE, "lead_authority"), const("Theirs"), const("Yours")
+            ),
+            FieldSpec(
+                "incident_type",
+                Target(CASE, "incident_type"),
+                other_than(_INCIDENTS),
+                other_than([*_INCIDENTS, ""], other_than(_INCIDENTS)),
+            ),
+            FieldSpec(
+                "age_band",
+                Target(CASE, "age_band"),
+                other_than(_AGES),
+                other_than(_AGES, other_than(_AGES)),
+            ),
+            FieldSpec("looked_after", Target(CASE, "looked_after"), flip, flip),
+            FieldSpec("status", Target(CASE, "status"), closed_if_open, closed_if_open),
+            FieldSpec(
+                "publication_planned",
+                Target(CASE, "publication_planned"),
+                const(D(2027, 3, 1)),
+                const(D(2027, 4, 1)),
+            ),
+            FieldSpec("notes", Target(CASE, "notes"), const("their notes"), const("your notes")),
+        ),
+    ),
+    FormSpec(
+        MeetingForm,
+        "DEMO-2026-006",
+        "m",
+        (
+            FieldSpec(
+                "held_on",
+                Target(STEP, "rr_meeting"),
+                const(D(2026, 11, 23)),
+                const(D(2026, 11, 24)),
+            ),
+            FieldSpec(
+                "decision",
+                Target(MEETING, "decision"),
+                other_than(_DECISIONS),
+                other_than(_DECISIONS, other_than(_DECISIONS)),
+            ),
+            *(
+                FieldSpec(
+                    name, Target(MEETING, name), const(f"their {name}"), const(f"your {name}")
+                )
+                for name in (
+                    "rationale",
+                    "attendees",
+                    "facts_summary",
+                    "practice_episodes",
+                    "family_context",
+                    "learning",
+                )
+            ),
+            FieldSpec(
+                "actions",
+                Target(MEETING, "actions"),
+                const((ActionRecord("Their action", "T"),)),
+                const((ActionRecord("Your action", "U", D(2026, 12, 1)),)),
+            ),
+        ),
+    ),
+    FormSpec(
+        PanelForm,
+        "DEMO-2026-008",
+        "p",
+        (
+            FieldSpec(
+                "notified_on",
+                Target(STEP, "panel_notified"),
+                const(D(2026, 9, 28)),
+                const(D(2026, 9, 29)),
+            ),
+            FieldSpec(
+                "notification_notes",
+                Target(PANEL, "notification_notes"),
+                const("their notes"),
+                const("your notes"),
+            ),
+            FieldSpec(
+                "response_on",
+                Target(STEP, "panel_response"),
+                const(D(2026, 10, 9)),
+                const(D(2026, 10, 12)),
+            ),
+            FieldSpec(
+                "outcome",
+                Target(PANEL, "outcome"),
+                other_than(_OUTCOMES),
+                other_than(_OUTCOMES, other_than(_OUTCOMES)),
+            ),
+            FieldSpec(
+                "response_notes",
+                Target(PANEL, "response_notes"),
+                const("their response"),
+                const("your response"),
+            ),
+        ),
+    ),
+    FormSpec(
+        StepForm,
+        "DEMO-2026-008",
+        "t",
+        (
+            FieldSpec(
+                "on",
+                Target(STEP, "practitioner_event"),
+                const(D(2026, 11, 20)),
+                const(D(2026, 11, 24)),
+            ),
+        ),
+    ),
+    FormSpec(
+        ReturnForm,
+        "DEMO-2026-004",
+        "r",
+        (
+            FieldSpec(
+                "received_on",
+                Target(AGENCY, "received_on"),
+                const(D(2026, 11, 20)),
+                const(D(2026, 11, 24)),
+            ),
+            FieldSpec("records_secured", Target(AGENCY, "records_secured"), flip, flip),
+            FieldSpec("nil_return", Target(AGENCY, "nil_return"), flip, flip),
+        ),
+        agency="Children's social care",
+    ),
+)
+
+# Forms that only create new records: nothing stored yet that a save could erase
+# (a new case's reference is checked for uniqueness, case-insensitively).
+CREATE_ONLY: tuple[str, ...] = ("AgencyForm",)
+# Forms that write no stored field (the pack form writes a file and an audit entry).
+NO_FIELDS: tuple[str, ...] = ("PackForm",)
+
+
+# -- the other coordinator ---------------------------------------------------------------
+
+
+def stored(store: Store, case_id: int, target: Target) -> Any:
+    """The stored value, read through the store's records (not through any form)."""
+    record = store.get_case(case_id)
+    if target.table == CASE:
+        return getattr(record.fields, target.column)
+    if target.table == STEP:
+        return record.done.get(target.column)
+    if target.table == MEETING:
+        return getattr(record.meeting or MeetingRecord(), target.column)
+    if target.table == PANEL:
+        return getattr(record.panel, target.column) if record.panel else None
+    agency = next(a for a in record.agencies if a.id == target.key)
+    return getattr(agency, target.column)
+
+
+def write_as_other(store: Store, case_id: int, target: Target, value: Any) -> None:
+    """Another coordinator's save, through the store's record methods."""
+    record = store.get_case(case_id)
+    if target.table == CASE:
+        store.update_case(case_id, record.version, replace(record.fields, **{target.column: value}))
+    elif target.table == STEP:
+        store.record_step(case_id, target.column, value)
+    elif target.table == MEETING:
+        meeting = record.meeting or MeetingRecord()
+        store.record_meeting(
+            case_id,
+            meeting.version,
+            record.done.get("rr_meeting"),
+            replace(meeting, **{target.column: value}),
+        )
+    elif target.table == PANEL:
+        version = record.panel.version if record.panel else 0
+        store.record_panel(case_id, version, **{target.column: value})
+    else:
+        agency = next(a for a in record.agencies if a.id == target.key)
+        store.update_agency(agency.id, agency.version, **{target.column: value})
+
+
+def with_key(spec: FormSpec, target: Target, agency_id: int | None) -> Target:
+    return replace(target, key=agency_id) if target.table == AGENCY else target
+
+
+async def _open(pilot: Any, url: str, spec: FormSpec) -> tuple[int, FormScreen, int | None]:
+    screen = await open_case(pilot, url, spec.reference)
+    form = await open_form(pilot, spec.key, spec.form)
+    agency_id = None
+    if spec.agency:
+        agency_id = next(a.id for a in screen.data.record.agencies if a.name == spec.agency)
+        assert form._agency().id == agency_id
+    # The form writes exactly the fields listed here, where listed.
+    expected = {f.field_id: with_key(spec, f.target, agency_id) for f in spec.fields}
+    assert form.targets() == expected
+    return screen.case_id, form, agency_id
+
+
+IDS = [spec.form.__name__ for spec in SPECS]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+async def test_untouched_fields_are_never_written(demo_url: str, spec: FormSpec) -> None:
+    """Their changes to every other field survive a save of one field."""
+    app = make_app(demo_url)
+    mine, *rest = spec.fields
+    async with app.run_test(size=SIZE) as pilot:
+        case_id, form, agency_id = await _open(pilot, demo_url, spec)
+        theirs: dict[str, Any] = {}
+        with fresh_store(demo_url) as other:
+            for f in rest:
+                target = with_key(spec, f.target, agency_id)
+                theirs[f.field_id] = f.theirs(stored(other, case_id, target))
+                write_as_other(other, case_id, target, theirs[f.field_id])
+            mine_target = with_key(spec, mine.target, agency_id)
+            seen = stored(other, case_id, mine_target)
+        form.field(mine.field_id).set_value(mine.yours(seen))
+        await pilot.pause()
+        await save(pilot)
+        await wait_closed(pilot, form)
+    with fresh_store(demo_url) as store:
+        assert stored(store, case_id, mine_target) == mine.yours(seen)
+        for f in rest:
+            got = stored(store, case_id, with_key(spec, f.target, agency_id))
+            assert got == theirs[f.field_id], f.field_id
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+async def test_each_stale_field_raises_the_conflict(demo_url: str, spec: FormSpec) -> None:
+    """Field by field: theirs changed, yours changed too: refused, naming that field."""
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        case_id, form, agency_id = await _open(pilot, demo_url, spec)
+        yours: dict[str, Any] = {}
+        for f in spec.fields:
+            target = with_key(spec, f.target, agency_id)
+            with fresh_store(demo_url) as other:
+                seen = stored(other, case_id, target)
+                their_value = f.theirs(seen)
+                write_as_other(other, case_id, target, their_value)
+            yours[f.field_id] = f.yours(seen)
+            form.field(f.field_id).set_value(yours[f.field_id])
+            await pilot.pause()
+            if their_value == yours[f.field_id]:
+                # Both made the same change (a yes/no field): nothing can be
+                # lost, so it is no conflict; the final save below proves it.
+                continue
+            await save(pilot)
+            conflict = await wait_for_screen(pilot, ConflictScreen)
+            label = form.field(f.field_id).label
+            assert [row[0] for row in conflict.rows] == [label], f.field_id
+            assert f"someone else changed {label}" in form_status(form)
+            with fresh_store(demo_url) as store:
+                assert stored(store, case_id, target) == their_value, f.field_id
+            await pilot.press("k")  # keep editing: theirs becomes the base
+            await wait_for_screen(pilot, spec.form)
+            assert form.field(f.field_id).snapshot() == form.field(f.field_id).snapshot_of(
+                yours[f.field_id]
+            )
+        # Saving again applies every entry over theirs, knowingly.
+        await save(pilot)
+        await wait_until(pilot, lambda: form not in app.screen_stack, what="the save")
+    with fresh_store(demo_url) as store:
+        for f in spec.fields:
+            got = stored(store, case_id, with_key(spec, f.target, agency_id))
+            assert got == yours[f.field_id], f.field_id
+
+
+def test_every_form_is_covered() -> None:
+    """A new form must say which fields it writes here (or that it only creates)."""
+    for module in pkgutil.iter_modules(rr_tui.screens.__path__):
+        importlib.import_module(f"rr_tui.screens.{module.name}")
+
+    def all_forms(cls: type[FormScreen]) -> list[type[FormScreen]]:
+        found = []
+        for sub in cls.__subclasses__():
+            found += [sub, *all_forms(sub)]
+        return found
+
+    covered = {spec.form.__name__ for spec in SPECS} | set(CREATE_ONLY) | set(NO_FIELDS)
+    missing = sorted(f.__name__ for f in all_forms(FormScreen) if f.__name__ not in covered)
+    assert missing == [], f"forms without a conflict test: {missing}"
+    assert AgencyForm.__name__ in CREATE_ONLY
