@@ -444,13 +444,38 @@ class Store:
                 setattr(agency, key, value)
             self._touch(session, agency)
 
-    def record_chaser(self, agency_id: int, sent_on: date) -> None:
+    def record_chaser(self, agency_id: int, sent_on: date) -> int:
+        """Record one chaser sent; returns its id (what ``remove_chasers`` takes)."""
+        return self.record_chasers([agency_id], sent_on)[0]
+
+    def record_chasers(self, agency_ids: Sequence[int], sent_on: date) -> list[int]:
+        """Record a chaser sent to each agency, in one transaction; returns their ids."""
         with self._write() as session:
-            if session.get(Agency, agency_id) is None:
-                raise NotFoundError("that agency no longer exists")
-            chaser = Chaser(agency_id=agency_id, sent_on=sent_on)
-            self._touch(session, chaser, new=True)
-            session.add(chaser)
+            chasers = []
+            for agency_id in agency_ids:
+                if session.get(Agency, agency_id) is None:
+                    raise NotFoundError("that agency no longer exists")
+                chaser = Chaser(agency_id=agency_id, sent_on=sent_on)
+                self._touch(session, chaser, new=True)
+                session.add(chaser)
+                chasers.append(chaser)
+            session.flush()
+            return [c.id for c in chasers]
+
+    def remove_chasers(self, chaser_ids: Sequence[int]) -> int:
+        """Take back chasers recorded by mistake (the chase list's undo); audited as deletes.
+
+        Returns how many were removed: a chaser someone else already removed is
+        skipped, not an error.
+        """
+        with self._write() as session:
+            removed = 0
+            for chaser_id in chaser_ids:
+                chaser = session.get(Chaser, chaser_id)
+                if chaser is not None:
+                    session.delete(chaser)
+                    removed += 1
+            return removed
 
     # -- writes: meeting and Panel ------------------------------------------
 

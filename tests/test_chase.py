@@ -153,6 +153,31 @@ def test_recorded_chaser_shows_on_the_chase_list(
     assert groups[POLICE][0].chasers == (D(2025, 6, 10),)
 
 
+def test_chasers_recorded_by_mistake_can_be_taken_back_and_the_audit_says_so(
+    store: Store, agencies: dict[tuple[str, str], int]
+) -> None:
+    police = [agencies["CH-001", POLICE], agencies["CH-002", POLICE]]
+    earlier = store.record_chaser(police[0], D(2025, 6, 10))
+    ids = store.record_chasers(police, TODAY)
+    assert len(ids) == 2 and earlier not in ids
+    assert [i.chasers for i in chase_list(store.list_cases(), ENGLAND, TODAY)[POLICE]] == [
+        (D(2025, 6, 10), TODAY),
+        (TODAY,),
+    ]
+    assert store.remove_chasers(ids) == 2
+    # Only the chasers of that x are taken back; the one sent the day before stays.
+    assert [i.chasers for i in chase_list(store.list_cases(), ENGLAND, TODAY)[POLICE]] == [
+        (D(2025, 6, 10),),
+        (),
+    ]
+    history = store.history(store.case_id("CH-001"))
+    deletes = [h for h in history if h.action == "delete" and h.table_name == "chasers"]
+    assert len(deletes) == 1
+    assert store.verify_audit() == []
+    # Taking back again (someone else already did) removes nothing and is no error.
+    assert store.remove_chasers(ids) == 0
+
+
 # -- the command line -----------------------------------------------------------------
 
 

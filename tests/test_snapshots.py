@@ -12,14 +12,20 @@ the report before committing the new SVGs.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from tui_helpers import (
     SIZE,
+    fresh_store,
     make_app,
     open_form,
+    put,
+    sqlite_url,
     type_text,
     wait_for_case,
     wait_for_rows,
@@ -27,9 +33,12 @@ from tui_helpers import (
     wait_until,
 )
 
+from rr_tui.app import RRApp
 from rr_tui.screens.agency_forms import AgencyForm, ReturnForm
 from rr_tui.screens.case_form import CaseForm
+from rr_tui.screens.case_list import CaseListScreen
 from rr_tui.screens.chase import ChaseScreen
+from rr_tui.screens.confirm import ConflictScreen, TextViewScreen
 from rr_tui.screens.help import HelpScreen
 from rr_tui.screens.meeting_form import MeetingForm
 from rr_tui.screens.meeting_mode import MeetingModeScreen
@@ -120,6 +129,29 @@ def _loaded(widget_id: str) -> Callable[[Any], bool]:
     return lambda screen: screen.query_one(widget_id).content != "Loading…"
 
 
+async def _chase_text_view(pilot: Pilot[Any]) -> None:
+    await _pushed("C", ChaseScreen, _loaded("#chase-items"))(pilot)
+    await pilot.press("v")
+    await wait_for_screen(pilot, TextViewScreen)
+    await _settle(pilot)
+
+
+async def _conflict(pilot: Pilot[Any]) -> None:
+    """Another coordinator saves the owner while we edit it: the conflict dialog."""
+    await _case(pilot)
+    form = await open_form(pilot, "e", CaseForm)
+    app = pilot.app
+    assert isinstance(app, RRApp)
+    with fresh_store(app.url) as other:
+        case_id = other.case_id("DEMO-2026-004")
+        record = other.get_case(case_id)
+        other.update_case(case_id, record.version, replace(record.fields, owner="B. Other"))
+    put(form, "owner", "")
+    await pilot.press("ctrl+s")
+    await wait_for_screen(pilot, ConflictScreen)
+    await _settle(pilot)
+
+
 SCREENS: dict[str, Before] = {
     "case_list": _list,
     "filter_typed": _filter,
@@ -134,6 +166,8 @@ SCREENS: dict[str, Before] = {
     "form_pack": _form("w", PackForm),
     "chase_list": _pushed("C", ChaseScreen, _loaded("#chase-items")),
     "report": _pushed("R", ReportScreen, _loaded("#report-view")),
+    "chase_text_view": _chase_text_view,
+    "conflict": _conflict,
     "help": _help,
     "meeting_mode_list": _meeting_mode_list,
     "meeting_mode_case": _meeting_mode_case,
@@ -147,3 +181,18 @@ def test_screen(
     # The pack form offers a file in the current folder: make that folder fixed.
     monkeypatch.chdir("/tmp")
     assert snap_compare(make_app(demo_url), terminal_size=SIZE, run_before=SCREENS[name])
+
+
+def test_empty_database(snap_compare: Any, tmp_path: Path) -> None:
+    """A new database opens on a list that says what to do first."""
+
+    async def before(pilot: Pilot[Any]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, CaseListScreen)
+        await wait_until(pilot, lambda: bool(screen.counts) and screen.token != -1)
+        await _settle(pilot)
+
+    url = sqlite_url(tmp_path / "db" / "rr.db")
+    assert snap_compare(
+        make_app(url, today=date(2026, 11, 26)), terminal_size=SIZE, run_before=before
+    )

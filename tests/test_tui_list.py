@@ -107,7 +107,11 @@ async def test_empty_database_says_how_to_start(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: bool(screen.counts), what="an empty load")
         await pilot.pause()
         assert table(pilot).rows == []
-        assert "No open cases. Press n to add one." in screen_text(app)
+        shown = screen_text(app)
+        # What to do first: add a case here, or import the current tracker.
+        assert "no cases yet" in shown
+        assert "press n to add a case" in shown
+        assert "rr-tui import FILE" in shown and "CSV or xlsx" in shown
         text = summary(pilot)
         assert "Tue 1 Dec 2026" in text and "0 red" in text  # today as given, not the clock
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pytest
 from tui_helpers import (
     SIZE,
     fresh_store,
     make_app,
+    notification_texts,
     open_case,
     open_form,
     put,
@@ -22,6 +25,7 @@ from tui_helpers import (
 )
 
 from rr_tui.screens.chase import ChaseScreen
+from rr_tui.screens.confirm import TextViewScreen
 from rr_tui.screens.pack_form import PackForm
 from rr_tui.screens.report import ReportScreen
 
@@ -51,6 +55,84 @@ async def test_chase_list_copies_the_chaser_and_records_it_sent(demo_url: str) -
         record = store.get_case(store.case_id("DEMO-2026-004"))
     chased = [a for a in record.agencies if a.name == "Children's social care"]
     assert chased[0].chasers == (TODAY,)
+
+
+async def _chase_screen(pilot: Any) -> ChaseScreen:
+    await wait_for_rows(pilot)
+    await pilot.press("C")
+    screen: ChaseScreen = await wait_for_screen(pilot, ChaseScreen)
+    await wait_until(pilot, lambda: "DEMO-2026-004" in text_of(screen, "#chase-items"))
+    return screen
+
+
+async def test_copy_says_sent_to_the_terminal_and_offers_the_text_to_copy_by_hand(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TMUX", raising=False)
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _chase_screen(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        said = notification_texts(app)[-1]
+        assert "sent to your terminal" in said
+        assert "copied" not in said.lower()
+        assert "press v" in said and "tmux" not in said
+        await pilot.press("v")
+        view = await wait_for_screen(pilot, TextViewScreen)
+        shown = text_of(view, "#text-view-text")
+        # Exactly the text that was sent (wrapped at the dialog's width), plain.
+        assert shown.split() == app.clipboard.split()
+        assert "by hand" not in shown and "Select it" in text_of(view, "#text-view-hint")
+        await pilot.press("escape")
+        await wait_for_screen(pilot, ChaseScreen)
+        assert app.screen is screen
+
+
+async def test_copy_under_tmux_says_set_clipboard_on_is_needed(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,123,0")
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await _chase_screen(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        said = notification_texts(app)[-1]
+        assert "set-clipboard on" in said and "tmux" in said
+        assert "press v" in said
+
+
+async def test_chaser_marked_sent_by_mistake_is_undone_with_u(demo_url: str) -> None:
+    with fresh_store(demo_url) as store:
+        before = store.verify_audit()
+        case_id = store.case_id("DEMO-2026-004")
+        chasers_before = {a.id: a.chasers for a in store.get_case(case_id).agencies}
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _chase_screen(pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Nothing to undo" in notification_texts(app)[-1]
+        await pilot.press("x")
+        await wait_until(pilot, lambda: "Thu 26 Nov" in text_of(screen, "#chase-items"))
+        assert "u undoes it" in notification_texts(app)[-1]
+        with fresh_store(demo_url) as store:
+            sent = {a.id: a.chasers for a in store.get_case(case_id).agencies}
+        assert sent != chasers_before
+        await pilot.press("u")
+        await wait_until(
+            pilot,
+            lambda: "Thu 26 Nov" not in text_of(screen, "#chase-items"),
+            what="the chaser to go",
+        )
+        assert "Undone" in notification_texts(app)[-1]
+    with fresh_store(demo_url) as store:
+        after = {a.id: a.chasers for a in store.get_case(case_id).agencies}
+        assert after == chasers_before
+        assert store.verify_audit() == before == []
+        actions = [(h.action, h.table_name) for h in store.history(case_id)]
+        assert ("delete", "chasers") in actions
 
 
 async def test_report_moves_between_years(demo_url: str) -> None:

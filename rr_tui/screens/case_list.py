@@ -23,7 +23,8 @@ from rr_tui.sanitize import for_display
 from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, compute
 from rr_tui.screens.base import RRScreen
 from rr_tui.views import CaseView, urgency
-from rr_tui.widgets.case_table import CaseTable, Column, Row
+from rr_tui.widgets.case_filter import fold, state_words
+from rr_tui.widgets.case_table import CaseTable, Column, Row, natural_widths
 
 if TYPE_CHECKING:
     from rr_tui.store import Store
@@ -42,15 +43,18 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+# Spare width goes to the columns whose text needs it (widgets.case_table.layout);
+# on a narrow terminal the stage, then the child, then the owner are hidden, and
+# the due date keeps its day and month ("24 Nov").
 COLUMNS = (
     Column("state", "State", 7),
-    Column("reference", "Reference", 13, flex=1, max_width=20),
-    Column("child", "Child", 7),
-    Column("stage", "Stage", 11),
-    Column("next", "Next step", 14, flex=3, max_width=32),
-    Column("due", "Due", 10),
+    Column("reference", "Reference", 13, max_width=40),
+    Column("child", "Child", 7, max_width=40, min_width=5, drop=2),
+    Column("stage", "Stage", 11, max_width=24, min_width=8, drop=3),
+    Column("next", "Next step", 14, max_width=40, min_width=8),
+    Column("due", "Due", 10, min_width=6, keep_end=True),
     Column("left", "WD", 4, right=True),
-    Column("owner", "Owner", 6, flex=2, max_width=24),
+    Column("owner", "Owner", 6, max_width=40, min_width=5, drop=1),
 )
 SORT_NAMES = ("urgency", *(c.label.lower() for c in COLUMNS[1:]))
 
@@ -63,6 +67,10 @@ class Loaded:
     today: date
     # Open cases in all, when these rows are only the first screenful of them.
     partial_of: int | None = None
+    # The width each column's longest text needs (widgets.case_table.natural_widths).
+    natural: tuple[int, ...] | None = None
+    # Whether the database holds no case at all, open or closed.
+    no_cases: bool = False
 
 
 STATE_CELLS = {rag: f"{RAG_GLYPHS[rag]} {RAG_WORDS[rag].title()}" for rag in RAG_GLYPHS}
@@ -97,7 +105,7 @@ def make_rows(records: list[CaseRecord], profile: Profile, today: date) -> list[
             once(slack, "" if slack is None else str(slack)),
             for_display(fields.owner),
         )
-        made.append((urgency(view), record.id, cells, rag, due, slack))
+        made.append((urgency(view), record.id, cells, rag, due, slack, step.label if step else ""))
     made.sort(key=lambda item: item[0])
     # Sort values: the triage rank, then the cells themselves (the table folds
     # case when it sorts), except the due date and slack, which sort as such.
@@ -116,15 +124,26 @@ def make_rows(records: list[CaseRecord], profile: Profile, today: date) -> list[
                 slack if slack is not None else 10**6,
                 cells[7],
             ),
+            label,
         )
-        for rank, (_, case_id, cells, rag, due, slack) in enumerate(made)
+        for rank, (_, case_id, cells, rag, due, slack, label) in enumerate(made)
     ]
 
 
 def search_text(row: Row) -> str:
-    """What the filter matches: reference, child, stage, next step and owner."""
+    """What the filter matches, folded (case and accents ignored): reference, child,
+    state (word and meaning), stage, next step (short and full label) and owner."""
     cells = row.cells
-    return f"{cells[1]} {cells[2]} {cells[3]} {cells[4]} {cells[7]}".lower()
+    return fold(
+        f"{cells[1]}\t{cells[2]}\t{state_words(row.rag)}\t{cells[3]}\t{cells[4]}\t"
+        f"{row.words}\t{cells[7]}"
+    )
+
+
+EMPTY_DATABASE = """This database has no cases yet. To start:
+  • press n to add a case, or
+  • bring in your current tracker from the shell:
+      rr-tui import FILE      (FILE: a CSV or xlsx spreadsheet)"""
 
 
 class CaseListScreen(RRScreen):
@@ -135,7 +154,11 @@ class CaseListScreen(RRScreen):
             "filter",
             "Filter",
             id="list.filter",
-            tooltip="Filter as you type; enter goes to the first match; escape clears",
+            tooltip=(
+                "Filter as you type (case and accents ignored; also a state such as red "
+                "or overdue, an owner, a stage or a step); enter goes to the first "
+                "match, or opens the only one; escape clears"
+            ),
         ),
         Binding(
             "s",
@@ -202,10 +225,16 @@ class CaseListScreen(RRScreen):
         self.sort_index = 0
         # Open cases in all, while only the first screenful is shown.
         self.partial_of: int | None = None
+        self.no_cases = False
+        # The filter's folded text of each row, made the first time it is needed.
+        self._search: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(self._summary_text(), id="summary", markup=False)
-        yield Input(placeholder="Filter: reference, child, owner or stage", id="filter")
+        yield Input(
+            placeholder="Filter: reference, child, owner, stage, step or state (red…)",
+            id="filter",
+        )
         yield CaseTable(COLUMNS, id="cases")
         yield Footer(compact=True)
 
@@ -228,8 +257,9 @@ class CaseListScreen(RRScreen):
         self._loaded(Loaded(rows, {**page.counts, "closed": 0}, -1, today, page.open_cases))
 
     def on_screen_resume(self) -> None:
-        if self.rr.store is not None:
-            self.load()
+        """Back from a case or a form: reload only when something changed meanwhile."""
+        if self.rr.store is not None and self.token != -1:
+            self._poll()  # (before the first full load, that load is on its way)
 
     # -- loading --------------------------------------------------------------
 
@@ -247,8 +277,9 @@ class CaseListScreen(RRScreen):
                 rows = make_rows(records, profile, today)
             counts = {"red": 0, "amber": 0, "green": 0, "closed": 0}
             for row in rows:
-                counts[row.rag] += 1
-            return Loaded(rows, counts, token, today)
+                counts[row.rag] = counts.get(row.rag, 0) + 1
+            no_cases = not rows and not store.references()
+            return Loaded(rows, counts, token, today, None, natural_widths(COLUMNS, rows), no_cases)
 
         self.rr.run_db(job, self._loaded, group="list", exclusive=True)
 
@@ -256,14 +287,21 @@ class CaseListScreen(RRScreen):
         self.token, self.loaded_today = loaded.token, loaded.today
         self.partial_of = loaded.partial_of
         self.all_rows, self.counts = loaded.rows, loaded.counts
+        self.no_cases = loaded.no_cases
+        self._search = {}
         table = self.query_one(CaseTable)
-        table.empty_message = (
-            "No open cases. Press n to add one."
-            if not self.show_closed
-            else ("No cases. Press n to add one.")
-        )
+        table.set_natural(loaded.natural or natural_widths(COLUMNS, loaded.rows))
         self._apply_filter()
         self.query_one("#summary", Static).update(self._summary_text())
+
+    def _empty_message(self, needle: str) -> str:
+        if needle:
+            return f"No case matches “{needle}”. escape clears the filter."
+        if self.no_cases:
+            return EMPTY_DATABASE
+        if self.show_closed:
+            return "No cases. Press n to add one."
+        return "No open cases. Press n to add one, or c to show closed cases."
 
     def _poll(self) -> None:
         """Reload when anyone changed anything, or the date moved on."""
@@ -309,9 +347,19 @@ class CaseListScreen(RRScreen):
     # -- filtering and sorting --------------------------------------------------
 
     def _apply_filter(self, keep: int | None = None) -> None:
-        needle = self.query_one("#filter", Input).value.strip().lower()
-        rows = [r for r in self.all_rows if needle in search_text(r)] if needle else self.all_rows
-        self.query_one(CaseTable).set_rows(rows, keep=keep)
+        typed = self.query_one("#filter", Input).value.strip()
+        needle = fold(typed)
+        rows = self.all_rows
+        if needle:
+            search = self._search
+            if len(search) < len(rows):
+                for row in rows:
+                    if row.key not in search:
+                        search[row.key] = search_text(row)
+            rows = [r for r in rows if needle in search[r.key]]
+        table = self.query_one(CaseTable)
+        table.empty_message = self._empty_message(for_display(typed))
+        table.set_rows(rows, keep=keep)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, _event: Input.Changed) -> None:
@@ -323,6 +371,8 @@ class CaseListScreen(RRScreen):
         table = self.query_one(CaseTable)
         table.action_jump(0)
         table.focus()
+        if len(table.rows) == 1:
+            table.action_select()  # one match: open it
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

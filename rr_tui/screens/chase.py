@@ -16,8 +16,10 @@ from textual.widgets.option_list import Option
 
 from rr_tui.chase import ChaseItem, chase_list, chaser_text
 from rr_tui.dates import uk, uk_short
+from rr_tui.errors import RRError
 from rr_tui.sanitize import for_display
 from rr_tui.screens.base import RRScreen
+from rr_tui.widgets.clipboard import clipboard_message
 from rr_tui.widgets.palette import state_styles
 
 if TYPE_CHECKING:
@@ -38,7 +40,7 @@ class ChaseScreen(RRScreen):
             "copy",
             "Copy chaser",
             id="chase.copy",
-            tooltip="Copy the chaser text to your clipboard (OSC 52)",
+            tooltip="Send the chaser text to your terminal's clipboard (OSC 52)",
         ),
         Binding(
             "x",
@@ -47,11 +49,28 @@ class ChaseScreen(RRScreen):
             id="chase.sent",
             tooltip="Record that the chaser was sent today",
         ),
+        Binding(
+            "u",
+            "undo_sent",
+            "Undo sent",
+            id="chase.undo",
+            tooltip="Take back the last chasers recorded as sent",
+        ),
+        Binding(
+            "v",
+            "view_text",
+            "View text",
+            id="chase.view",
+            tooltip="Show the chaser text alone, to copy by hand",
+        ),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.data: ChaseData | None = None
+        # Chasers recorded with x on this screen, newest last: what u takes back.
+        self.undo_stack: list[tuple[str, list[int]]] = []
+        self._busy = False
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -137,31 +156,76 @@ class ChaseScreen(RRScreen):
             return
         agency, items = current
         # OSC 52: the terminal (not the server) puts it on the clipboard, so it
-        # works over SSH; terminals that refuse OSC 52 leave it on screen to copy.
+        # works over SSH; whether it did, rr-tui cannot tell.
         self.app.copy_to_clipboard(chaser_text(agency, items, self.data.today))
-        self.notify("Chaser text sent to your terminal's clipboard", timeout=3)
+        self.notify(clipboard_message("Chaser text", "v"), timeout=8)
 
-    def action_mark_sent(self) -> None:
+    def action_view_text(self) -> None:
+        from rr_tui.screens.confirm import TextViewScreen
+
         current = self._current()
         if current is None or self.data is None:
             return
         agency, items = current
+        text = chaser_text(agency, items, self.data.today)
+        self.app.clear_notifications()  # nothing over the text to copy
+        self.app.push_screen(TextViewScreen(f"Chaser text for {for_display(agency)}", text))
+
+    def action_mark_sent(self) -> None:
+        current = self._current()
+        if current is None or self.data is None or self._busy:
+            return
+        agency, items = current
         today = self.data.today
+        agency_ids = [item.agency_id for item in items]
+        self._busy = True
 
-        def job(store: Store) -> int:
-            for item in items:
-                store.record_chaser(item.agency_id, today)
-            return len(items)
+        def job(store: Store) -> list[int]:
+            return store.record_chasers(agency_ids, today)
 
-        def done(count: int) -> None:
+        def done(ids: list[int]) -> None:
+            self._busy = False
+            self.undo_stack.append((agency, ids))
+            count = len(ids)
             self.notify(
                 f"Recorded a chaser sent today to {for_display(agency)} "
-                f"for {count} case{'s' if count != 1 else ''}",
-                timeout=3,
+                f"for {count} case{'s' if count != 1 else ''}. u undoes it.",
+                timeout=5,
             )
             self.load()
 
-        self.rr.run_db(job, done)
+        self.rr.run_db(job, done, self._failed)
+
+    def action_undo_sent(self) -> None:
+        if self._busy:
+            return
+        if not self.undo_stack:
+            self.notify("Nothing to undo: no chaser was recorded here since you opened the list.")
+            return
+        agency, ids = self.undo_stack.pop()
+        self._busy = True
+
+        def job(store: Store) -> int:
+            return store.remove_chasers(ids)
+
+        def done(count: int) -> None:
+            self._busy = False
+            self.notify(
+                f"Undone: the chaser to {for_display(agency)} is no longer recorded "
+                f"({count} case{'s' if count != 1 else ''}).",
+                timeout=5,
+            )
+            self.load()
+
+        def failed(exc: RRError) -> None:
+            self.undo_stack.append((agency, ids))  # still there: u can try again
+            self._failed(exc)
+
+        self.rr.run_db(job, done, failed)
+
+    def _failed(self, exc: RRError) -> None:
+        self._busy = False
+        self.rr.report(exc)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -27,10 +27,76 @@ from textual.strip import Strip
 class Column:
     key: str
     label: str
-    width: int
-    flex: int = 0  # share of the width left over once every column has its own
+    width: int  # a comfortable width: what every column gets before any grows further
+    flex: int = 0  # kept for callers; spare width goes to the columns whose text needs it
     right: bool = False
     max_width: int = 40  # a wide terminal shows more text, not more blank
+    min_width: int = 0  # the narrowest it may be squeezed to (0: never below ``width``)
+    drop: int = 0  # on a narrow terminal, columns with a higher number are hidden first
+    keep_end: bool = False  # squeezed, keep the end: "Tue 24 Nov" -> "24 Nov"
+
+
+def layout(
+    columns: Sequence[Column], available: int, natural: Sequence[int] | None = None
+) -> list[int]:
+    """Each column's width (0: hidden) for ``available`` cells, one space between columns.
+
+    1. On a narrow terminal, columns are squeezed to their ``min_width``, and
+       hidden (highest ``drop`` first) only while even that does not fit.
+    2. Spare width brings every column up to its comfortable ``width``, then up
+       to what its longest text needs (``natural``, capped at ``max_width``),
+       shared out one cell at a time, so no column takes it all.
+    """
+    mins = [c.min_width or c.width for c in columns]
+    shown = [True] * len(columns)
+
+    def needed() -> int:
+        count = sum(shown)
+        return sum(m for m, s in zip(mins, shown, strict=True) if s) + max(count - 1, 0)
+
+    for i in sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop):
+        if needed() <= available:
+            break
+        shown[i] = False
+    widths = [m if s else 0 for m, s in zip(mins, shown, strict=True)]
+    spare = available - needed()
+    comfortable = [c.width if s else 0 for c, s in zip(columns, shown, strict=True)]
+    wanted = list(comfortable)
+    if natural is not None:
+        wanted = [
+            max(w, min(n, c.max_width)) if w else 0
+            for w, n, c in zip(comfortable, natural, columns, strict=True)
+        ]
+    for targets in (comfortable, wanted):
+        spare = _share(widths, targets, spare)
+    return widths
+
+
+def _share(widths: list[int], targets: Sequence[int], spare: int) -> int:
+    """Give ``spare`` cells out one at a time to the columns below their target."""
+    while spare > 0:
+        hungry = [i for i, (w, t) in enumerate(zip(widths, targets, strict=True)) if w < t]
+        if not hungry:
+            break
+        for i in hungry:
+            if spare == 0:
+                break
+            widths[i] += 1
+            spare -= 1
+    return spare
+
+
+def natural_widths(columns: Sequence[Column], rows: Sequence[Row]) -> tuple[int, ...]:
+    """The width each column's longest text (or its label) needs."""
+    widest = [len(c.label) + 2 for c in columns]  # room for the sort marker
+    count = len(widest)
+    for row in rows:
+        cells = row.cells
+        for i in range(count):
+            n = len(cells[i])
+            if n > widest[i]:
+                widest[i] = n
+    return tuple(widest)
 
 
 class Row(NamedTuple):
@@ -38,16 +104,21 @@ class Row(NamedTuple):
     cells: tuple[str, ...]  # already made safe for display
     rag: str  # red / amber / green / closed: styles the state column
     sort_values: tuple[Any, ...]  # one per column
+    words: str = ""  # more for the filter to match, not shown (a step's full label)
 
 
 def _sort_key(value: Any) -> Any:
     return value.casefold() if isinstance(value, str) else value
 
 
-def _fit(text: str, width: int, right: bool = False) -> str:
+def _fit(text: str, width: int, right: bool = False, keep_end: bool = False) -> str:
     if width <= 0:
         return ""
     if len(text) > width:
+        if keep_end:
+            return (
+                text[-width:].strip().rjust(width) if right else text[-width:].strip().ljust(width)
+            )
         return text[: width - 1] + "…" if width > 1 else text[:width]
     return text.rjust(width) if right else text.ljust(width)
 
@@ -108,7 +179,12 @@ class CaseTable(ScrollView, can_focus=True):
         self.rows: list[Row] = []
         self.sort_column: int | None = None
         self.sort_reverse = False
-        self.empty_message = "Loading cases…"
+        self.empty_message = "Loading cases…"  # may be several lines
+        # The width each column's longest text needs, across all the rows (not
+        # only those a filter shows, so columns keep still while typing).
+        self.natural: tuple[int, ...] | None = None
+        self._layout_for: tuple[int, tuple[int, ...] | None] | None = None
+        self._layout: list[int] = []
 
     # -- data ---------------------------------------------------------------
 
@@ -149,17 +225,19 @@ class CaseTable(ScrollView, can_focus=True):
 
     def _widths(self) -> list[int]:
         available = max(self.scrollable_content_region.width, 20)
-        widths = [c.width for c in self.columns]
-        spare = available - sum(widths) - (len(widths) - 1)
-        flex_total = sum(c.flex for c in self.columns)
-        if spare > 0 and flex_total:
-            for i, column in enumerate(self.columns):
-                grown = widths[i] + spare * column.flex // flex_total
-                widths[i] = max(column.width, min(grown, column.max_width))
-        return widths
+        key = (available, self.natural)
+        if key != self._layout_for:
+            self._layout_for, self._layout = key, layout(self.columns, available, self.natural)
+        return self._layout
+
+    def set_natural(self, natural: tuple[int, ...] | None) -> None:
+        self.natural = natural
+        self.virtual_size = Size(self._total_width(), len(self.rows) + 1)
+        self.refresh()
 
     def _total_width(self) -> int:
-        return max(sum(self._widths()) + len(self.columns) - 1, 1)
+        widths = self._widths()
+        return max(sum(widths) + sum(1 for w in widths if w) - 1, 1)
 
     def on_resize(self, _event: events.Resize) -> None:
         self.virtual_size = Size(self._total_width(), len(self.rows) + 1)
@@ -169,19 +247,30 @@ class CaseTable(ScrollView, can_focus=True):
 
     def _line(self, texts: Sequence[str], base: Style, state_style: Style | None) -> Strip:
         # One segment per run of one style: each segment costs an SGR sequence.
-        cells = [
-            _fit(text, width, column.right)
-            for text, width, column in zip(texts, self._widths(), self.columns, strict=False)
-        ]
+        before: list[str] = []
+        state = ""
+        after: list[str] = []
         k = self.state_column
-        if not state_style or not 0 <= k < len(cells):
-            return Strip([Segment(" ".join(cells), base)])
+        for i, (text, width, column) in enumerate(
+            zip(texts, self._widths(), self.columns, strict=False)
+        ):
+            if not width:
+                continue  # hidden on a narrow terminal
+            cell = _fit(text, width, column.right, column.keep_end)
+            if i < k or not state_style:
+                before.append(cell)
+            elif i == k:
+                state = cell
+            else:
+                after.append(cell)
+        if not state_style:
+            return Strip([Segment(" ".join(before), base)])
         segments: list[Segment] = []
-        if k:
-            segments.append(Segment(" ".join(cells[:k]) + " ", base))
-        segments.append(Segment(cells[k], base + state_style))
-        if k + 1 < len(cells):
-            segments.append(Segment(" " + " ".join(cells[k + 1 :]), base))
+        if before:
+            segments.append(Segment(" ".join(before) + " ", base))
+        segments.append(Segment(state, base + state_style))
+        if after:
+            segments.append(Segment(" " + " ".join(after), base))
         return Strip(segments)
 
     def render_line(self, y: int) -> Strip:
@@ -200,8 +289,9 @@ class CaseTable(ScrollView, can_focus=True):
         index = scroll_y + y - 1
         base = self.rich_style
         if index >= len(self.rows):
-            if index == 0 and not self.rows:
-                return Strip([Segment(_fit(self.empty_message, width), base)])
+            lines = self.empty_message.splitlines()
+            if not self.rows and index < len(lines):
+                return Strip([Segment(_fit(lines[index], width), base)])
             return Strip.blank(width, base)
         row = self.rows[index]
         if index == self.cursor_row:
