@@ -1,20 +1,31 @@
 """The audit trail: every create, update and delete, in the same transaction.
 
-Entries are append-only and hash-chained: each entry's hash covers its own
-content and the previous entry's hash, so editing or deleting an entry breaks
-the chain from there on.
+Entries are append-only, numbered (``seq``: 1, 2, 3, ...) and hash-chained:
+each entry's hash covers its own content, its number and the previous entry's
+hash, so editing or deleting an entry breaks the chain from there on. The
+hash is an HMAC under the audit key (``rr_tui.audit_anchor``), so the chain
+cannot be recomputed by someone without the key; the witness file outside the
+database catches the newest entries being cut off. Entries written before
+revision 0005 keep their plain SHA-256 hashes; they can only come before
+every keyed entry. The database refuses UPDATE and DELETE on the table
+(triggers, revision 0005).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session, UOWTransaction
 
+from rr_tui.audit_anchor import AuditKey, Witness, key_path, load_key
+from rr_tui.errors import ConfigError
 from rr_tui.models import (
     Agency,
     AuditEntry,
@@ -84,8 +95,11 @@ def obj_id(obj: Tracked) -> int | None:
     return int(key[0]) if key and key[0] is not None else None
 
 
-def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+def entry_hash(prev_hash: str, fields: dict[str, Any], key: AuditKey | None = None) -> str:
+    """The entry's hash: HMAC-SHA-256 under ``key``; plain SHA-256 for entries before 0005."""
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    if key is not None:
+        return key.sign(prev_hash + canonical)
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
 
 
@@ -98,8 +112,10 @@ def hashed_fields(
     case_id: int | None,
     old: str,
     new: str,
+    seq: int | None = None,
+    key_id: str | None = None,
 ) -> dict[str, Any]:
-    return {
+    fields: dict[str, Any] = {
         "at": at.isoformat(),
         "actor": actor,
         "action": action,
@@ -109,6 +125,10 @@ def hashed_fields(
         "old": old,
         "new": new,
     }
+    if key_id is not None:  # keyed entries (0005 on) also seal their number and key
+        fields["seq"] = seq
+        fields["key"] = key_id
+    return fields
 
 
 def serialise_writes(session: Session) -> None:
@@ -123,11 +143,60 @@ def serialise_writes(session: Session) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(424242)"))
 
 
-def _last_hash(session: Session) -> str:
+# session.info keys: how a write finds the audit key, and where its newest entry is.
+KEYRING = "rr_audit_keyring"
+HEAD = "rr_audit_head"
+Keyring = Callable[[bool], AuditKey | None]
+
+
+class Last(NamedTuple):
+    seq: int
+    hash: str
+    key_id: str | None
+
+
+def _last_entry(session: Session) -> Last | None:
     serialise_writes(session)
     conn = session.connection()
-    row = conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
-    return row[0] if row else GENESIS
+    row = conn.execute(
+        select(AuditEntry.seq, AuditEntry.hash, AuditEntry.key_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    return Last(int(row[0] or 0), row[1], row[2]) if row else None
+
+
+def missing_key_error() -> ConfigError:
+    return ConfigError(
+        f"this database's audit trail is sealed with the team's audit key, and there is no key "
+        f"at {key_path()}; copy the team's audit.key there (see the README: audit trail)"
+    )
+
+
+def wrong_key_error(key: AuditKey) -> ConfigError:
+    return ConfigError(
+        f"the audit key {key.path} is not the one this database's trail is sealed with; "
+        "copy the team's audit.key there (see the README: audit trail)"
+    )
+
+
+def _default_keyring(create: bool) -> AuditKey | None:
+    return load_key(create=create)
+
+
+def _key_for(session: Session, last: Last | None) -> AuditKey:
+    """The key to seal the next entry with; refuses a missing or different key."""
+    keyring: Keyring = session.info.get(KEYRING, _default_keyring)
+    if last is not None and last.key_id is not None:
+        key = keyring(False)
+        if key is None:
+            raise missing_key_error()
+        if key.key_id != last.key_id:
+            raise wrong_key_error(key)
+        return key
+    key = keyring(True)
+    assert key is not None
+    return key
 
 
 def record_changes(session: Session, _ctx: UOWTransaction) -> None:
@@ -169,14 +238,18 @@ def append(session: Session, entries: list[Entry]) -> None:
     """Append (action, table, row id, case id, old, new) entries to the chain."""
     actor: str = session.info.get("actor", "unknown")
     at: datetime = session.info.get("now") or datetime.now()
-    prev = _last_hash(session)
+    last = _last_entry(session)
+    prev, seq = (last.hash, last.seq) if last else (GENESIS, 0)
+    key = _key_for(session, last)
     rows = []
     for action, table, row_id, case_id, old, new in entries:
         old_json = json.dumps(old, sort_keys=True) if old else ""
         new_json = json.dumps(new, sort_keys=True) if new else ""
-        digest = entry_hash(
-            prev, hashed_fields(at, actor, action, table, row_id, case_id, old_json, new_json)
+        seq += 1
+        fields = hashed_fields(
+            at, actor, action, table, row_id, case_id, old_json, new_json, seq, key.key_id
         )
+        digest = entry_hash(prev, fields, key)
         rows.append(
             {
                 "at": at,
@@ -189,40 +262,86 @@ def append(session: Session, entries: list[Entry]) -> None:
                 "new": new_json,
                 "prev_hash": prev,
                 "hash": digest,
+                "seq": seq,
+                "key_id": key.key_id,
             }
         )
         prev = digest
     # One executemany, in chain order: ids follow the order of the rows.
     session.connection().execute(insert(AuditEntry), rows)
+    session.info[HEAD] = Witness(seq, prev)
 
 
-def verify_chain(session: Session) -> list[str]:
-    """Problems with the chain, first broken entry first; empty when intact."""
+@dataclass(frozen=True)
+class ChainReport:
+    problems: list[str]
+    count: int  # entries in the chain (up to the first broken one)
+    head: str  # the hash of the newest entry (GENESIS when there is none)
+    keyed: bool  # some entry is sealed with the audit key
+
+
+def verify_chain(
+    session: Session, key: AuditKey | None, witness: Witness | None = None
+) -> ChainReport:
+    """Walk the chain: numbering, links, hashes, then the witness; first problem only."""
     problems: list[str] = []
-    prev = GENESIS
+    prev, position, keyed, seen_at_witness = GENESIS, 0, False, None
     query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=1000)
     for entry in session.scalars(query):
-        expected = entry_hash(
-            prev,
-            hashed_fields(
-                entry.at,
-                entry.actor,
-                entry.action,
-                entry.table_name,
-                entry.row_id,
-                entry.case_id,
-                entry.old,
-                entry.new,
-            ),
-        )
-        if entry.prev_hash != prev:
+        position += 1
+        if entry.seq != position or entry.prev_hash != prev:
             problems.append(f"audit entry {entry.id}: the entry before it was changed or removed")
             break
-        if entry.hash != expected:
+        fields = hashed_fields(
+            entry.at,
+            entry.actor,
+            entry.action,
+            entry.table_name,
+            entry.row_id,
+            entry.case_id,
+            entry.old,
+            entry.new,
+            entry.seq,
+            entry.key_id,
+        )
+        if entry.key_id is None:
+            if keyed:
+                problems.append(
+                    f"audit entry {entry.id}: an unkeyed entry after keyed ones: "
+                    "the trail was rewritten"
+                )
+                break
+            expected = entry_hash(prev, fields)
+        else:
+            keyed = True
+            if key is None:
+                raise missing_key_error()
+            if entry.key_id != key.key_id:
+                problems.append(
+                    f"audit entry {entry.id}: sealed with another audit key: the trail was "
+                    "rewritten, or your audit.key is not the team's"
+                )
+                break
+            expected = entry_hash(prev, fields, key)
+        if not hmac.compare_digest(entry.hash, expected):
             problems.append(f"audit entry {entry.id}: its content was changed after it was written")
             break
         prev = entry.hash
-    return problems
+        if witness is not None and position == witness.seq:
+            seen_at_witness = entry.hash
+    if not problems and witness is not None:
+        if position < witness.seq:
+            problems.append(
+                f"the trail ends at entry number {position}, but entry number {witness.seq} was "
+                "written from this account: the newest entries were cut off (or the database "
+                "was restored from an older backup: then run rr-tui audit accept)"
+            )
+        elif seen_at_witness != witness.hash:
+            problems.append(
+                f"entry number {witness.seq} is not the one written from this account: "
+                "the trail was rewritten"
+            )
+    return ChainReport(problems, position, prev, keyed)
 
 
 MAX_REPLAY_PROBLEMS = 20
@@ -290,6 +409,9 @@ def replay(session: Session) -> list[str]:
     return problems
 
 
-def verify(session: Session) -> list[str]:
+def verify(session: Session, key: AuditKey | None, witness: Witness | None) -> ChainReport:
     """The first broken link of the chain; if the chain holds, the replay's findings."""
-    return verify_chain(session) or replay(session)
+    report = verify_chain(session, key, witness)
+    if report.problems:
+        return report
+    return ChainReport(replay(session), report.count, report.head, report.keyed)

@@ -152,8 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
     command("profile", "show the statutory schedule and the day-counting convention in force")
-    p = command("audit", "check the audit trail")
-    p.add_argument("action", choices=("verify",))
+    p = command("audit", "check the audit trail (verify), or vouch for it after a restore (accept)")
+    p.add_argument("action", choices=("verify", "accept"))
+    p.add_argument(
+        "--json", action="store_true", help="machine-readable: intact, count, head hash, problems"
+    )
     p = command("db", "database maintenance")
     p.add_argument("action", choices=("upgrade", "path"))
     p = command("backup", "copy the database safely while it is in use")
@@ -252,14 +255,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(content)
         return 0
     if command == "audit":
-        with closing(_open(args, config, create=False)) as store:
-            problems = store.verify_audit()
-        if problems:
-            for problem in problems:
-                print(f"rr-tui: {problem}", file=sys.stderr)
-            return EXIT_AUDIT_BROKEN
-        print("audit trail intact")
-        return 0
+        return _audit(args, config)
     if command == "db":
         from rr_tui.maintenance import db_path_text, upgrade
 
@@ -281,6 +277,37 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(backup(_db_url(args, config), args.target))
         return 0
     return _tui(args, config, demo=command == "demo")
+
+
+def _audit(args: argparse.Namespace, config: Config) -> int:
+    from rr_tui.out import error_line, json_text
+
+    with closing(_open(args, config, create=False)) as store:
+        report = store.accept_audit() if args.action == "accept" else store.audit_report()
+        witness = str(store.witness_path) if store.witness_path else None
+    if args.json:
+        print(
+            json_text(
+                {
+                    "intact": not report.problems,
+                    "count": report.count,
+                    "head": report.head,
+                    "keyed": report.keyed,
+                    "witness": witness,
+                    "problems": report.problems,
+                }
+            )
+        )
+        return EXIT_AUDIT_BROKEN if report.problems else 0
+    if report.problems:
+        for problem in report.problems:
+            error_line(problem)
+        return EXIT_AUDIT_BROKEN
+    if args.action == "accept":
+        print(f"this account's witness now vouches for entry {report.count}")
+    else:
+        print("audit trail intact")
+    return 0
 
 
 def _record(args: argparse.Namespace, config: Config) -> int:

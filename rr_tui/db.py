@@ -85,6 +85,24 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
+def identity(url: str) -> str:
+    """What names this database across processes: its file, or its server and name.
+
+    Never the password. The audit witness is kept per identity.
+    """
+    if is_sqlite(url):
+        path = sqlite_path(url)
+        return "sqlite:" + (os.path.realpath(path) if path is not None else ":memory:")
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return url
+    return (
+        f"postgresql://{parsed.username or ''}@{parsed.host or ''}:{parsed.port or 5432}/"
+        f"{parsed.database or ''}"
+    )
+
+
 def _sqlite_version() -> tuple[int, ...]:
     return tuple(int(p) for p in sqlite3.sqlite_version.split("."))
 

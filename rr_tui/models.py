@@ -252,3 +252,7 @@ class AuditEntry(Base):
     new: Mapped[str] = mapped_column(Text, default="")  # JSON
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The entry's number in the chain (1, 2, ...) and the fingerprint of the
+    # audit key that seals it (None: a plain SHA-256 entry from before 0005).
+    seq: Mapped[int | None] = mapped_column(Integer, index=True, unique=True)
+    key_id: Mapped[str | None] = mapped_column(String(16))

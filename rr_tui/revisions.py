@@ -10,5 +10,6 @@ REVISIONS: tuple[str, ...] = (
     "0002_meeting_context",
     "0003_case_order",
     "0004_pack_sections",
+    "0005_audit_anchor",
 )
 HEAD = REVISIONS[-1]

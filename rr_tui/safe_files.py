@@ -142,11 +142,19 @@ def check_output_path(path: Path, *, what: str = "the output file") -> None:
         raise InputError(f"cannot write {what} (part of the path is not a folder)")
 
 
-def write_file(path: Path, content: str | bytes, *, what: str = "the output file") -> None:
-    """Write ``content`` to ``path`` atomically, readable only by its owner (see the module)."""
+def write_file(
+    path: Path, content: str | bytes, *, what: str = "the output file", durable: bool = True
+) -> None:
+    """Write ``content`` to ``path`` atomically, readable only by its owner (see the module).
+
+    ``durable=False`` skips the syncs, for files whose loss in a power cut is
+    harmless (the audit witness, a cache): the rename is still atomic.
+    """
     data = content.encode("utf-8") if isinstance(content, str) else content
     check_output_path(path, what=what)
-    _write_atomic(path, lambda fd, _tmp: _write_all(fd, data), what=what, replace=True)
+    _write_atomic(
+        path, lambda fd, _tmp: _write_all(fd, data), what=what, replace=True, durable=durable
+    )
 
 
 def write_new(path: Path, fill: Callable[[Path], None], *, what: str = "the output file") -> None:
@@ -169,7 +177,12 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _write_atomic(
-    path: Path, fill: Callable[[int, Path], None], *, what: str, replace: bool
+    path: Path,
+    fill: Callable[[int, Path], None],
+    *,
+    what: str,
+    replace: bool,
+    durable: bool = True,
 ) -> None:
     parent = path.parent
     try:
@@ -181,11 +194,13 @@ def _write_atomic(
     try:
         os.fchmod(fd, 0o600)
         fill(fd, tmp)
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
         os.close(fd)
         fd = -1
-        with open(tmp, "rb") as handle:  # a filler that wrote by name: sync that too
-            os.fsync(handle.fileno())
+        if durable:
+            with open(tmp, "rb") as handle:  # a filler that wrote by name: sync that too
+                os.fsync(handle.fileno())
         if replace:
             check_output_path(path, what=what)  # nothing swapped in meanwhile
             os.replace(tmp, path)
@@ -201,7 +216,8 @@ def _write_atomic(
                     raise InputError(f"{what} already exists; choose a new file name") from None
                 os.rename(tmp, path)
         done = True
-        _sync_folder(parent)
+        if durable:
+            _sync_folder(parent)
     except OSError as exc:
         raise InputError(
             f"cannot write {what} ({_reason(exc)}); nothing was written"

@@ -21,8 +21,18 @@ from sqlalchemy import Engine, String, delete, event, func, insert, or_, select,
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from rr_tui import db
-from rr_tui.audit import append, obj_id, record_changes, serialise_writes, verify
+from rr_tui import audit_anchor, db
+from rr_tui.audit import (
+    HEAD,
+    KEYRING,
+    ChainReport,
+    append,
+    obj_id,
+    record_changes,
+    serialise_writes,
+    verify,
+    verify_chain,
+)
 from rr_tui.db import DatabaseDamaged
 from rr_tui.edits import AGENCY, CASE, MEETING, PANEL, STEP, Edit, Target, same, stale_message
 from rr_tui.errors import (
@@ -105,6 +115,11 @@ class Store:
         self.profile = profile or ENGLAND
         self.actor = (actor or current_actor())[:64]  # the width of the *_by columns
         self._path = db.sqlite_path(url) if db.is_sqlite(url) else None
+        # The audit trail's anchors outside the database (rr_tui.audit_anchor).
+        self.identity = db.identity(url)
+        memory = self._path is None and db.is_sqlite(url)
+        self.witness_path = None if memory else audit_anchor.witness_path(self.identity)
+        self._key: audit_anchor.AuditKey | None = None
         existed = True
         if self._path is not None:
             old_umask = os.umask(0o077)
@@ -152,17 +167,57 @@ class Store:
 
     # -- plumbing ---------------------------------------------------------
 
+    def _keyring(self, create: bool) -> audit_anchor.AuditKey | None:
+        """The audit key, read once (made when ``create`` and there is none)."""
+        if self._key is None:
+            self._key = audit_anchor.load_key(create=create)
+        return self._key
+
+    def _witness_holds(self, session: Session) -> bool:
+        """Does the chain still contain the entry this account's witness names?
+
+        Only then does a write move the witness on: a trail cut short behind
+        rr-tui's back keeps its evidence until ``audit verify`` reports it.
+        """
+        if self.witness_path is None:
+            return False
+        try:
+            witness = audit_anchor.read_witness(self.witness_path)
+        except RRError:
+            return False
+        if witness is None:
+            return True
+        found = session.execute(
+            select(AuditEntry.hash).where(AuditEntry.seq == witness.seq)
+        ).scalar()
+        return found == witness.hash
+
+    def _advance_witness(self, head: audit_anchor.Witness) -> None:
+        if self.witness_path is None:
+            return
+        try:
+            old = audit_anchor.read_witness(self.witness_path)
+        except RRError:
+            return
+        if old is None or old.seq < head.seq:
+            audit_anchor.write_witness(self.witness_path, head, self.identity)
+
     @contextmanager
     def _write(self) -> Iterator[Session]:
         """One short write transaction, committed on leaving the block."""
         with db.translated(), self._writes() as session:
             session.info["actor"] = self.actor
             session.info["now"] = datetime.now()
+            session.info[KEYRING] = self._keyring
             try:
                 yield session
                 session.flush()
                 self._keep_order(session)
+                head = session.info.get(HEAD)
+                advance = head is not None and self._witness_holds(session)
                 session.commit()
+                if advance and head is not None:
+                    self._advance_witness(head)
             except IntegrityError as exc:
                 session.rollback()
                 raise _integrity(exc) from None
@@ -308,12 +363,37 @@ class Store:
             append(session, [("export", "cases", case_id, case_id, {}, {"pack": fmt})])
 
     def verify_audit(self) -> list[str]:
-        """Problems with the audit trail, the first broken entry first; empty when intact.
+        """Problems with the audit trail, the first broken entry first; empty when intact."""
+        return self.audit_report().problems
 
-        Checks the hash chain, then replays the log against the records so that
-        a change made behind rr-tui's back is reported too.
+    def audit_report(self) -> ChainReport:
+        """Check the audit trail: the keyed chain, this account's witness, then a replay.
+
+        The replay compares the log with the records, so that a change made
+        behind rr-tui's back is reported too. An intact trail moves the
+        witness on to its newest entry.
         """
-        return self._read(verify)
+        path = self.witness_path
+        witness = audit_anchor.read_witness(path) if path is not None else None
+        key = audit_anchor.load_key(create=False)
+        report = self._read(lambda s: verify(s, key, witness))
+        if not report.problems and report.count:
+            self._advance_witness(audit_anchor.Witness(report.count, report.head))
+        return report
+
+    def accept_audit(self) -> ChainReport:
+        """Make this account's witness vouch for the trail as it is now.
+
+        For after restoring an older backup. Refused unless the chain itself
+        is intact under the audit key.
+        """
+        key = audit_anchor.load_key(create=False)
+        report = self._read(lambda s: verify_chain(s, key))
+        if not report.problems and report.count and self.witness_path is not None:
+            audit_anchor.write_witness(
+                self.witness_path, audit_anchor.Witness(report.count, report.head), self.identity
+            )
+        return report
 
     # -- writes: cases ----------------------------------------------------
 

@@ -87,7 +87,7 @@ ci_pg_start() {
         -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$CI_PG_DIR -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200" \
         start >/dev/null || { cat "$CI_PG_DIR/server.log" >&2; return 1; }
     _ci_pg_as_owner "$CI_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$CI_PG_DIR" -p "$port" -U postgres \
-        -d postgres -c "CREATE ROLE rr LOGIN CREATEDB PASSWORD 'rr'" -c "CREATE DATABASE rr_test OWNER rr" \
+        -d postgres -c "CREATE ROLE rr LOGIN CREATEDB CREATEROLE PASSWORD 'rr'" -c "CREATE DATABASE rr_test OWNER rr" \
         >/dev/null
     export RR_TUI_TEST_PG_URL="postgresql+psycopg://rr:rr@127.0.0.1:$port/rr_test"
     _ci_pg_log "PostgreSQL $("$CI_PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"

@@ -7,7 +7,10 @@ may create databases, e.g. postgresql+psycopg://rr:rr@127.0.0.1:5432/rr_test
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +21,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from rr_tui.store import Store
+
+# One audit key and one witness folder for the whole test run (and the rr-tui
+# processes tests start), outside the real home folder: databases built by
+# module-scoped fixtures are then sealed with the key every test uses.
+_ANCHORS = Path(tempfile.mkdtemp(prefix="rr-tui-test-anchors-"))
+os.environ.setdefault("RR_TUI_AUDIT_KEY", str(_ANCHORS / "audit.key"))
+os.environ.setdefault("RR_TUI_WITNESS_DIR", str(_ANCHORS / "witness"))
+atexit.register(shutil.rmtree, _ANCHORS, True)
 
 PG_ENV = "RR_TUI_TEST_PG_URL"
 PG_URL = os.environ.get(PG_ENV, "")
@@ -47,6 +58,8 @@ def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.setenv("RR_TUI_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("RR_TUI_CONFIG", str(config))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    # Each test's own witnesses (a PostgreSQL test database's name is reused).
+    monkeypatch.setenv("RR_TUI_WITNESS_DIR", str(home / "witness"))
     monkeypatch.delenv("RR_TUI_DB", raising=False)
     monkeypatch.delenv("RR_TUI_THEME", raising=False)  # snapshots are of the dark theme
     monkeypatch.delenv("NO_COLOR", raising=False)

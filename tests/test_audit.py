@@ -24,7 +24,14 @@ def busy_case(store: Store) -> int:
 
 
 def sql(store: Store, statement: str) -> None:
+    """Run SQL behind rr-tui's back, as someone with write access to the database could,
+    first removing the triggers that refuse changes to the audit trail (as they could too)."""
     with store.engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_log_no_update"))
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_log_no_delete"))
+        else:
+            conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER USER"))
         conn.execute(text(statement))
 
 
@@ -49,8 +56,17 @@ def test_a_deleted_entry_breaks_the_chain_at_the_next_one(store: Store) -> None:
     assert "removed" in problems[0]
 
 
-def test_deleting_the_last_entry_is_caught_by_the_replay(store: Store) -> None:
+def test_deleting_the_last_entry_is_caught_by_the_witness(store: Store) -> None:
     busy_case(store)
+    sql(store, "DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)")
+    [problem] = store.verify_audit()
+    assert problem.startswith("the trail ends at entry number 6, but entry number 7 was written")
+
+
+def test_deleting_the_last_entry_without_a_witness_is_caught_by_the_replay(store: Store) -> None:
+    busy_case(store)
+    assert store.witness_path is not None
+    store.witness_path.unlink()
     sql(store, "DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)")
     assert store.verify_audit() == ["cases row 1: changed outside rr-tui (notes, version)"]
 

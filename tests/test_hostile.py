@@ -352,3 +352,288 @@ def test_exit_codes_hostile_arguments(
     """E1: huge numbers, out-of-range years, invalid UTF-8, overlong names: their own code."""
     got, _out, err = cli(capsys, "--db", str(db), *args)
     assert (got, one_line(err)) == (code, True), err
+
+
+# -- A: the audit trail -------------------------------------------------------
+
+
+def _raw(db: Path, *statements: str, keep_triggers: bool = False) -> None:
+    """SQL behind rr-tui's back, by someone who can write the file (and drop its triggers)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        if not keep_triggers:
+            conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+            conn.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+        for statement in statements:
+            conn.execute(statement)
+
+
+def _verify(capsys: pytest.CaptureFixture[str], db: Path) -> tuple[int, str]:
+    code, _, err = cli(capsys, "--db", str(db), "audit", "verify")
+    return code, err
+
+
+def test_audit_triggers_refuse_update_and_delete(db: Path) -> None:
+    """A1: the database itself refuses UPDATE and DELETE on the audit table."""
+    import sqlite3
+
+    for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            _raw(db, statement, keep_triggers=True)
+
+
+def test_audit_unkeyed_recompute_detected(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A2: rewriting an entry and recomputing a plain SHA-256 chain is detected."""
+    import hashlib
+    import json
+    import sqlite3
+
+    from rr_tui.audit import hashed_fields
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TRIGGER audit_log_no_update")
+        rows = conn.execute(
+            "SELECT id, at, actor, action, table_name, row_id, case_id, old, new, seq, key_id "
+            "FROM audit_log ORDER BY id"
+        ).fetchall()
+        prev = "0" * 64
+        for row in rows:
+            actor = "mallory" if row[0] == 2 else row[2]
+            from datetime import datetime
+
+            fields = hashed_fields(
+                datetime.fromisoformat(row[1]),
+                actor,
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                row[7],
+                row[8],
+                row[9],
+                row[10],
+            )
+            canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"))
+            digest = hashlib.sha256((prev + canonical).encode()).hexdigest()
+            conn.execute(
+                "UPDATE audit_log SET actor = ?, prev_hash = ?, hash = ? WHERE id = ?",
+                (actor, prev, digest, row[0]),
+            )
+            prev = digest
+    code, err = _verify(capsys, db)
+    assert code == 11 and "audit entry 1: its content was changed" in err
+
+
+def test_audit_keyed_recompute_caught_by_witness(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A3: even with the key, rewriting the chain is caught by the witness outside the database."""
+    import json
+    import sqlite3
+    from datetime import datetime
+
+    from rr_tui.audit import entry_hash, hashed_fields
+    from rr_tui.audit_anchor import load_key
+
+    key = load_key(create=False)
+    assert key is not None
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TRIGGER audit_log_no_update")
+        rows = conn.execute(
+            "SELECT id, at, actor, action, table_name, row_id, case_id, old, new, seq, key_id "
+            "FROM audit_log ORDER BY id"
+        ).fetchall()
+        prev = "0" * 64
+        for row in rows:
+            actor = "mallory" if row[0] == 2 else row[2]
+            fields = hashed_fields(
+                datetime.fromisoformat(row[1]),
+                actor,
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                row[7],
+                row[8],
+                row[9],
+                row[10],
+            )
+            digest = entry_hash(prev, fields, key)
+            conn.execute(
+                "UPDATE audit_log SET actor = ?, prev_hash = ?, hash = ? WHERE id = ?",
+                (actor, prev, digest, row[0]),
+            )
+            prev = digest
+    del json
+    code, err = _verify(capsys, db)
+    assert code == 11 and "is not the one written from this account" in err
+
+
+def test_audit_newest_record_and_entry_deleted_detected(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A4: deleting the newest record together with its audit entry is detected."""
+    store = Store("sqlite:///" + str(db))
+    from rr_tui.records import CaseFields
+
+    case_id = store.create_case(CaseFields("NEW-1"))
+    store.close()
+    _raw(
+        db,
+        f"DELETE FROM case_order WHERE case_id = {case_id}",
+        f"DELETE FROM cases WHERE id = {case_id}",
+        "DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)",
+    )
+    code, err = _verify(capsys, db)
+    assert code == 11 and "the newest entries were cut off" in err
+
+
+def test_audit_pack_entry_deleted_detected(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A5: deleting a "pack written" entry from the middle of the trail is detected."""
+    out = tmp_path / "pack.md"
+    args = ["--db", str(db), "--today", TODAY.isoformat(), "pack", "DEMO-2026-001"]
+    assert cli(capsys, *args, "--output", str(out))[0] == 0
+    store = Store("sqlite:///" + str(db))
+    from rr_tui.records import CaseFields
+
+    store.create_case(CaseFields("LATER-1"))
+    store.close()
+    _raw(db, "DELETE FROM audit_log WHERE action = 'export'")
+    code, err = _verify(capsys, db)
+    assert code == 11 and "the entry before it was changed or removed" in err
+
+
+def test_audit_pack_not_written_without_its_entry(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A6: if the pack's audit entry cannot be committed, no pack leaves: no file, no stdout."""
+    import sqlite3
+
+    def read_only(*_args: object) -> None:
+        # What SQLite says of a read-only file (chmod cannot stop root, who runs CI).
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr("rr_tui.store.append", read_only)
+    out = tmp_path / "pack.md"
+    base = ["--db", str(db), "--today", TODAY.isoformat(), "pack", "DEMO-2026-001"]
+    for target in (str(out), "-"):
+        code, stdout, err = cli(capsys, *base, "--output", target)
+        assert code not in (0, 70) and one_line(err), err
+        assert stdout == ""
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["db"]
+
+
+def test_audit_verify_json_gives_head_and_count(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A7: `audit verify --json` gives the head hash and the count, to keep elsewhere."""
+    import json
+    import sqlite3
+
+    code, out, _ = cli(capsys, "--db", str(db), "audit", "verify", "--json")
+    report = json.loads(out)
+    with sqlite3.connect(db) as conn:
+        count, head = conn.execute(
+            "SELECT seq, hash FROM audit_log ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    assert (code, report["intact"], report["count"], report["head"]) == (0, True, count, head)
+    assert report["keyed"] is True
+
+
+def test_audit_missing_or_wrong_key_refuses_writes(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A8: a coordinator without the team's key, or with another, is told so (exit 10);
+    nothing is written under a key the others cannot check."""
+    args = ["--db", str(db), "--today", TODAY.isoformat()]
+    monkeypatch.setenv("RR_TUI_AUDIT_KEY", str(tmp_path / "none" / "audit.key"))
+    code, _, err = cli(capsys, *args, "record", "DEMO-2026-001", "referral_received", "today")
+    assert code == 10 and "no key at" in err
+    assert cli(capsys, *args, "audit", "verify")[0] == 10
+    other = tmp_path / "other.key"
+    other.write_text("ab" * 32 + "\n")
+    other.chmod(0o600)
+    monkeypatch.setenv("RR_TUI_AUDIT_KEY", str(other))
+    code, _, err = cli(capsys, *args, "record", "DEMO-2026-001", "referral_received", "today")
+    assert code == 10 and "is not the one this database's trail is sealed with" in err
+    other.chmod(0o644)
+    code, _, err = cli(capsys, *args, "audit", "verify")
+    assert code == 10 and "chmod 600" in err
+
+
+def test_audit_restore_then_accept(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A9: restoring an older backup is reported as a cut trail until `audit accept`."""
+    backup = tmp_path / "backup.db"
+    assert cli(capsys, "--db", str(db), "backup", str(backup))[0] == 0
+    store = Store("sqlite:///" + str(db))
+    from rr_tui.records import CaseFields
+
+    store.create_case(CaseFields("AFTER-BACKUP"))
+    store.close()
+    db.unlink()
+    backup.rename(db)
+    code, err = _verify(capsys, db)
+    assert code == 11 and "restored from an older backup" in err
+    assert cli(capsys, "--db", str(db), "audit", "accept")[0] == 0
+    assert _verify(capsys, db) == (0, "")
+
+
+@pytest.mark.postgres
+def test_audit_postgres_insert_only_role(pg_database: str) -> None:
+    """A10: on PostgreSQL, a coordinator role (docs/postgres-roles.sql) can only append to the
+    trail: UPDATE, DELETE and TRUNCATE on it are refused, while every save works."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.pool import NullPool
+
+    from rr_tui.demo import seed
+
+    store = Store(pg_database, create=True)
+    seed(store, TODAY)
+    store.close()
+    role = f"rr_coord_{uuid.uuid4().hex[:8]}"
+    grants = (Path(__file__).parent.parent / "docs" / "postgres-roles.sql").read_text()
+    owner = create_engine(pg_database, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with owner.connect() as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'pw'"))
+        for statement in grants.split(";"):
+            body = "\n".join(
+                line for line in statement.splitlines() if not line.startswith("--")
+            ).strip()
+            if body:
+                conn.execute(text(body.replace("rr_coordinator", role)))
+    url = make_url(pg_database).set(username=role, password="pw").render_as_string(False)
+    try:
+        coordinator = Store(url, actor="coordinator")
+        from rr_tui.records import CaseFields
+
+        case_id = coordinator.create_case(CaseFields("ROLE-1"))
+        coordinator.record_step(case_id, "referral_received", TODAY)
+        assert coordinator.verify_audit() == []
+        coordinator.close()
+        engine = create_engine(url, poolclass=NullPool)
+        for statement in (
+            "UPDATE audit_log SET actor = 'x'",
+            "DELETE FROM audit_log",
+            "TRUNCATE audit_log",
+        ):
+            with engine.connect() as conn, pytest.raises(DBAPIError) as caught:
+                conn.execute(text(statement))
+            assert getattr(caught.value.orig, "sqlstate", None) == "42501"  # permission denied
+        engine.dispose()
+    finally:
+        with owner.connect() as conn:
+            conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}"))
+            conn.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {role}"))
+            conn.execute(text(f"REVOKE ALL ON SCHEMA public FROM {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
+        owner.dispose()

@@ -324,6 +324,8 @@ def build_old_database(engine: Engine, revision: str) -> dict[str, set[str]]:
                     new=new_json,
                     prev_hash=prev,
                     hash=digest,
+                    # From 0005 entries are numbered (these stay unkeyed, as upgraded ones do).
+                    **({"seq": n + 1} if "seq" in columns["audit_log"] else {}),
                 )
             )
             prev = digest
@@ -439,6 +441,10 @@ def check_data_is_all_there(store: Store) -> None:
     assert "rapid review pack written (pdf)" in summaries
 
 
+def before_rows(conn: Any) -> list[Any]:
+    return list(conn.execute(text("SELECT id FROM audit_log")))
+
+
 def check_added_columns_have_defaults(engine: Engine, before: dict[str, set[str]]) -> list[str]:
     """Every column added since ``before`` holds its default in the old rows."""
     added = []
@@ -448,6 +454,12 @@ def check_added_columns_have_defaults(engine: Engine, before: dict[str, set[str]
             now = {c["name"] for c in inspector.get_columns(table)}
             model = Base.metadata.tables[table]
             for name in sorted(now - old_columns):
+                if (table, name) == ("audit_log", "seq"):
+                    # Numbered in the order the entries were written (0005).
+                    seqs = conn.execute(text("SELECT seq FROM audit_log ORDER BY id")).scalars()
+                    assert list(seqs) == list(range(1, len(before_rows(conn)) + 1))
+                    added.append(f"{table}.{name}")
+                    continue
                 column = model.c[name]
                 default = column.server_default
                 expected = getattr(default, "arg", None) if default is not None else None
@@ -521,12 +533,15 @@ def test_upgrade_keeps_every_record_from_an_earlier_revision(
             )
         )
     ]
+    since_0005 = ["audit_log.key_id", "audit_log.seq"]
     if revision == "0001_initial":
-        assert added == sorted(
-            ["meetings.family_context", "meetings.practice_episodes", *since_0004]
+        assert sorted(added) == sorted(
+            ["meetings.family_context", "meetings.practice_episodes", *since_0004, *since_0005]
         )
     elif db.REVISIONS.index(revision) < db.REVISIONS.index("0004_pack_sections"):
-        assert added == since_0004
+        assert sorted(added) == sorted([*since_0004, *since_0005])
+    elif db.REVISIONS.index(revision) < db.REVISIONS.index("0005_audit_anchor"):
+        assert sorted(added) == since_0005
 
     store = Store(db_url, actor="new-coordinator")
     try:
@@ -587,6 +602,13 @@ def test_upgrade_keeps_every_record_from_an_earlier_revision(
         assert again.meeting.good_practice == "Quick strategy meeting"
         assert again.meeting.actions == first.meeting.actions
         assert store.verify_audit() == []
+        # The old entries keep their plain hashes; every new one is sealed with the key.
+        with store.engine.connect() as connection:
+            keys = [
+                k for (k,) in connection.execute(text("SELECT key_id FROM audit_log ORDER BY id"))
+            ]
+        assert keys[0] is None and keys[-1] is not None
+        assert keys == sorted(keys, key=lambda k: k is not None)
     finally:
         store.close()
     assert cli(capsys, "--db", db_url, "audit", "verify") == (0, "audit trail intact\n", "")
