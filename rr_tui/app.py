@@ -16,14 +16,16 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from rr_tui.clock import today_in_england
 from rr_tui.config import Config
 from rr_tui.errors import RRError
+from rr_tui.key_order import KeysInOrder
 from rr_tui.messages import FirstPageRead, StoreReady
 from rr_tui.profile import Profile
 
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class RRApp(App[int]):
+class RRApp(KeysInOrder[int]):
     TITLE = "rr-tui"
     CSS_PATH = "styles.tcss"
     ENABLE_COMMAND_PALETTE = True
@@ -189,6 +191,22 @@ class RRApp(App[int]):
             done(result)
         except Exception as exc:
             self._handle_exception(exc)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: a name like ``Health [/] Trust`` is data.
+
+        Textual renders notifications as markup by default (and ``Widget.notify``
+        passes its own ``markup=True``): here markup is never used, whoever asks.
+        """
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def report(self, exc: RRError) -> None:
         self.notify(exc.message, title="Problem", severity="error", timeout=10)

@@ -20,6 +20,7 @@ PYPROJECT = ROOT.parent / "pyproject.toml"
 
 # The interface layer: may import anything. Everything else is domain or storage.
 INTERFACE = {
+    "rr_tui.key_order",
     "rr_tui",
     "rr_tui.__main__",
     "rr_tui.app",

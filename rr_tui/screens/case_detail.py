@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
@@ -23,6 +24,7 @@ from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, CaseSchedule, a
 from rr_tui.screens.base import RRScreen
 from rr_tui.screens.form import FormScreen, on_saved
 from rr_tui.widgets.palette import state_styles
+from rr_tui.widgets.plain import plain_row
 from rr_tui.widgets.progress import progress_bar
 
 if TYPE_CHECKING:
@@ -72,8 +74,8 @@ def _facts(
         table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     for i in range(0, len(pairs), 2):
         (a, av), (b, bv) = pairs[i], pairs[i + 1]
-        table.add_row(a, av, b, bv)
-    table.add_row("Profile", Text(profile.name, overflow="ellipsis"), "", "")
+        plain_row(table, a, av, b, bv)
+    plain_row(table, "Profile", Text(profile.name, overflow="ellipsis"), "", "")
     return table
 
 
@@ -85,7 +87,8 @@ def _steps(schedule: CaseSchedule, st: dict[str, str], short: Profile | None) ->
     table.add_column("Done", no_wrap=True)
     table.add_column("Slack", justify="right", no_wrap=True)
     for step in schedule.steps:
-        table.add_row(
+        plain_row(
+            table,
             state_text(step.state, st),
             short.short_label(step.id) if short else step.label,
             uk(step.due, ""),
@@ -119,7 +122,8 @@ def _agencies(
         else:
             state = Text("○ due")
         chased = f" · chased {len(agency.chasers)}×" if agency.chasers else ""
-        table.add_row(
+        plain_row(
+            table,
             Text(for_display(agency.name) + chased),
             fmt(agency.request_sent, ""),
             fmt(due, ""),
@@ -156,7 +160,8 @@ def _meeting(record: CaseRecord) -> RenderableType:
             for name in ("Immediate action", "Owner", "Due", "Done"):
                 actions.add_column(name, no_wrap=name in ("Due", "Done"))
             for a in meeting.actions:
-                actions.add_row(
+                plain_row(
+                    actions,
                     Text(for_display(a.action)),
                     Text(for_display(a.owner)),
                     uk(a.due_on, ""),
@@ -189,7 +194,8 @@ def _history(entries: list[HistoryEntry]) -> RenderableType:
     table.add_column("Who", no_wrap=True)
     table.add_column("What")
     for entry in entries[-15:]:
-        table.add_row(
+        plain_row(
+            table,
             f"{entry.at:%d %b %Y %H:%M}",
             for_display(entry.actor),
             f"{entry.table_name.replace('_', ' ')}: {entry.summary}",
@@ -260,6 +266,7 @@ class CaseScreen(RRScreen):
         super().__init__()
         self.case_id = case_id
         self.data: CaseData | None = None
+        self._after_load: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Loading…", id="case-title", markup=False)
@@ -313,8 +320,20 @@ class CaseScreen(RRScreen):
 
         self.rr.run_db(lambda s: s.change_token(), compare, lambda _e: None, group="poll")
 
+    def _until_loaded(self, action: Callable[[], None]) -> bool:
+        """A key pressed before the case is shown: run its action once it is (never lose it)."""
+        if self.data is not None:
+            return False
+        if self._after_load is None:
+            self._after_load = action
+        return True
+
     def _show(self, data: CaseData) -> None:
+        first = self.data is None
         self.data = data
+        if first and self._after_load is not None:
+            action, self._after_load = self._after_load, None
+            self.call_after_refresh(action)
         record, profile, today = data.record, self.rr.profile, self.rr.today
         schedule = compute(record.facts(), profile, today)
         rag = schedule.rag
@@ -361,18 +380,24 @@ class CaseScreen(RRScreen):
     def action_edit(self) -> None:
         from rr_tui.screens.case_form import CaseForm
 
+        if self._until_loaded(self.action_edit):
+            return
         if self.data:
             self._open_form(CaseForm(self.data.record), "Case")
 
     def action_add_agency(self) -> None:
         from rr_tui.screens.agency_forms import AgencyForm
 
+        if self._until_loaded(self.action_add_agency):
+            return
         if self.data:
             self._open_form(AgencyForm(self.data.record), "Agency")
 
     def action_record_return(self) -> None:
         from rr_tui.screens.agency_forms import ReturnForm
 
+        if self._until_loaded(self.action_record_return):
+            return
         if self.data is None:
             return
         if not self.data.record.agencies:
@@ -383,24 +408,32 @@ class CaseScreen(RRScreen):
     def action_meeting(self) -> None:
         from rr_tui.screens.meeting_form import MeetingForm
 
+        if self._until_loaded(self.action_meeting):
+            return
         if self.data:
             self._open_form(MeetingForm(self.data.record), "Meeting")
 
     def action_panel(self) -> None:
         from rr_tui.screens.panel_form import PanelForm
 
+        if self._until_loaded(self.action_panel):
+            return
         if self.data:
             self._open_form(PanelForm(self.data.record), "Panel record")
 
     def action_step(self) -> None:
         from rr_tui.screens.step_form import StepForm
 
+        if self._until_loaded(self.action_step):
+            return
         if self.data:
             self._open_form(StepForm(self.data.record), "Step date")
 
     def action_pack(self) -> None:
         from rr_tui.screens.pack_form import PackForm
 
+        if self._until_loaded(self.action_pack):
+            return
         if self.data:
             self._open_form(PackForm(self.data.record), "Rapid review pack")
 

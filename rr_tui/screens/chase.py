@@ -21,6 +21,7 @@ from rr_tui.sanitize import for_display
 from rr_tui.screens.base import RRScreen
 from rr_tui.widgets.clipboard import clipboard_message
 from rr_tui.widgets.palette import state_styles
+from rr_tui.widgets.plain import plain_row
 
 if TYPE_CHECKING:
     from rr_tui.store import Store
@@ -142,8 +143,13 @@ class ChaseScreen(RRScreen):
                 else Text(f"○ {item.slack} WD left", style=st["amber"])
             )
             chasers = ", ".join(uk_short(d) for d in item.chasers) or "none"
-            table.add_row(
-                for_display(item.reference), uk(item.requested, ""), uk(item.due), state, chasers
+            plain_row(
+                table,
+                for_display(item.reference),
+                uk(item.requested, ""),
+                uk(item.due),
+                state,
+                chasers,
             )
         self.query_one("#chase-items", Static).update(table)
         self.query_one("#chase-text", Static).update(

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from rr_tui.schedule import RAG_GLYPHS, STATE_GLYPHS
+from rr_tui.widgets.plain import plain_row
 
 STATES = (
     ("done", "recorded on or before its due date"),
@@ -70,14 +71,14 @@ class HelpScreen(ModalScreen[None]):
         keys.add_column(style="bold", no_wrap=True)
         keys.add_column()
         for key, what in (*key_rows(self.under), PALETTE):
-            keys.add_row(Text(key), Text(what))
+            plain_row(keys, Text(key), Text(what))
         states = Table(box=None, padding=(0, 1), show_header=False)
         states.add_column(no_wrap=True)
         states.add_column()
         for state, what in STATES:
-            states.add_row(f"{STATE_GLYPHS[state]} {state}", what)
+            plain_row(states, f"{STATE_GLYPHS[state]} {state}", what)
         for rag, what in RAGS:
-            states.add_row(f"{RAG_GLYPHS[rag]} {rag.upper()}", what)
+            plain_row(states, f"{RAG_GLYPHS[rag]} {rag.upper()}", what)
         convention = Text(
             "Working days are Monday to Friday, not England and Wales bank holidays. "
             "The trigger date is day 0; working day 1 is the next working day. Slack is "

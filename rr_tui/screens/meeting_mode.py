@@ -22,6 +22,7 @@ from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, compute
 from rr_tui.screens.base import RRScreen
 from rr_tui.views import build_views
 from rr_tui.widgets.palette import state_styles
+from rr_tui.widgets.plain import plain_row
 from rr_tui.widgets.progress import progress_bar
 
 if TYPE_CHECKING:
@@ -64,7 +65,9 @@ class MeetingModeScreen(RRScreen):
             table.add_column(no_wrap=True)
             for step in schedule.steps:
                 when = f"done {uk(step.done)}" if step.done else f"due {uk(step.due, '—')}"
-                table.add_row(f"{STATE_GLYPHS[step.state]} {step.state.upper()}", step.label, when)
+                plain_row(
+                    table, f"{STATE_GLYPHS[step.state]} {step.state.upper()}", step.label, when
+                )
             head = Text(f"{for_display(record.reference)}   ", style="bold")
             head.append(f"{RAG_GLYPHS[schedule.rag]} {RAG_WORDS[schedule.rag]}   {uk(today)}\n")
             panel = next((s for s in schedule.steps if s.id == "panel_notified"), None)
@@ -82,7 +85,8 @@ class MeetingModeScreen(RRScreen):
             table.add_column(name, no_wrap=True)
         for v in build_views(records, profile, today):
             rag = v.schedule.rag
-            table.add_row(
+            plain_row(
+                table,
                 f"{RAG_GLYPHS[rag]} {RAG_WORDS[rag]}",
                 for_display(v.record.reference),
                 v.next_step.label if v.next_step else "—",
@@ -98,5 +102,5 @@ def _stack(*parts: RenderableType) -> Table:
     grid = Table.grid(expand=True)
     grid.add_column()
     for part in parts:
-        grid.add_row(part)
+        plain_row(grid, part)
     return grid

@@ -25,6 +25,7 @@ from rr_tui.timeliness import (
     financial_year,
 )
 from rr_tui.widgets.palette import state_styles
+from rr_tui.widgets.plain import plain_row
 
 if TYPE_CHECKING:
     from rr_tui.store import Store
@@ -123,14 +124,14 @@ class ReportScreen(RRScreen):
         for measure in MEASURES:
             f = totals[measure]
             median = "—" if f.median_wd is None else f"{f.median_wd:g}"
-            summary.add_row(LABELS[measure], str(f.met), str(f.total), str(f.pending), median)
+            plain_row(summary, LABELS[measure], str(f.met), str(f.total), str(f.pending), median)
         parts.append(summary)
         for measure in MEASURES:
             chart = Table.grid(padding=(0, 1))
             chart.add_column(no_wrap=True)
             chart.add_column()
             for quarter, result in by_quarter(self.records, profile, period):
-                chart.add_row(quarter.label, bar(result[measure], st["green"]))
+                plain_row(chart, quarter.label, bar(result[measure], st["green"]))
             parts.append(Text(f"\n{LABELS[measure]}", style="bold"))
             parts.append(chart)
         self.query_one("#report-view", Static).update(Group(*parts))

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -133,7 +134,9 @@ class ChoiceField(Field):
         allow_blank: bool = True,
     ) -> None:
         super().__init__(label, id=id)
-        self._options = [(text, key) for key, text in options]
+        # Text, not str: Select renders a str prompt as markup, and option texts
+        # can be user data (an agency's name).
+        self._options = [(Text(text), key) for key, text in options]
         self._initial = value
         self._blank = allow_blank
 
@@ -162,7 +165,7 @@ class ChoiceField(Field):
         """The option's text for a stored value ('' for none)."""
         if not value:
             return ""
-        return next((str(text) for text, key in self._options if key == value), str(value))
+        return next((text.plain for text, key in self._options if key == value), str(value))
 
 
 class CheckField(Field):

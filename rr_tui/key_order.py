@@ -1,0 +1,141 @@
+"""Keys in order: every key goes where the keys before it have sent the focus.
+
+Textual (8.2.8) forwards each key to the focused widget as soon as the app
+reads it, without waiting for the key before it to be handled. A key bound on
+the screen (``n``, ``/``, ``tab``) is only acted upon when it has bubbled back
+up to the app, and the screen or field it opens gets the focus later still
+(after its mount, through ``call_later``). Keys typed in the meantime were
+already forwarded to the old focus: ``n`` followed at once by ``RR-2026-009``
+lost its first ``R`` into the list (or ran the list's ``R`` command), and a
+burst ``RR-2026-077<Tab>Child Q`` put everything into Reference. See
+docs/upstream-textual-keys.md for the report and a minimal reproduction.
+
+The work-around, for the whole app: keys (and pastes) from the terminal wait
+in one queue, and each is handed to Textual only when the one before it has
+been dealt with: stopped by a widget, or bubbled back to the app and its
+binding run, and then the screen and focus have settled (a screen it pushed is
+mounted, and a focus it asked for is given). Then the next key goes to the new
+target, in order, however fast the keys come.
+
+Settling uses only public API: ``call_later`` on the app and on every node of
+the current screen, repeated until a round leaves the screen and focus as they
+were. A key that takes longer than ``KEY_SETTLE_SECONDS`` to settle lets the
+next one go, so a key can never stall typing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from typing import Any, TypeVar
+
+from textual import events
+from textual.app import App
+from textual.worker import Worker
+
+# At most, per key. Settling takes a few milliseconds, or as long as the screen
+# a key opens takes to mount (up to a second on a busy machine).
+KEY_SETTLE_SECONDS = 5.0
+_ROUND_SECONDS = 0.5
+# Rounds that change nothing before a key that never came back is given up:
+# more than a key needs to bubble up through the deepest widget.
+_QUIET_ROUNDS = 16
+
+
+ReturnT = TypeVar("ReturnT")
+
+
+class KeysInOrder(App[ReturnT]):
+    """An App whose keys are handed to Textual one at a time, each once the last settled."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._keys_waiting: deque[events.Key | events.Paste] = deque()
+        self._keys_worker: Worker[None] | None = None
+        # Keys that have bubbled back up to the app (their bindings are run now).
+        self._keys_arrived: set[int] = set()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self._keys_waiting.append(event)
+            if self._keys_worker is None:
+                # A worker: Textual cancels it when the app closes.
+                self._keys_worker = self.run_worker(
+                    self._hand_keys_over(), group="keys-in-order", exit_on_error=False
+                )
+            return
+        if isinstance(event, events.Key):
+            # A key that bubbled back up: its bindings run next, in App._on_key.
+            self._keys_arrived.add(id(event))
+        await super().on_event(event)
+
+    async def _hand_keys_over(self) -> None:
+        try:
+            while self._keys_waiting and not self._closing_down:
+                event = self._keys_waiting.popleft()
+                # Textual's own handling of a key from the terminal: priority
+                # bindings first, then forwarded to the focused widget.
+                await super().on_event(event)
+                await self._settle(event)
+        finally:
+            self._keys_worker = None
+
+    @property
+    def _closing_down(self) -> bool:
+        return bool(getattr(self, "_exit", False))
+
+    def _key_done(self, event: events.Event) -> bool:
+        if id(event) in self._keys_arrived:
+            return True
+        # A widget handled it (an Input typing a character stops the key).
+        return bool(getattr(event, "_stop_propagation", False))
+
+    async def _settle(self, event: events.Event) -> None:
+        deadline = time.monotonic() + KEY_SETTLE_SECONDS
+        quiet = 0
+        try:
+            while time.monotonic() < deadline and not self._closing_down:
+                try:
+                    screen, focused = self.screen, self.focused
+                except Exception:
+                    return  # no screen (closing): nothing to wait for
+                # A screen still mounting asks for its focus as it mounts: only a
+                # round that starts with it mounted can show the focus has settled.
+                mounted = screen.is_mounted
+                await self._one_round(screen)
+                settled = mounted and self.screen is screen and self.focused is focused
+                if settled and self._key_done(event):
+                    return
+                quiet = quiet + 1 if settled else 0
+                if quiet >= _QUIET_ROUNDS:
+                    return  # the key went nowhere (its widget went away): go on
+        finally:
+            self._keys_arrived.discard(id(event))
+
+    async def _one_round(self, screen: Any) -> None:
+        """Let the nodes a key passes through handle what is already queued for them.
+
+        Those are the focused widget and its ancestors up to the screen (the key
+        bubbles through them), and the app (bindings, focus changes).
+        """
+        pending = 0
+        done = asyncio.Event()
+
+        def count_down() -> None:
+            nonlocal pending
+            pending -= 1
+            if pending <= 0:
+                done.set()
+
+        focused = screen.focused
+        chain = list(focused.ancestors_with_self) if focused is not None else [screen]
+        for node in [self, screen, *chain]:
+            if node.call_later(count_down):
+                pending += 1
+        if pending == 0:
+            await asyncio.sleep(0)
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), _ROUND_SECONDS)
