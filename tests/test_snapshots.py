@@ -46,6 +46,7 @@ from rr_tui.screens.pack_form import PackForm
 from rr_tui.screens.panel_form import PanelForm
 from rr_tui.screens.report import ReportScreen
 from rr_tui.screens.step_form import StepForm
+from rr_tui.widgets.case_table import CaseTable
 
 Before = Callable[[Pilot[Any]], Awaitable[None]]
 
@@ -100,7 +101,7 @@ async def _meeting_mode_list(pilot: Pilot[Any]) -> None:
     await wait_for_rows(pilot)
     await pilot.press("M")
     screen = await wait_for_screen(pilot, MeetingModeScreen)
-    await wait_until(pilot, lambda: screen.query_one("#meeting-view").content != "Loading…")
+    await wait_until(pilot, lambda: screen.token != -1 and bool(screen.query_one(CaseTable).rows))
     await _settle(pilot)
 
 

@@ -141,7 +141,7 @@ async def test_report_moves_between_years(demo_url: str) -> None:
         await wait_for_rows(pilot)
         await pilot.press("R")
         screen = await wait_for_screen(pilot, ReportScreen)
-        await wait_until(pilot, lambda: "2026-27" in text_of(screen, "#report-view"))
+        await wait_until(pilot, lambda: "Median WD" in text_of(screen, "#report-view"))
         view = text_of(screen, "#report-view")
         assert "financial year 2026-27" in view
         assert "SIN within 5 working days" in view and "met" in view

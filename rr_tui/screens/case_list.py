@@ -25,6 +25,7 @@ from rr_tui.screens.base import RRScreen
 from rr_tui.views import CaseView, urgency
 from rr_tui.widgets.case_filter import fold, state_words
 from rr_tui.widgets.case_table import CaseTable, Column, Row, natural_widths
+from rr_tui.widgets.meeting_table import meeting_row
 
 if TYPE_CHECKING:
     from rr_tui.store import Store
@@ -436,7 +437,36 @@ class CaseListScreen(RRScreen):
     def action_meeting_mode(self) -> None:
         from rr_tui.screens.meeting_mode import MeetingModeScreen
 
-        self.app.push_screen(MeetingModeScreen(None))
+        rows = self._meeting_rows()
+        token, today = (self.token, self.loaded_today) if rows is not None else (-1, None)
+        self.app.push_screen(MeetingModeScreen(None, rows, token=token, today=today))
+
+    def _meeting_rows(self) -> list[Row] | None:
+        """The open cases as meeting mode shows them, made from the rows already here.
+
+        Meeting mode then shows them at once, and reads them again itself only
+        when something changes. Only once the whole list is here (not its first
+        screenful).
+        """
+        if self.token == -1:
+            return None
+        rows: list[Row] = []
+        for row in self.all_rows:
+            if row.rag == "closed":
+                continue
+            due = row.sort_values[5]
+            step = row.words or ("" if row.cells[4] == "—" else row.cells[4])
+            rows.append(
+                meeting_row(
+                    row.key,
+                    len(rows),
+                    row.rag,
+                    row.cells[1],
+                    step,
+                    None if due == date.max else due,
+                )
+            )
+        return rows
 
     def action_chase(self) -> None:
         from rr_tui.screens.chase import ChaseScreen

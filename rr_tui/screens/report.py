@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
@@ -12,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
+from rr_tui.errors import RRError
 from rr_tui.records import CaseRecord
 from rr_tui.screens.base import RRScreen
 from rr_tui.timeliness import (
@@ -31,6 +33,15 @@ if TYPE_CHECKING:
     from rr_tui.store import Store
 
 BAR = 20
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One period's figures, worked out in a worker: the year, then each quarter."""
+
+    period: Period
+    totals: dict[str, Figure]
+    quarters: list[tuple[Period, dict[str, Figure]]]
 
 
 def bar(figure: Figure, style: str) -> Text:
@@ -82,6 +93,10 @@ class ReportScreen(RRScreen):
         self.records: list[CaseRecord] | None = None
         self.financial = True
         self.year = 0
+        # Figures are worked out in a thread worker, once per period (financial, year).
+        self.cache: dict[tuple[bool, int], Figures] = {}
+        # Each request is stamped; the answer to an older one is kept but not drawn.
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="report-body"):
@@ -108,16 +123,51 @@ class ReportScreen(RRScreen):
     def _draw(self) -> None:
         if self.records is None:
             return
-        profile, period = self.rr.profile, self._period()
-        st = state_styles(self.app)
+        key = (self.financial, self.year)
+        cached = self.cache.get(key)
+        if cached is not None:
+            self._show_figures(cached)
+            return
+        self.generation += 1
+        generation, records, profile, period = (
+            self.generation,
+            self.records,
+            self.rr.profile,
+            self._period(),
+        )
+        self.query_one("#report-view", Static).update(
+            Text(f"{self._heading(period)}\nWorking out the figures…", style="bold")
+        )
+
+        def work() -> None:
+            # Off the UI thread: every case's schedule, for the year and its quarters.
+            try:
+                result = Figures(
+                    period,
+                    figures(records, profile, period),
+                    by_quarter(records, profile, period),
+                )
+            except Exception as exc:  # reported, never lost with the worker
+                error = RRError(f"the figures could not be worked out ({type(exc).__name__})")
+                self.app.call_from_thread(self.rr.report, error)
+                return
+            self.app.call_from_thread(self._figured, generation, key, result)
+
+        self.run_worker(work, thread=True, group="report-figures", exit_on_error=False)
+
+    def _figured(self, generation: int, key: tuple[bool, int], result: Figures) -> None:
+        self.cache[key] = result
+        if generation == self.generation and self.is_mounted:
+            self._show_figures(result)
+
+    def _heading(self, period: Period) -> str:
         kind = "financial year" if self.financial else "calendar year"
-        parts: list[Table | Text] = [
-            Text(
-                f"Timeliness, {kind} {period.label}  (press [ or ] to move, f to switch)\n",
-                style="bold",
-            )
-        ]
-        totals = figures(self.records, profile, period)
+        return f"Timeliness, {kind} {period.label}  (press [ or ] to move, f to switch)"
+
+    def _show_figures(self, result: Figures) -> None:
+        st = state_styles(self.app)
+        parts: list[Table | Text] = [Text(f"{self._heading(result.period)}\n", style="bold")]
+        totals = result.totals
         summary = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
         for name in ("Measure", "Met", "Total", "Pending", "Median WD"):
             summary.add_column(name, no_wrap=name != "Measure")
@@ -130,8 +180,8 @@ class ReportScreen(RRScreen):
             chart = Table.grid(padding=(0, 1))
             chart.add_column(no_wrap=True)
             chart.add_column()
-            for quarter, result in by_quarter(self.records, profile, period):
-                plain_row(chart, quarter.label, bar(result[measure], st["green"]))
+            for quarter, figures_of in result.quarters:
+                plain_row(chart, quarter.label, bar(figures_of[measure], st["green"]))
             parts.append(Text(f"\n{LABELS[measure]}", style="bold"))
             parts.append(chart)
         self.query_one("#report-view", Static).update(Group(*parts))
