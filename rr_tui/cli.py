@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rr_tui import __version__, cli_reports
-from rr_tui.dates import DateInputError, parse_iso
+from rr_tui.dates import DateInputError, parse_user_date
 from rr_tui.errors import InputError, RRError, UsageError
 
 if TYPE_CHECKING:
@@ -33,6 +33,10 @@ working-day deadlines (England and Wales bank holidays).
 With no command, opens the terminal app on your database."""
 
 EPILOG = """\
+dates (every DATE, --today, --from, --to): 19/12/2025 or 19/12/25 (always day
+first), 19 Dec 2025, 19 December 2025, 2025-12-19, today, yesterday, or a
+weekday name (mon ... fri: the most recent one, today included).
+
 environment:
   RR_TUI_DB          database file or SQLAlchemy URL (as --db)
   RR_TUI_CONFIG      configuration file (as --config)
@@ -47,6 +51,7 @@ exit codes: 0 ok, 1 error, 2 usage, 3 bad input, 4 not found, 5 database,
 
 EXIT_AUDIT_BROKEN = 11
 MAX_WORKING_DAYS = 5000  # about twenty years: far beyond any statutory deadline
+DATE_HELP = "19/12/2025 (day first), 19 Dec 2025, 2025-12-19, today, yesterday or mon..fri"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,11 +59,43 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see rr-tui --help)")
 
 
-def _date_arg(text: str) -> date:
+DateArg = Callable[[str], date]
+
+
+def _date_type(today: Callable[[], date]) -> DateArg:
+    """An argparse type for a date as people type it (rr_tui.dates), relative to ``today``.
+
+    ``today`` is asked only for the relative forms (today, yesterday, a weekday).
+    """
+
+    def date_arg(text: str) -> date:
+        try:
+            return parse_user_date(text, today())
+        except DateInputError as exc:
+            raise argparse.ArgumentTypeError(f"{text.strip()[:40]!r}: {exc}") from None
+
+    return date_arg
+
+
+def _real_today() -> date:
+    from rr_tui.clock import today_in_england
+
+    return today_in_england()
+
+
+def _given_today(argv: Sequence[str] | None) -> date | None:
+    """``--today`` read ahead of the other arguments, so their relative dates use it.
+
+    A bad value is left for the full parser to report.
+    """
+    pre = _Parser(add_help=False)
+    pre.add_argument("--today", type=_date_type(_real_today))
     try:
-        return parse_iso(text)
-    except DateInputError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None
+        known, _ = pre.parse_known_args(argv)
+    except UsageError:
+        return None
+    value: date | None = known.today
+    return value
 
 
 def int_arg(name: str, low: int, high: int) -> Callable[[str], int]:
@@ -92,7 +129,7 @@ def _check_text(args: argparse.Namespace) -> None:
 POSITIONAL = {"reference", "step", "on", "action", "command", "start", "n"}
 
 
-def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+def _common(parser: argparse.ArgumentParser, suppress: bool, date_arg: DateArg) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
         "--db",
@@ -102,8 +139,8 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     )
     parser.add_argument(
         "--today",
-        metavar="YYYY-MM-DD",
-        type=_date_arg,
+        metavar="DATE",
+        type=date_arg,
         default=default,
         help="pretend today is this date (for demos, tests and what-if checks)",
     )
@@ -116,7 +153,9 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(today: Callable[[], date] = _real_today) -> argparse.ArgumentParser:
+    """The parser; date arguments other than ``--today`` are read relative to ``today()``."""
+    date_arg = _date_type(today)
     parser = _Parser(
         prog="rr-tui",
         description=DESCRIPTION,
@@ -124,12 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"rr-tui {__version__}")
-    _common(parser, suppress=False)
+    _common(parser, suppress=False, date_arg=_date_type(_real_today))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        _common(p, suppress=True)
+        _common(p, suppress=True, date_arg=_date_type(_real_today))
         return p
 
     command("tui", "open the terminal app (the default)")
@@ -138,12 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--all", action="store_true", help="include closed cases")
     p = command("deadline", "print the date N working days after DATE")
-    p.add_argument("start", type=_date_arg, metavar="DATE")
+    p.add_argument("start", type=date_arg, metavar="DATE")
     p.add_argument("n", type=int_arg("N", 1, MAX_WORKING_DAYS), metavar="N")
     p = command("record", "record that a case-level step happened on DATE")
     p.add_argument("reference")
     p.add_argument("step", metavar="STEP", help="a step id, as listed by: rr-tui profile")
-    p.add_argument("on", metavar="DATE", help="YYYY-MM-DD, today or yesterday")
+    p.add_argument("on", metavar="DATE", help=DATE_HELP)
     p = command(
         "import", "import cases from a CSV spreadsheet or an rr-tui JSON export (all or nothing)"
     )
@@ -161,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("upgrade", "path"))
     p = command("backup", "copy the database safely while it is in use")
     p.add_argument("target", type=Path, metavar="PATH")
-    cli_reports.add_commands(command, _date_arg, int_arg)
+    cli_reports.add_commands(command, date_arg, int_arg)
     return parser
 
 
@@ -195,7 +234,8 @@ def _today(args: argparse.Namespace) -> date:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = _given_today(argv)
+    args = build_parser(lambda: given or _real_today()).parse_args(argv)
     _check_text(args)
     command = args.command or "tui"
     config = _config(args)

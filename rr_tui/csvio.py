@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rr_tui.dates import DateInputError, parse_iso
+from rr_tui.dates import DateInputError, parse_user_date
 from rr_tui.errors import InputError
 from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import CaseFields, CaseRecord
@@ -83,12 +83,17 @@ def parse_rows(
     first: int = 2,
     row_word: str = "row",
     unguard: bool = True,
+    today: date | None = None,
 ) -> list[ImportRow]:
     """Check every row; raise one InputError listing every problem, or return the rows.
 
     ``first`` is the number of the first record (2 in a CSV file, under its
     header line); ``unguard`` undoes the formula guard of a CSV export.
     """
+    if today is None:
+        from rr_tui.clock import today_in_england
+
+        today = today_in_england()
     allowed = set(columns(profile))
     problems: list[str] = []
     clean_header = [clean_text(h or "", multiline=False).strip() for h in header]
@@ -142,7 +147,7 @@ def parse_rows(
             if not value:
                 continue
             try:
-                steps[step_id] = parse_iso(value)
+                steps[step_id] = parse_user_date(value, today)
             except DateInputError as exc:
                 problems.append(f"{where}, column {step_id}: {exc}")
         decision = cells.get("decision", "") or None

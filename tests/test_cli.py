@@ -71,7 +71,7 @@ def test_deadline_counts_working_days_over_christmas(capsys: pytest.CaptureFixtu
 
 
 @pytest.mark.parametrize(
-    "args", [("deadline", "2026-12-18", "0"), ("deadline", "18/12/2026", "15"), ("frobnicate",)]
+    "args", [("deadline", "2026-12-18", "0"), ("deadline", "12/18/2026", "15"), ("frobnicate",)]
 )
 def test_usage_errors_are_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
@@ -205,7 +205,8 @@ def test_record_then_status_shows_the_step_done(
         (("DEMO-2026-002", "tea_break", "2026-03-09"), 3, "no step 'tea_break'"),
         (("DEMO-2099-999", "sin_submitted", "2026-03-09"), 4, "no case has that reference"),
         (("DEMO-2026-002", "sin_submitted", "2026-02-30"), 3, "DATE: no such date"),
-        (("DEMO-2026-002", "sin_submitted", "09/03/2026"), 3, "DATE: use the form YYYY-MM-DD"),
+        (("DEMO-2026-002", "sin_submitted", "03/13/2026"), 3, "DATE: no such date: the day"),
+        (("DEMO-2026-002", "sin_submitted", "9 March"), 3, "DATE: give the year too"),
     ],
 )
 def test_record_errors_are_one_line_and_change_nothing(

@@ -200,14 +200,14 @@ def test_a_bad_json_item_imports_nothing_and_names_item_and_column(
         json.dumps(
             [
                 {"reference": "RR-1", "incident_aware": "2026-03-02"},
-                {"reference": "RR-2", "incident_aware": "2 March"},
+                {"reference": "RR-2", "incident_aware": "2 Marchember 2026"},
                 {"reference": "RR-3", "incident_aware": 20260302},
             ]
         )
     )
     code, _, err = cli(capsys, "--db", db_url, "import", str(path))
     assert code == 3
-    assert "item 2, column incident_aware: use the form YYYY-MM-DD" in err
+    assert "item 2, column incident_aware: not a date: type the day first" in err
     assert "item 3, column incident_aware: must be text, a date or empty" in err
     assert err.count("\n") == 1
 

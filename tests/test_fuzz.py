@@ -19,7 +19,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rr_tui.csvio import columns, export_text, read_import
-from rr_tui.dates import EARLIEST, LATEST, DateInputError, parse_user_date
+from rr_tui.dates import (
+    DAY_FIRST,
+    EARLIEST,
+    LATEST,
+    NEEDS_YEAR,
+    NO_SUCH_DATE,
+    NOT_A_DATE,
+    OUT_OF_RANGE,
+    TWO_OR_FOUR,
+    DateInputError,
+    parse_user_date,
+)
 from rr_tui.errors import InputError
 from rr_tui.profile import DECISIONS, ENGLAND
 from rr_tui.records import CaseFields
@@ -47,11 +58,15 @@ def test_user_dates_are_a_date_in_range_or_a_clear_refusal(text: str) -> None:
         value = parse_user_date(text, TODAY)
     except DateInputError as exc:
         # One of a few fixed sentences to show beside the field: never the input echoed.
-        assert str(exc) in {
-            "use the form YYYY-MM-DD",
-            "no such date",
-            f"must be between {EARLIEST.year} and {LATEST.year}",
-        }
+        message = str(exc)
+        assert message in {
+            NOT_A_DATE,
+            NO_SUCH_DATE,
+            DAY_FIRST,
+            NEEDS_YEAR,
+            OUT_OF_RANGE,
+            TWO_OR_FOUR,
+        } or (message.startswith("that date is a ")), message
     else:
         assert EARLIEST <= value <= LATEST
 

@@ -657,7 +657,7 @@ def test_yesterday_across_a_leap_day() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("2026-02-30", "no such date"),
+        ("2026-02-30", "no such date"),  # more in test_dates.py
         ("2023-02-29", "no such date"),
         ("2026-13-01", "no such date"),
         ("2026-00-10", "no such date"),
@@ -665,12 +665,6 @@ def test_yesterday_across_a_leap_day() -> None:
         ("1989-12-31", "must be between 1990 and 2100"),
         ("2101-01-01", "must be between 1990 and 2100"),
         ("9999-12-31", "must be between 1990 and 2100"),
-        ("2/3/2026", "use the form YYYY-MM-DD"),
-        ("02-03-2026", "use the form YYYY-MM-DD"),
-        ("2026-3-2", "use the form YYYY-MM-DD"),
-        ("20260302", "use the form YYYY-MM-DD"),
-        ("tomorrow", "use the form YYYY-MM-DD"),
-        ("", "use the form YYYY-MM-DD"),
     ],
 )
 def test_parse_user_date_refuses(text: str, message: str) -> None:

@@ -180,7 +180,7 @@ async def test_new_case_hint_shows_resulting_deadlines(demo_url: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_rows(pilot)
         form = await open_form(pilot, "n", CaseForm)
-        assert "YYYY-MM-DD" in date_hint(form, "referral_received")
+        assert "19/12/2025" in date_hint(form, "referral_received")
         await fill(pilot, "referral_received", "2026-12-18")
         hint = date_hint(form, "referral_received")
         assert "Fri 18 Dec 2026" in hint
@@ -223,10 +223,10 @@ async def test_new_case_invalid_input_is_refused_and_kept(demo_url: str) -> None
                     "no such date",
                 ),
                 (
-                    {"incident_aware": "26/11/2026"},
+                    {"incident_aware": "11/26/2026"},
                     "incident_aware",
                     "LA aware of incident",
-                    "YYYY-MM-DD",
+                    "the day comes first",
                 ),
                 (
                     {"referral_received": "1066-10-14"},
@@ -314,7 +314,7 @@ async def test_f1_in_a_form_shows_form_keys(demo_url: str) -> None:
         await pilot.press("f1")
         await wait_for_screen(pilot, HelpScreen, timeout=1)
         shown = screen_text(app)
-        assert "ctrl+s" in shown and "YYYY-MM-DD, today or yesterday" in shown
+        assert "ctrl+s" in shown and "19/12/2025 (day first)" in shown
         await pilot.press("escape")
         await wait_for_screen(pilot, CaseForm)
         assert value(form, "reference") == "RR-1"
@@ -622,7 +622,7 @@ async def test_record_meeting_saves_with_actions(demo_url: str) -> None:
         put(form, "rationale", "Criteria met.")
         put(form, "attendees", "Police; Health")
         put(form, "facts_summary", "Summary.")
-        put(form, "actions", "Visit siblings | CSC | 2026-11-30\nCheck records")
+        put(form, "actions", "Visit siblings | CSC | 30/11/2026\nCheck records")
         put(form, "learning", "Sharing.")
         await save(pilot)
         await wait_closed(pilot, form)
@@ -660,7 +660,7 @@ async def test_record_meeting_invalid_input_is_refused_and_odd_date_asks(demo_ur
                     "line 1",
                 ),
                 ({"actions": "Fine | CSC\n | no action text"}, "actions", actions, "line 2"),
-                ({"actions": "Visit | CSC | 30/11/2026"}, "actions", actions, "date"),
+                ({"actions": "Visit | CSC | 11/30/2026"}, "actions", actions, "day comes first"),
                 ({"actions": "Visit | CSC | 2026-02-30"}, "actions", actions, "no such date"),
                 ({"held_on": ""}, "held_on", "Meeting date", "is required"),
                 ({"held_on": "2026-02-30"}, "held_on", "Meeting date", "no such date"),
@@ -749,7 +749,7 @@ async def test_record_panel_invalid_input_is_refused_and_odd_date_asks(demo_url:
                     {"response_on": "tomorrow"},
                     "response_on",
                     "Panel response received",
-                    "YYYY-MM-DD",
+                    "19/12/2025",
                 ),
             ],
         )
@@ -803,7 +803,7 @@ async def test_record_step_invalid_date_is_refused_and_future_asks(demo_url: str
             {},
             [
                 ({"on": "2026-02-30"}, "on", "Date it happened", "no such date"),
-                ({"on": "soon"}, "on", "Date it happened", "YYYY-MM-DD"),
+                ({"on": "soon"}, "on", "Date it happened", "not a date: type the day first"),
             ],
         )
         await check_asks(pilot, form, {"on": "2027-01-05"}, "in the future")

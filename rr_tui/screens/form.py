@@ -213,7 +213,12 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
     # Keys the fields handle themselves; the rest come from BINDINGS.
     help_notes = (
         ("tab / shift+tab", "next / previous field"),
-        ("dates", "YYYY-MM-DD, today or yesterday; the deadline shows beside the field"),
+        (
+            "dates",
+            "19/12/2025 (day first), 19 Dec 2025, 2025-12-19, today, yesterday or a "
+            "weekday (fri: the last one); the date understood and its deadline show beside "
+            "the field",
+        ),
     )
 
     # -- layout --------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 from textual.app import ComposeResult
 
 from rr_tui import deadlines
-from rr_tui.dates import DateInputError, parse_iso, uk
+from rr_tui.dates import DateInputError, parse_user_date, uk
 from rr_tui.edits import MEETING, STEP, Target
 from rr_tui.profile import DECISIONS
 from rr_tui.records import ActionRecord, CaseRecord, MeetingRecord
@@ -17,11 +17,11 @@ from rr_tui.screens.form import FormError, FormScreen
 from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
 
 ACTIONS_HINT = (
-    "One per line: action | owner | due YYYY-MM-DD | done YYYY-MM-DD (last parts optional)"
+    "One per line: action | owner | due date | done date (last parts optional; dates as 19/12/2025)"
 )
 
 
-def parse_actions(text: str) -> tuple[ActionRecord, ...]:
+def parse_actions(text: str, today: date) -> tuple[ActionRecord, ...]:
     """``action | owner | due | done`` per line; raises ValueError naming the line."""
     actions = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -33,7 +33,7 @@ def parse_actions(text: str) -> tuple[ActionRecord, ...]:
         dates: list[date | None] = []
         for part in parts[2:4]:
             try:
-                dates.append(parse_iso(part) if part else None)
+                dates.append(parse_user_date(part, today) if part else None)
             except DateInputError as exc:
                 raise ValueError(f"line {number}: date {exc}") from None
         dates += [None] * (2 - len(dates))
@@ -121,7 +121,7 @@ class MeetingForm(FormScreen):
             errors["held_on"] = str(exc)
         actions: tuple[ActionRecord, ...] = ()
         try:
-            actions = parse_actions(self.query_one("#actions", AreaField).value)
+            actions = parse_actions(self.query_one("#actions", AreaField).value, self.rr.today)
         except ValueError as exc:
             errors["actions"] = str(exc)
         if errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -12,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
-from rr_tui.dates import DateInputError, parse_user_date
+from rr_tui.dates import FORMS_HINT, DateInputError, parse_user_date, uk
 from rr_tui.sanitize import MAX_LINE
 
 
@@ -208,12 +209,28 @@ class CheckField(Field):
         self.control.value = bool(value)
 
 
+_COMPLETE = re.compile(
+    r"\D\d{4}$"  # 19/12/2025, 19 Dec 2025
+    r"|^\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}$"  # 2025-12-19
+    r"|^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$"  # 19/12/25
+    r"|^[A-Za-z]{3,}$"  # today, fri
+)
+# Long enough for "Wednesday, 19th of December 2025".
+MAX_DATE_TEXT = 32
+
+
+def _looks_complete(text: str) -> bool:
+    """Could the typing be finished? (a year typed, or a word of three letters or more)."""
+    return bool(_COMPLETE.search(text)) or len(text) >= 10
+
+
 class DateField(Field):
-    """``YYYY-MM-DD``, ``today`` or ``yesterday``, with the resulting deadline shown live."""
+    """A date as people type it (``rr_tui.dates``), shown as understood ("Fri 19 Dec 2025")
+    beside the field with the resulting deadline, live."""
 
     DEFAULT_CSS = """
     DateField Horizontal { height: auto; }
-    DateField Input { width: 16; }
+    DateField Input { width: 20; }
     DateField .field--hint { width: 1fr; padding: 1 0 0 1; color: $text-muted; }
     """
 
@@ -236,7 +253,7 @@ class DateField(Field):
     def compose(self) -> ComposeResult:
         yield from self.compose_label()
         with Horizontal():
-            yield Input(self._value, placeholder="YYYY-MM-DD", max_length=10)
+            yield Input(self._value, placeholder="DD/MM/YYYY", max_length=MAX_DATE_TEXT)
             yield Static("", classes="field--hint", markup=False)
         yield from self.compose_error()
 
@@ -261,7 +278,7 @@ class DateField(Field):
         text = self.control.value.strip()
         if not text:
             if self.required:
-                raise DateInputError("is required (YYYY-MM-DD, today or yesterday)")
+                raise DateInputError(f"is required ({FORMS_HINT})")
             return None
         return parse_user_date(text, self._today())
 
@@ -273,18 +290,18 @@ class DateField(Field):
         hint = self.query_one(".field--hint", Static)
         text = self.control.value.strip()
         if not text:
-            hint.update("YYYY-MM-DD, today or yesterday")
+            hint.update(FORMS_HINT)
             return
         try:
             when = self.parse()
         except DateInputError as exc:
             # Say so only once the typing could be complete, not mid-date.
-            hint.update(f"not a date yet: {exc}" if len(text) >= 10 or text.isalpha() else "")
+            hint.update(f"not a date yet: {exc}" if _looks_complete(text) else "")
             return
         if when is None:
             return
         extra = self._hint(when) if self._hint else ""
-        hint.update(f"{when:%a} {when.day} {when:%b %Y}" + (f" · {extra}" if extra else ""))
+        hint.update(uk(when) + (f" · {extra}" if extra else ""))
 
     def set_hint_source(self, hint: Callable[[date], str]) -> None:
         self._hint = hint
