@@ -172,7 +172,17 @@ def build_parser(today: Callable[[], date] = _real_today) -> argparse.ArgumentPa
         return p
 
     command("tui", "open the terminal app (the default)")
-    command("demo", "open the terminal app on a fresh demo database of fictional cases")
+    p = command(
+        "demo",
+        "open the terminal app on a fresh demo database of fictional cases "
+        "(written at --db PATH when given; an earlier demo there is replaced, "
+        "anything else is refused)",
+    )
+    p.add_argument(
+        "--no-open",
+        action="store_true",
+        help="only write the demo database, then leave (for trying the other commands)",
+    )
     p = command("status", "list open cases, most urgent first (never starts the app)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--all", action="store_true", help="include closed cases")
@@ -196,8 +206,12 @@ def build_parser(today: Callable[[], date] = _real_today) -> argparse.ArgumentPa
     p.add_argument(
         "--json", action="store_true", help="machine-readable: intact, count, head hash, problems"
     )
-    p = command("db", "database maintenance")
-    p.add_argument("action", choices=("upgrade", "path"))
+    p = command(
+        "db",
+        "database maintenance: create (an empty database, as the app's first start does), "
+        "upgrade, path",
+    )
+    p.add_argument("action", choices=("create", "upgrade", "path"))
     p = command("backup", "copy the database safely while it is in use")
     p.add_argument("target", type=Path, metavar="PATH")
     cli_reports.add_commands(command, date_arg, int_arg)
@@ -302,6 +316,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         if args.action == "path":
             print(db_path_text(_db_url(args, config)))
             return 0
+        if args.action == "create":
+            _open(args, config, create=True).close()
+            print(f"database ready: {db_path_text(_db_url(args, config))}")
+            return 0
         print(upgrade(_db_url(args, config)))
         # Work out the list's stored triage order now (a new revision may
         # start it empty), so the app's first start after the upgrade is quick.
@@ -374,15 +392,35 @@ def _record(args: argparse.Namespace, config: Config) -> int:
 
 def _tui(args: argparse.Namespace, config: Config, *, demo: bool) -> int:
     from rr_tui.app import run_app
-    from rr_tui.config import db_url, demo_db_path
+    from rr_tui.config import db_url
     from rr_tui.out import GuardedStream
 
+    demo_path = _demo_path(args) if demo else None
+    if demo_path is not None and args.no_open:
+        from rr_tui.demo import fresh_demo_database
+
+        fresh_demo_database(demo_path, _today(args), config.profile)
+        print(f"wrote the demo database at {demo_path}")
+        return 0
     if isinstance(sys.stdout, GuardedStream):
         sys.stdout = sys.stdout.stream  # the app draws with escapes
 
-    demo_path = demo_db_path() if demo else None
     url = db_url(demo_path) if demo_path else _db_url(args, config)
     return run_app(url, config=config, today=args.today, demo_path=demo_path)
+
+
+def _demo_path(args: argparse.Namespace) -> Path:
+    """``--db PATH`` when given (checked: never a real database), else the default demo path."""
+    from rr_tui.config import demo_db_path, is_url
+    from rr_tui.demo import check_demo_target
+
+    if not args.db:
+        return demo_db_path()
+    if is_url(args.db):
+        raise UsageError("demo writes a SQLite file: give --db a file path, not a URL")
+    path = Path(args.db).expanduser()
+    check_demo_target(path)
+    return path
 
 
 def console() -> None:

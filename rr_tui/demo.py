@@ -205,6 +205,46 @@ def store_decision(store: Store, reference: str, decision: str, held_on: date) -
     store.record_meeting(store.case_id(reference), 0, held_on, MeetingRecord(decision=decision))
 
 
+def check_demo_target(path: Path) -> None:
+    """Refuse a demo path that holds anything but an earlier demo database.
+
+    ``rr-tui demo --db PATH`` replaces the file at PATH: never a coordinator's real
+    database (a case whose reference does not start with DEMO-), nor any other file.
+    """
+    import sqlite3
+
+    from rr_tui.errors import InputError
+
+    if path.is_symlink():
+        raise InputError("the demo path is a symbolic link; give the real path")
+    if path.is_dir():
+        raise InputError("the demo path is a folder; give a file name such as demo.db")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    refuse = InputError(
+        "the demo path holds a file that is not an earlier demo database; the demo never "
+        "replaces it: give another path"
+    )
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                raise refuse
+        connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            real = connection.execute(
+                "SELECT count(*) FROM cases WHERE reference NOT LIKE 'DEMO-%'"
+            ).fetchone()[0]
+        finally:
+            connection.close()
+    except (OSError, sqlite3.Error):
+        raise refuse from None
+    if real:
+        raise InputError(
+            f"the demo path holds a database with {real} real case{'s' if real != 1 else ''}; "
+            "the demo never replaces it: give another path"
+        )
+
+
 def fresh_demo_database(path: Path, today: date, profile: Profile | None = None) -> str:
     """Replace the demo database with new cases dated around ``today``; returns its URL."""
     for suffix in ("", "-journal", "-wal", "-shm"):

@@ -65,6 +65,13 @@ def status_json(records: Sequence[CaseRecord], profile: Profile, today: date) ->
     return "[\n" + ",\n".join(status_row_json(v, memo) for v in views) + "\n]\n"
 
 
+# What to do first, said where a coordinator meets an empty database on the command line.
+EMPTY_HINT = (
+    "To start: open the app (rr-tui) and press n to add a case, or import the current "
+    "tracker with: rr-tui import FILE (CSV or xlsx; --dry-run shows how it would be read)."
+)
+
+
 def status_text(records: Sequence[CaseRecord], profile: Profile, today: date) -> str:
     views = build_views(records, profile, today)
     counts = rag_counts(views)
@@ -74,6 +81,8 @@ def status_text(records: Sequence[CaseRecord], profile: Profile, today: date) ->
     ]
     if not views:
         lines.append("No open cases.")
+        if not records:
+            lines.append(EMPTY_HINT)
         return "\n".join(lines) + "\n"
     header = ("REFERENCE", "STAGE", "NEXT STEP", "DUE", "WD LEFT", "STATE")
     rows = [
