@@ -194,12 +194,22 @@ def build_parser(today: Callable[[], date] = _real_today) -> argparse.ArgumentPa
     p.add_argument("step", metavar="STEP", help="a step id, as listed by: rr-tui profile")
     p.add_argument("on", metavar="DATE", help=DATE_HELP)
     p = command(
-        "import", "import cases from a CSV spreadsheet or an rr-tui JSON export (all or nothing)"
+        "import",
+        "import cases from a spreadsheet (CSV or Excel .xlsx) or an rr-tui JSON export "
+        "(all or nothing); headings may be the step names the app shows",
     )
-    p.add_argument("file", type=Path, metavar="FILE", help="FILE.csv, or FILE.json")
-    p = command("export", "write every case as CSV or JSON, in the form import reads")
-    p.add_argument("--format", choices=("csv", "json"), default="csv")
-    p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+    p.add_argument("file", type=Path, metavar="FILE", help="FILE.csv, FILE.xlsx or FILE.json")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show how each column is understood and the first rows as they would be "
+        "stored; change nothing",
+    )
+    p = command("export", "write every case as CSV, Excel .xlsx or JSON, in the form import reads")
+    p.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
+    p.add_argument(
+        "--output", type=Path, metavar="FILE", help="default: standard output (not for xlsx)"
+    )
     command("profile", "show the statutory schedule and the day-counting convention in force")
     p = command("audit", "check the audit trail (verify), or vouch for it after a restore (accept)")
     p.add_argument("action", choices=("verify", "accept"))
@@ -290,18 +300,26 @@ def run(argv: Sequence[str] | None = None) -> int:
     if command == "import":
         from rr_tui.csvio import check_existing, read_import
 
+        if args.dry_run:
+            return _dry_run(args, config)
         # The file is checked before the database is opened (or created).
-        rows = read_import(args.file, config.profile)
+        rows = read_import(args.file, config.profile, today=_today(args))
         with closing(_open(args, config, create=True)) as store:
             check_existing(rows, store.references())
             count = store.import_cases([(r.fields, r.steps, r.decision) for r in rows])
         print(f"imported {count} case{'s' if count != 1 else ''}")
         return 0
     if command == "export":
-        from rr_tui.csvio import export_text, write_private
+        from rr_tui.csvio import export_text, export_xlsx, write_private
 
+        if args.format == "xlsx" and (args.output is None or str(args.output) == "-"):
+            raise UsageError("an .xlsx workbook cannot go to standard output; give --output FILE")
         with closing(_open(args, config, create=False)) as store:
             records = store.list_cases(include_closed=True)
+        if args.format == "xlsx":
+            write_private(args.output, export_xlsx(records, config.profile))
+            print(f"wrote {len(records)} case{'s' if len(records) != 1 else ''} to {args.output}")
+            return 0
         content = export_text(records, config.profile, args.format)
         if args.output:
             write_private(args.output, content)
@@ -366,6 +384,21 @@ def _audit(args: argparse.Namespace, config: Config) -> int:
     else:
         print("audit trail intact")
     return 0
+
+
+def _dry_run(args: argparse.Namespace, config: Config) -> int:
+    """``import --dry-run``: the file as it would be read; the database only read, if there."""
+    from rr_tui.csvio import dry_run
+    from rr_tui.errors import DatabaseMissing
+
+    try:
+        with closing(_open(args, config, create=False)) as store:
+            existing: set[str] | None = store.references()
+    except DatabaseMissing:
+        existing = None
+    report, ok = dry_run(args.file, config.profile, existing, today=_today(args))
+    sys.stdout.write(report)
+    return 0 if ok else 3
 
 
 def _record(args: argparse.Namespace, config: Config) -> int:

@@ -22,6 +22,7 @@ from rr_tui.errors import InputError
 from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import CaseFields, CaseRecord
 from rr_tui.sanitize import clean_text
+from rr_tui.sheets import choice_value, is_xlsx, read_xlsx, understand
 from rr_tui.validation import FIELD_LABELS, case_field_errors
 
 CASE_COLUMNS = ("child", "owner", "status")
@@ -84,29 +85,42 @@ def parse_rows(
     row_word: str = "row",
     unguard: bool = True,
     today: date | None = None,
+    skip_unknown: bool = False,
 ) -> list[ImportRow]:
     """Check every row; raise one InputError listing every problem, or return the rows.
 
     ``first`` is the number of the first record (2 in a CSV file, under its
-    header line); ``unguard`` undoes the formula guard of a CSV export.
+    header line); ``unguard`` undoes the formula guard of a CSV export. Headings are
+    matched as ``rr_tui.sheets.understand`` says; ``skip_unknown`` leaves out the columns
+    not understood (``import --dry-run`` warns about them) instead of refusing the file.
     """
     if today is None:
         from rr_tui.clock import today_in_england
 
         today = today_in_england()
-    allowed = set(columns(profile))
     problems: list[str] = []
     clean_header = [clean_text(h or "", multiline=False).strip() for h in header]
-    for number, name in enumerate(clean_header, start=1):
-        if name not in allowed:
-            shown = name[:40] or "(blank)"
-            problems.append(f"column {number} {shown!r} is not a known column")
-    if "reference" not in clean_header:
+    understood = understand(clean_header, profile, columns(profile))
+    rename: dict[str, str] = {}
+    first_seen: dict[str, int] = {}
+    for col in understood:
+        if col.column is None:
+            if not skip_unknown:
+                shown = col.heading[:40] or "(blank)"
+                problems.append(f"column {col.number} {shown!r} is not a known column")
+            continue
+        if col.column in first_seen:
+            problems.append(
+                f"columns {first_seen[col.column]} and {col.number} are both "
+                f"{col.column!r}: keep one"
+            )
+        first_seen.setdefault(col.column, col.number)
+        rename[col.heading] = col.column
+    if "reference" not in first_seen:
         problems.append("there is no 'reference' column")
-    if len(set(clean_header)) != len(clean_header):
-        problems.append("a column appears twice in the header")
     if problems:
         raise _fail(problems)
+    steps_ids = set(profile.step_ids)
 
     rows: list[ImportRow] = []
     seen: dict[str, int] = {}
@@ -117,12 +131,20 @@ def parse_rows(
             continue
         cells: dict[str, str] = {}
         for key, value in raw.items():
-            name = clean_text(key, multiline=False).strip()
+            name = rename.get(clean_text(key, multiline=False).strip())
+            if name is None:
+                continue
+            if isinstance(value, date):  # a date cell of a workbook
+                if name in steps_ids:
+                    cells[name] = value.isoformat()
+                    continue
+                problems.append(f"{where}, column {name}: holds a date where text belongs")
+                value = ""
             if value is not None and not isinstance(value, str):
                 problems.append(f"{where}, column {name[:40]}: must be text, a date or empty")
                 value = ""
             text = (value or "").strip()
-            cells[name] = _unguard(text) if unguard else text
+            cells[name] = choice_value(name, _unguard(text) if unguard else text)
         if not any(cells.values()):
             continue  # a blank line at the end of a spreadsheet
         fields = CaseFields(
@@ -159,11 +181,31 @@ def parse_rows(
     return rows
 
 
-def read_import(path: Path, profile: Profile, existing: set[str] | None = None) -> list[ImportRow]:
-    """Read a CSV file, or the JSON that ``export --format json`` writes (all or nothing)."""
+@dataclass(frozen=True)
+class Source:
+    """An import file read into headings and records, before any checking."""
+
+    kind: str  # "CSV", "JSON" or "the sheet 'Tracker'"
+    header: list[str]
+    records: list[dict[str, Any]]
+    first: int = 2
+    row_word: str = "row"
+    unguard: bool = True
+
+
+def read_source(path: Path) -> Source:
+    """Read a CSV file, an Excel workbook (.xlsx) or an rr-tui JSON export."""
     from rr_tui.safe_files import MAX_IMPORT_BYTES, read_input
 
     raw = read_input(path, what="the import file", limit=MAX_IMPORT_BYTES)
+    if is_xlsx(raw):
+        sheet = read_xlsx(raw)
+        return Source(f"the sheet {sheet.title[:40]!r}", sheet.header, sheet.records, sheet.first)
+    if path.suffix.lower() in (".xls", ".xlsx", ".xlsm", ".ods"):
+        raise InputError(
+            "the import file is not an Excel .xlsx workbook: save it from Excel as .xlsx "
+            "(Excel Workbook) or as CSV UTF-8"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -171,25 +213,110 @@ def read_import(path: Path, profile: Profile, existing: set[str] | None = None) 
     if "\x00" in text:
         raise InputError("the import file is not a CSV text file")
     if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
-        rows = _parse_json(text, profile)
-    else:
-        rows = _parse_csv(text, profile)
-    check_existing(rows, existing or set())
-    return rows
-
-
-def _parse_csv(text: str, profile: Profile) -> list[ImportRow]:
+        return _json_source(text)
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = reader.fieldnames
         if not header:
             raise InputError("nothing imported: the file is empty")
-        return parse_rows(reader, header, profile)
+        return Source("CSV", list(header), list(reader))
     except csv.Error as exc:
         raise InputError(f"nothing imported: the CSV is malformed ({exc})") from None
 
 
-def _parse_json(text: str, profile: Profile) -> list[ImportRow]:
+def rows_of(
+    source: Source, profile: Profile, *, today: date | None = None, skip_unknown: bool = False
+) -> list[ImportRow]:
+    return parse_rows(
+        source.records,
+        source.header,
+        profile,
+        first=source.first,
+        row_word=source.row_word,
+        unguard=source.unguard,
+        today=today,
+        skip_unknown=skip_unknown,
+    )
+
+
+def read_import(
+    path: Path, profile: Profile, existing: set[str] | None = None, *, today: date | None = None
+) -> list[ImportRow]:
+    """Read a CSV file, an .xlsx workbook, or an rr-tui JSON export (all or nothing)."""
+    rows = rows_of(read_source(path), profile, today=today)
+    check_existing(rows, existing or set())
+    return rows
+
+
+def dry_run(
+    path: Path,
+    profile: Profile,
+    existing: set[str] | None,
+    *,
+    today: date | None = None,
+    shown: int = 5,
+) -> tuple[str, bool]:
+    """How each column is understood and the first rows as they would be stored.
+
+    Returns the report and whether the import would succeed. Changes nothing.
+    """
+    from rr_tui.dates import uk
+    from rr_tui.sanitize import for_display
+
+    source = read_source(path)
+    lines = [f"Reading {source.kind} ({len(source.header)} columns):"]
+    understood = understand(
+        [clean_text(h or "", multiline=False).strip() for h in source.header],
+        profile,
+        columns(profile),
+    )
+    width = min(max([len(c.heading) for c in understood] + [7]), 32)
+    for col in understood:
+        heading = for_display(col.heading)[:32] or "(blank)"
+        if col.column is None:
+            lines.append(
+                f"  {col.number:>3}  {heading:<{width}}  WARNING: not understood; "
+                "it would not be imported (rename it, or remove it)"
+            )
+        else:
+            lines.append(f"  {col.number:>3}  {heading:<{width}}  -> {col.column} ({col.how})")
+    ok = True
+    try:
+        rows = rows_of(source, profile, today=today, skip_unknown=True)
+        check_existing(rows, existing or set())
+    except InputError as exc:
+        lines += ["", f"The import would stop: {exc.message}"]
+        ok = False
+        rows = []
+    if rows:
+        lines += [
+            "",
+            f"The first {min(shown, len(rows))} of {len(rows)} rows as they would be stored:",
+        ]
+        for row in rows[:shown]:
+            parts = [f"reference {for_display(row.reference)}"]
+            for name in CASE_COLUMNS:
+                value = getattr(row.fields, name)
+                if value:
+                    parts.append(f"{name} {for_display(str(value))}")
+            parts += [f"{step} {uk(when)}" for step, when in row.steps.items()]
+            if row.decision:
+                parts.append(f"decision {row.decision}")
+            lines.append(f"  {row.where}: " + " · ".join(parts))
+    if not any(c.column is None for c in understood) and ok:
+        lines += ["", f"{len(rows)} case{'s' if len(rows) != 1 else ''} would be imported."]
+    elif ok:
+        lines += [
+            "",
+            f"{len(rows)} case{'s' if len(rows) != 1 else ''} would be imported, "
+            "without the columns not understood; import refuses the file until they "
+            "are renamed or removed.",
+        ]
+    lines.append("Dry run: nothing was changed.")
+    return "\n".join(lines) + "\n", ok and not any(c.column is None for c in understood)
+
+
+def _json_source(text: str) -> Source:
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
@@ -203,7 +330,7 @@ def _parse_json(text: str, profile: Profile) -> list[ImportRow]:
     if not header:
         raise InputError("nothing imported: the file is empty")
     records = [{name: item.get(name) for name in header} for item in data]
-    return parse_rows(records, list(header), profile, first=1, row_word="item", unguard=False)
+    return Source("JSON", list(header), records, first=1, row_word="item", unguard=False)
 
 
 def check_existing(rows: Sequence[ImportRow], existing: set[str]) -> None:
@@ -253,3 +380,22 @@ def write_private(path: Path, content: str | bytes) -> None:
     from rr_tui.safe_files import write_file
 
     write_file(path, content)
+
+
+def export_xlsx(records: Iterable[CaseRecord], profile: Profile) -> bytes:
+    """The export as an Excel workbook: the CSV's columns, real date cells, guards kept."""
+    from rr_tui.sheets import write_xlsx
+
+    names = columns(profile)
+    steps = set(profile.step_ids)
+    table: list[list[str | date | None]] = []
+    for row in export_rows(records, profile):
+        cells: list[str | date | None] = []
+        for name in names:
+            value = row.get(name)
+            if value and name in steps:
+                cells.append(date.fromisoformat(value))
+            else:
+                cells.append(_guard(value) if isinstance(value, str) else None)
+        table.append(cells)
+    return write_xlsx(names, table)

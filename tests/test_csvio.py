@@ -217,7 +217,8 @@ def test_a_bad_json_item_imports_nothing_and_names_item_and_column(
     [
         ("", "the file is empty"),
         ("child,owner\nA,B\n", "there is no 'reference' column"),
-        ("reference,reference\nRR-1,RR-2\n", "a column appears twice"),
+        ("reference,reference\nRR-1,RR-2\n", "columns 1 and 2 are both 'reference'"),
+        ("Reference,Case ref\nRR-1,RR-2\n", "columns 1 and 2 are both 'reference'"),
         ("reference\nRR-1,extra\n", "row 2: more cells than columns"),
         ("[1, 2]", "the JSON must be a list of objects"),
         ('[{"reference": ', "the JSON is malformed"),
