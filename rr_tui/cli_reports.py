@@ -70,9 +70,27 @@ def add_commands(
     p = command("calendar", "every upcoming deadline as an iCalendar (.ics) file")
     p.add_argument("--owner", metavar="NAME", help="only cases this coordinator owns")
     p.add_argument("--output", type=Path, metavar="FILE.ics", required=True)
+    p = command(
+        "digest",
+        "what is overdue and what falls due in the next N working days, by owner: steps, "
+        "agency returns and meeting actions (case references only: for cron and mail)",
+    )
+    p.add_argument("--owner", metavar="NAME", help="only cases this coordinator owns")
+    p.add_argument(
+        "--days",
+        type=int_arg("--days", 0, 60),
+        default=5,
+        metavar="N",
+        help="working days ahead (default 5; 0: overdue and due today)",
+    )
+    p.add_argument(
+        "--skip-empty",
+        action="store_true",
+        help="print nothing when nothing is due (so `mail -E` sends no mail)",
+    )
 
 
-COMMANDS = ("pack", "chase", "report", "calendar")
+COMMANDS = ("pack", "chase", "report", "calendar", "digest")
 
 
 def run(
@@ -87,6 +105,8 @@ def run(
             return _chase(args, config, store, today)
         if command == "report":
             return _report(args, config, store)
+        if command == "digest":
+            return _digest(args, config, store, today)
         return _calendar(args, config, store, today)
 
 
@@ -239,4 +259,20 @@ def _calendar(args: argparse.Namespace, config: Config, store: Store, today: dat
     events = upcoming(store.list_cases(), config.profile, today, args.owner)
     write_private(args.output, to_ics(events))
     print(f"wrote {len(events)} deadline{'s' if len(events) != 1 else ''} to {args.output}")
+    return 0
+
+
+def _digest(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
+    from rr_tui.digest import digest, digest_text
+
+    groups = digest(
+        store.list_cases(),
+        store.due_actions(),
+        config.profile,
+        today,
+        days=args.days,
+        owner=args.owner,
+    )
+    if groups or not args.skip_empty:
+        sys.stdout.write(digest_text(groups, today, args.days))
     return 0

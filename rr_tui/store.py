@@ -34,6 +34,7 @@ from rr_tui.audit import (
     verify_chain,
 )
 from rr_tui.db import DatabaseDamaged
+from rr_tui.digest import DueAction
 from rr_tui.edits import AGENCY, CASE, MEETING, PANEL, STEP, Edit, Target, same, stale_message
 from rr_tui.errors import (
     ConflictError,
@@ -304,6 +305,30 @@ class Store:
     def list_cases(self, *, include_closed: bool = False) -> list[CaseRecord]:
         """Every case with the facts its schedule needs, in few queries and no ORM objects."""
         return self._read(lambda s: _load_cases(s, include_closed))
+
+    def due_actions(self) -> list[DueAction]:
+        """Meeting actions not yet done that have a due date (for ``rr-tui digest``)."""
+
+        def load(session: Session) -> list[DueAction]:
+            rows = session.execute(
+                select(
+                    Meeting.case_id,
+                    MeetingAction.owner,
+                    MeetingAction.due_on,
+                    MeetingAction.done_on,
+                )
+                .join(Meeting, MeetingAction.meeting_id == Meeting.id)
+                .order_by(Meeting.case_id, MeetingAction.id)
+            )
+            out: list[DueAction] = []
+            numbers: dict[int, int] = defaultdict(int)
+            for case_id, owner, due_on, done_on in rows:
+                numbers[case_id] += 1
+                if due_on is not None and done_on is None:
+                    out.append(DueAction(case_id, numbers[case_id], owner or "", due_on))
+            return out
+
+        return self._read(load)
 
     def get_case(self, case_id: int) -> CaseRecord:
         def load(session: Session) -> CaseRecord:
