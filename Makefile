@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 BUNDLE := dist/rr-tui-offline-$(VERSION).tar.gz
 
-.PHONY: demo test lint bench clean constraints bundle bundle-check
+.PHONY: demo test lint bench clean constraints bundle bundle-check screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/rr-tui demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check rr_tui tests benchmarks
+	$(BIN)/ruff check rr_tui tests benchmarks scripts
 	$(BIN)/mypy
 
 test: lint
@@ -50,6 +50,10 @@ $(BUNDLE): $(STAMP) $(shell git ls-files rr_tui) pyproject.toml constraints.txt 
 # Install the bundle into a fresh folder with every package index disabled, then run it.
 bundle-check: $(BUNDLE)
 	scripts/check_bundle.sh $(BUNDLE)
+
+# The README's pictures (docs/images): the app itself at 80x24 on the demo cases.
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
