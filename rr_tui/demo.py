@@ -251,9 +251,14 @@ def fresh_demo_database(path: Path, today: date, profile: Profile | None = None)
         candidate = path.with_name(path.name + suffix)
         if candidate.exists() and not candidate.is_symlink():
             candidate.unlink()
+    from rr_tui import audit_anchor, db
     from rr_tui.config import db_url
 
     url = db_url(path)
+    # The old demo's audit witness would call the new demo's trail rewritten: it goes too.
+    witness = audit_anchor.witness_path(db.identity(url))
+    if witness.exists() and not witness.is_symlink():
+        witness.unlink()
     store = Store(url, create=True, profile=profile)
     try:
         seed(store, today)

@@ -35,6 +35,8 @@ def test_demo_writes_at_the_path_given(capsys: pytest.CaptureFixture[str], tmp_p
     # Again: the earlier demo there is replaced, not added to.
     assert cli(capsys, "demo", "--db", str(target), "--no-open", "--today", "26/11/2026")[0] == 0
     assert refs(capsys, target) == first
+    # ...with a fresh audit trail, which the old demo's witness does not contradict.
+    assert cli(capsys, "--db", str(target), "audit", "verify") == (0, "audit trail intact\n", "")
 
 
 def test_demo_opens_the_app_on_that_path(
