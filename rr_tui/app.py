@@ -123,7 +123,12 @@ class RRApp(KeysInOrder[int]):
     def _make_store(self) -> Store:
         from rr_tui.store import Store  # deferred: SQLAlchemy stays off the first frame
 
-        return Store(self.url, create=True, profile=self.profile)
+        return Store(
+            self.url,
+            create=True,
+            profile=self.profile,
+            timeouts=(self.config.lock_timeout_s, self.config.statement_timeout_s),
+        )
 
     def _read_first_page(self) -> None:
         from rr_tui.first_page import read_first_page

@@ -248,7 +248,12 @@ def _db_url(args: argparse.Namespace, config: Config) -> str:
 def _open(args: argparse.Namespace, config: Config, *, create: bool) -> Store:
     from rr_tui.store import Store
 
-    return Store(_db_url(args, config), create=create, profile=config.profile)
+    return Store(
+        _db_url(args, config),
+        create=create,
+        profile=config.profile,
+        timeouts=(config.lock_timeout_s, config.statement_timeout_s),
+    )
 
 
 def _today(args: argparse.Namespace) -> date:
@@ -276,6 +281,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(describe(config.profile) + f"\nConfiguration{source}.")
         if config.closures:
             print("Extra closures: " + ", ".join(d.isoformat() for d in config.closures))
+        print("\nSettings, and where each came from:")
+        for name, value, origin in settings_origins(args, config):
+            print(f"  {name:<22} {value}  ({origin})")
         return 0
     if command == "status":
         import gc
@@ -399,6 +407,78 @@ def _dry_run(args: argparse.Namespace, config: Config) -> int:
     report, ok = dry_run(args.file, config.profile, existing, today=_today(args))
     sys.stdout.write(report)
     return 0 if ok else 3
+
+
+def settings_origins(args: argparse.Namespace, config: Config) -> list[tuple[str, str, str]]:
+    """(setting, value, where it came from) for ``rr-tui profile``."""
+    from rr_tui.audit_anchor import ENV_KEY, ENV_WITNESS, key_path, witness_dir
+    from rr_tui.config import ENV_CONFIG
+
+    def from_file(key: str, default: str = "built in") -> str:
+        return f"{key} in {config.origins[key]}" if key in config.origins else default
+
+    rows: list[tuple[str, str, str]] = []
+    if args.config is not None:
+        config_origin = "--config"
+    elif os.environ.get(ENV_CONFIG):
+        config_origin = ENV_CONFIG
+    else:
+        config_origin = "the default place" if config.source else "none: the defaults"
+    rows.append(("configuration file", str(config.source or "-"), config_origin))
+    if args.db:
+        db_origin = "--db"
+    elif os.environ.get("RR_TUI_DB"):
+        db_origin = "RR_TUI_DB"
+    else:
+        db_origin = from_file("[database] url", "the default place")
+    from rr_tui.maintenance import db_path_text
+
+    try:
+        shown_db = db_path_text(_db_url(args, config))
+    except RRError:
+        shown_db = "(not a usable path or URL)"
+    rows.append(("database", shown_db, db_origin))
+    rows.append(
+        (
+            "today",
+            _today(args).isoformat(),
+            "--today" if args.today is not None else "the clock, in England",
+        )
+    )
+    profile = config.profile
+    rows.append(("profile name", profile.name, from_file("[profile] name")))
+    rows.append(("amber_slack", f"{profile.amber_slack} WD", from_file("[profile] amber_slack")))
+    rows.append(
+        (
+            "agency_timescale",
+            f"{profile.agency_timescale_wd} WD",
+            from_file("[profile] agency_timescale"),
+        )
+    )
+    steps = config.extra.get("profile", {}).get("steps", {})
+    for step_id in steps:
+        rows.append((f"step {step_id}", "customised", from_file("[profile] steps")))
+    rows.append(
+        ("closures", f"{len(config.closures)} days", from_file("[calendar] closures", "none"))
+    )
+    for key, value in (
+        ("lock_timeout", config.lock_timeout_s),
+        ("statement_timeout", config.statement_timeout_s),
+    ):
+        rows.append((key, f"{value} s (PostgreSQL)", from_file(f"[database] {key}")))
+    if "pack" in config.extra:
+        rows.append(("pack sections", "customised", from_file("[pack] sections", "built in")))
+    rows.append(
+        ("audit key", str(key_path()), ENV_KEY if os.environ.get(ENV_KEY) else "the default place")
+    )
+    rows.append(
+        (
+            "audit witnesses",
+            str(witness_dir()),
+            ENV_WITNESS if os.environ.get(ENV_WITNESS) else "the default place",
+        )
+    )
+    return rows
 
 
 def _record(args: argparse.Namespace, config: Config) -> int:

@@ -214,14 +214,47 @@ def read_source(path: Path) -> Source:
         raise InputError("the import file is not a CSV text file")
     if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
         return _json_source(text)
+    return _csv_source(text)
+
+
+def _csv_source(text: str) -> Source:
+    """Rows as dicts by header; an unclosed quote or a row short of cells names its row.
+
+    (``csv.DictReader`` would fill a short row with blanks and read an unclosed
+    quote to the end of the file: shifted or swallowed columns, imported silently.)
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    number = 0  # the last row read whole
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = reader.fieldnames
+        header = next(reader, None)
         if not header:
             raise InputError("nothing imported: the file is empty")
-        return Source("CSV", list(header), list(reader))
+        number = 1
+        records: list[dict[str, Any]] = []
+        problems: list[str] = []
+        for cells in reader:
+            number += 1
+            if not any(cell.strip() for cell in cells):
+                records.append({})  # a blank line: skipped, but keeps the numbering
+                continue
+            if len(cells) < len(header):
+                problems.append(
+                    f"row {number}: {len(cells)} cells where the header has {len(header)} "
+                    "columns (a missing comma, or a quote that is not closed?)"
+                )
+                continue
+            record: dict[str, Any] = dict(zip(header, cells, strict=False))
+            if len(cells) > len(header):
+                record[None] = cells[len(header) :]  # type: ignore[index]
+            records.append(record)
     except csv.Error as exc:
-        raise InputError(f"nothing imported: the CSV is malformed ({exc})") from None
+        raise InputError(
+            f"nothing imported: row {number + 1}: the CSV is malformed ({exc}); "
+            "a quoted cell may not be closed"
+        ) from None
+    if problems:
+        raise _fail(problems)
+    return Source("CSV", list(header), records)
 
 
 def rows_of(

@@ -133,7 +133,19 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+# PostgreSQL: how long a statement waits for a lock held by another session,
+# and how long any one statement may run, before exit 7 "busy" (config:
+# [database] lock_timeout and statement_timeout, in seconds).
+PG_LOCK_TIMEOUT_S = 10
+PG_STATEMENT_TIMEOUT_S = 60
+
+
+def make_engine(
+    url: str,
+    *,
+    lock_timeout_s: int = PG_LOCK_TIMEOUT_S,
+    statement_timeout_s: int = PG_STATEMENT_TIMEOUT_S,
+) -> Engine:
     try:
         if is_sqlite(url):
             sqlite_path(url)  # refuses the spellings the file checks cannot follow
@@ -141,7 +153,13 @@ def make_engine(url: str) -> Engine:
             _configure_sqlite(engine)
             return engine
         url = _with_pg_driver(url)
-        return create_engine(url, pool_pre_ping=True, connect_args=_pg_connect_args(url))
+        args = _pg_connect_args(url)
+        if url.startswith("postgresql"):
+            args["options"] = (
+                f"-c lock_timeout={int(lock_timeout_s) * 1000} "
+                f"-c statement_timeout={int(statement_timeout_s) * 1000}"
+            )
+        return create_engine(url, pool_pre_ping=True, connect_args=args)
     except (ArgumentError, NoSuchModuleError, ValueError):
         raise DatabaseError("the database URL is not one rr-tui can use") from None
     except ModuleNotFoundError:
@@ -162,76 +180,107 @@ def _pg_connect_args(url: str) -> dict[str, Any]:
     return {"connect_timeout": 5} if url.startswith("postgresql") else {}
 
 
+BUSY = "the database is busy with another coordinator's save; try again in a moment"
+
+# Errors are told apart by code, never by the words of the message, which a
+# localised PostgreSQL server translates. SQLite's primary result codes:
+# https://www.sqlite.org/rescode.html
+_SQLITE_CODES: dict[int, Callable[[], DatabaseError]] = {
+    3: lambda: DatabaseError("you do not have permission to use the database file"),  # PERM
+    5: lambda: DatabaseLocked(BUSY),  # BUSY
+    6: lambda: DatabaseLocked(BUSY),  # LOCKED
+    8: lambda: DatabaseError("the database is read-only: nothing was saved"),  # READONLY
+    10: lambda: DatabaseError(
+        "the disk reported an error reading or writing the database"
+    ),  # IOERR
+    11: lambda: DatabaseDamaged(
+        "the database file is damaged; restore it from a backup (see: rr-tui backup)"
+    ),  # CORRUPT
+    13: lambda: DatabaseError(
+        "the disk is full: nothing was saved; free some space and try again"
+    ),  # FULL
+    14: lambda: DatabaseError("the database file cannot be opened"),  # CANTOPEN
+    23: lambda: DatabaseError("you do not have permission to use the database file"),  # AUTH
+    26: lambda: DatabaseDamaged(
+        "the database file is damaged; restore it from a backup (see: rr-tui backup)"
+    ),  # NOTADB
+}
+SQLITE_ERROR = 1  # a generic SQL error: a missing table or column when a schema is wrong
+
+# PostgreSQL SQLSTATE codes, exact or by class (the first two characters).
+_PG_CODES: dict[str, Callable[[], DatabaseError]] = {
+    "28P01": lambda: DatabaseUnreachable("the PostgreSQL server refused the user name or password"),
+    "28000": lambda: DatabaseUnreachable("the PostgreSQL server refused the user name or password"),
+    "3D000": lambda: DatabaseMissing("there is no such database on the PostgreSQL server"),
+    "40P01": lambda: DatabaseLocked(BUSY),  # deadlock_detected
+    "40001": lambda: DatabaseLocked(BUSY),  # serialization_failure
+    "55P03": lambda: DatabaseLocked(BUSY),  # lock_not_available (lock_timeout)
+    "57014": lambda: DatabaseLocked(BUSY),  # query_canceled (statement_timeout)
+    "25006": lambda: DatabaseError("the database is read-only: nothing was saved"),
+    "42501": lambda: DatabaseError("the PostgreSQL user may not use these tables"),
+    "42P01": lambda: SchemaError("the database is not an rr-tui database (tables are missing)"),
+    "42703": lambda: SchemaError("the database is not an rr-tui database (tables are missing)"),
+}
+_PG_CLASSES: dict[str, Callable[[], DatabaseError]] = {
+    "08": lambda: DatabaseUnreachable("cannot reach the PostgreSQL server; is it running?"),
+    "57": lambda: DatabaseUnreachable("cannot reach the PostgreSQL server; is it running?"),
+    "53": lambda: DatabaseError("the database server's disk is full: nothing was saved"),
+    "28": lambda: DatabaseUnreachable("the PostgreSQL server refused the user name or password"),
+}
+
+
 def translate(exc: BaseException) -> DatabaseError:
-    """One sentence for a driver error; never the SQL or its parameters."""
+    """One sentence for a driver error, chosen by its code; never the SQL or its parameters."""
     orig = getattr(exc, "orig", None) or exc
-    message = str(orig).lower()
-    if type(orig).__module__.startswith("psycopg"):
-        return _translate_pg(message, type(exc).__name__)
-    if "locked" in message or "busy" in message:
-        return DatabaseLocked(
-            "the database is busy with another coordinator's save; try again in a moment"
+    if undecodable_text(exc):
+        return DatabaseError(
+            "the database holds text that is not UTF-8; it was changed outside rr-tui "
+            "(see: rr-tui audit verify)"
         )
-    if "not a database" in message or "malformed" in message or "corrupt" in message:
-        return DatabaseDamaged(
-            "the database file is damaged; restore it from a backup (see: rr-tui backup)"
-        )
-    if "disk is full" in message or "no space" in message:
-        return DatabaseError("the disk is full: nothing was saved; free some space and try again")
-    if "readonly" in message or "read-only" in message:
-        return DatabaseError("the database is read-only: nothing was saved")
-    if "unable to open" in message:
-        return DatabaseError("the database file cannot be opened")
-    if "no such table" in message or "no such column" in message:
-        return SchemaError("the database is not an rr-tui database (tables are missing)")
-    if "disk i/o" in message:
-        return DatabaseError("the disk reported an error reading or writing the database")
+    if hasattr(orig, "sqlstate") or type(orig).__module__.startswith("psycopg"):
+        return _translate_pg(orig, type(exc).__name__)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        made = _SQLITE_CODES.get(code & 0xFF)
+        if made is not None:
+            return made()
+        if code & 0xFF == SQLITE_ERROR and _missing_schema(orig):
+            return SchemaError("the database is not an rr-tui database (tables are missing)")
     return DatabaseError("the database reported an error: " + type(exc).__name__)
 
 
-def _translate_pg(message: str, kind: str) -> DatabaseError:
-    unknown_role = "role" in message and "does not exist" in message
-    if "password" in message or "authentication" in message or unknown_role:
-        return DatabaseUnreachable("the PostgreSQL server refused the user name or password")
-    if "database" in message and "does not exist" in message:
-        return DatabaseMissing("there is no such database on the PostgreSQL server")
-    if any(
-        word in message
-        for word in (
-            "connection refused",
-            "could not connect",
-            "connection failed",
-            "timeout expired",
-            "failed to resolve",
-            "could not translate host",
-            "no route to host",
-            "server closed the connection",
-            "terminating connection",
-            "connection is closed",
-        )
-    ):
+def _missing_schema(orig: BaseException) -> bool:
+    # SQLite's own messages are never translated; this names the missing object.
+    message = str(orig)
+    return message.startswith(("no such table", "no such column"))
+
+
+def _translate_pg(orig: BaseException, kind: str) -> DatabaseError:
+    state = getattr(orig, "sqlstate", None)
+    if isinstance(state, str):
+        made = _PG_CODES.get(state) or _PG_CLASSES.get(state[:2])
+        if made is not None:
+            return made()
+        return DatabaseError("the database reported an error: " + kind)
+    # No SQLSTATE: the client failed before the server answered (refused,
+    # unreachable, a connection cut off): psycopg's OperationalError.
+    if any(cls.__name__ == "OperationalError" for cls in type(orig).__mro__):
         return DatabaseUnreachable("cannot reach the PostgreSQL server; is it running?")
-    if "deadlock" in message or "could not serialize" in message or "lock timeout" in message:
-        return DatabaseLocked(
-            "the database is busy with another coordinator's save; try again in a moment"
-        )
-    if "no space" in message or "disk full" in message:
-        return DatabaseError("the database server's disk is full: nothing was saved")
-    if "read-only" in message:
-        return DatabaseError("the database is read-only: nothing was saved")
-    if "permission denied" in message:
-        return DatabaseError("the PostgreSQL user may not use these tables")
-    if "relation" in message and "does not exist" in message:
-        return SchemaError("the database is not an rr-tui database (tables are missing)")
     return DatabaseError("the database reported an error: " + kind)
 
 
 @contextmanager
-def translated() -> Iterator[None]:
-    """Turn driver errors inside the block into typed rr-tui errors."""
+def translated(*, undecodable: bool = True) -> Iterator[None]:
+    """Turn driver errors inside the block into typed rr-tui errors.
+
+    With ``undecodable=False``, SQLite's "not UTF-8" read error passes through
+    untranslated, for the store to read the text again tolerantly.
+    """
     try:
         yield
     except (OperationalError, DBAPIError, sqlite3.Error) as exc:
+        if not undecodable and undecodable_text(exc):
+            raise
         raise translate(exc) from None
     except OSError as exc:
         reason = exc.strerror or "I/O error"
@@ -243,9 +292,77 @@ def call(fn: Callable[[], T]) -> T:
         return fn()
 
 
+def undecodable_text(exc: BaseException) -> bool:
+    """Is this SQLite's driver failing on stored text that is not valid UTF-8?
+
+    (Python's own sqlite3 module raises it, with no SQLite result code.)
+    """
+    orig = getattr(exc, "orig", None) or exc
+    return (
+        isinstance(orig, sqlite3.OperationalError)
+        and getattr(orig, "sqlite_errorcode", None) is None
+        and str(orig).startswith("Could not decode to UTF-8")
+    )
+
+
+def _tolerant_text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
+def read_invalid_utf8(engine: Engine) -> None:
+    """From now on, read text that is not valid UTF-8 with U+FFFD for the bad bytes.
+
+    Only switched on once such text is met: the standard decoder is faster.
+    """
+
+    def tolerant(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.text_factory = _tolerant_text
+
+    if not event.contains(engine, "connect", tolerant):
+        event.listen(engine, "connect", tolerant)
+    engine.dispose()
+
+
+def connect_failure(engine: Engine, exc: BaseException) -> DatabaseError:
+    """Why a PostgreSQL connection failed, without reading the server's (localised) words.
+
+    libpq gives no SQLSTATE for a failure while connecting, so rr-tui asks the
+    network and the server instead: no answer on the port means unreachable;
+    a login to the server's ``postgres`` database that works means this
+    database is missing; otherwise the login itself was refused.
+    """
+    import socket
+
+    translated_error = translate(exc)
+    url = engine.url
+    if url.get_backend_name() != "postgresql" or not isinstance(
+        translated_error, DatabaseUnreachable
+    ):
+        return translated_error
+    host, port = url.host, url.port or 5432
+    if host and not host.startswith("/"):
+        try:
+            socket.create_connection((host, port), timeout=3).close()
+        except OSError:
+            return DatabaseUnreachable("cannot reach the PostgreSQL server; is it running?")
+    probe = create_engine(url.set(database="postgres"), connect_args={"connect_timeout": 5})
+    try:
+        with probe.connect():
+            pass
+    except DBAPIError:
+        return DatabaseUnreachable("the PostgreSQL server refused the user name or password")
+    finally:
+        probe.dispose()
+    return DatabaseMissing("there is no such database on the PostgreSQL server")
+
+
 def schema_revision(engine: Engine) -> str | None:
     """The Alembic revision of the database; None when it has no tables at all."""
-    with translated(), engine.connect() as conn:
+    try:
+        conn = engine.connect()
+    except DBAPIError as exc:
+        raise connect_failure(engine, exc) from None
+    with translated(), conn:
         tables = set(inspect(conn).get_table_names())
         if not tables:
             return None

@@ -110,6 +110,7 @@ class Store:
         create: bool = False,
         actor: str | None = None,
         profile: Profile | None = None,
+        timeouts: tuple[int, int] | None = None,
     ) -> None:
         self.url = url
         # The profile the stored triage order is worked out with.
@@ -128,7 +129,10 @@ class Store:
                 existed = db.check_sqlite_file(self._path, create=create)
             finally:
                 os.umask(old_umask)
-        self.engine: Engine = db.make_engine(url)
+        lock_s, statement_s = timeouts or (db.PG_LOCK_TIMEOUT_S, db.PG_STATEMENT_TIMEOUT_S)
+        self.engine: Engine = db.make_engine(
+            url, lock_timeout_s=lock_s, statement_timeout_s=statement_s
+        )
         try:
             self._prepare(create=create, existed=existed)
         except BaseException:
@@ -227,10 +231,24 @@ class Store:
                 raise
 
     def _read(self, fn: Callable[[Session], T]) -> T:
-        with db.translated(), self._sessions() as session:
+        try:
+            return self._read_once(fn)
+        except Exception as exc:
+            if not db.undecodable_text(exc):
+                raise
+        # Text another program stored that is not UTF-8 (a reference, a name):
+        # read it with U+FFFD for the bad bytes rather than refuse the database.
+        # `audit verify` names the record, as it differs from its audit entry.
+        db.read_invalid_utf8(self.engine)
+        return self._read_once(fn)
+
+    def _read_once(self, fn: Callable[[Session], T]) -> T:
+        with db.translated(undecodable=False), self._sessions() as session:
             try:
                 return fn(session)
-            except ValueError:
+            except ValueError as exc:
+                if not _from_column_conversion(exc):
+                    raise  # a bug in rr-tui, not a stored value: exit 70, reported
                 # A stored value its column type cannot convert (a date that is
                 # not a date): the file was changed outside rr-tui, or damaged.
                 raise DatabaseDamaged(
@@ -1040,16 +1058,61 @@ def _for_update(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+SQLITE_CONSTRAINT_PRIMARYKEY = 1555
+SQLITE_CONSTRAINT_UNIQUE = 2067
+PG_UNIQUE_VIOLATION = "23505"
+
+
 def _integrity(exc: IntegrityError) -> RRError:
-    message = str(exc.orig).lower()
-    # SQLite: "UNIQUE constraint failed: cases.reference";
-    # PostgreSQL: 'duplicate key value violates unique constraint "uq_cases_reference"'.
-    if "cases.reference" in message or "uq_cases_reference" in message:
+    """Which constraint failed, by code (SQLSTATE, SQLite's extended result code)."""
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate is not None:
+        unique = sqlstate == PG_UNIQUE_VIOLATION
+        diag = getattr(orig, "diag", None)
+        constraint = getattr(diag, "constraint_name", None) or ""
+        reference = constraint == "uq_cases_reference"
+    else:
+        code = getattr(orig, "sqlite_errorcode", None)
+        unique = code in (SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY)
+        # SQLite names the columns, never translated: "UNIQUE constraint failed: cases.reference".
+        reference = unique and str(orig).endswith(": cases.reference")
+    if reference:
         return InputError("Reference: another case already has that reference")
-    if "unique" in message or "duplicate" in message:
+    if unique:
         # Two saves of the same new record at once (a meeting, a Panel record, a step).
         return ConflictError("someone else saved this record at the same moment; reload it")
     return InputError("the record refers to something that no longer exists")
+
+
+class StoredValueError(ValueError):
+    """A value read from the database that its column's type cannot hold."""
+
+
+def _stored_date(text: Any) -> date:
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise StoredValueError("a stored date is not a date") from None
+
+
+def _from_column_conversion(exc: ValueError) -> bool:
+    """Was this ValueError raised while SQLAlchemy converted a stored value (a bad date)?
+
+    Only those mean a value in the database is wrong; any other ValueError is a
+    bug in rr-tui and must not be passed off as a damaged database.
+    """
+    if isinstance(exc, StoredValueError):
+        return True
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb
+        tb = tb.tb_next
+    if last is None:
+        return False
+    module = str(last.tb_frame.f_globals.get("__name__", ""))
+    return module.startswith("sqlalchemy.")
 
 
 def _raise_if(label: str, problem: str | None) -> None:
@@ -1152,7 +1215,7 @@ def _load_cases(
     # (SQLite stores ISO text; PostgreSQL's driver still hands back dates.)
     step_dates = select(StepDate.case_id, StepDate.step_id, type_coerce(StepDate.done_on, String))
     for cid, step_id, on in rows_of(restrict(step_dates, StepDate.case_id)):
-        done[cid][step_id] = on if isinstance(on, date) else date.fromisoformat(on)
+        done[cid][step_id] = on if isinstance(on, date) else _stored_date(on)
 
     # The chase list reads chasers from the whole list, not only from one case.
     chasers: dict[int, list[date]] = defaultdict(list)

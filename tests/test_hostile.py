@@ -637,3 +637,396 @@ def test_audit_postgres_insert_only_role(pg_database: str) -> None:
             conn.execute(text(f"REVOKE ALL ON SCHEMA public FROM {role}"))
             conn.execute(text(f"DROP ROLE {role}"))
         owner.dispose()
+
+
+# -- C: configuration ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "names"),
+    [
+        ("[calendar]\nclosure = ['2026-12-29']\n", "[calendar] closure"),
+        ("[database]\nurll = 'postgresql://x/y'\n", "[database] urll"),
+        ("[database]\nurl = 5\n", "[database] url"),
+        ("[database]\nurl = ''\n", "[database] url"),
+        ("[database]\nlock_timeout = 0\n", "[database] lock_timeout"),
+        ("[database]\nstatement_timeout = 99999999999999999999\n", "statement_timeout"),
+        ("[calendar]\nclosures = '2026-12-29'\n", "[calendar] closures"),
+        ("[calendar]\nclosures = [2026-12-29T10:00:00]\n", "[calendar] closures, item 1"),
+        ("[calendar]\nclosures = [1]\n", "[calendar] closures, item 1"),
+        ("[calendar]\nclosures = [{from = 2026-12-29}]\n", "[calendar] closures, item 1"),
+        ("[calendar]\nclosures = ['0001-01-01']\n", "[calendar] closures, item 1"),
+        ("calendar = 5\n", "[calendar]"),
+        ("[unknown]\n", "[unknown]"),
+        ("[profile]\nname = 5\n", "[profile] name"),
+        ("[profile]\namber_slack = 99999999999999999999\n", "[profile] amber_slack"),
+        ("[profile]\nagency_timescale = 1e3\n", "[profile] agency_timescale"),
+        (
+            "[profile.steps.panel_notified]\ndue = [{after = 'sin_submitted', "
+            "working_days = 100000000}]\n",
+            "[profile.steps.panel_notified] due",
+        ),
+        ("[profile.steps.panel_notified]\nlabel = 3\n", "[profile.steps.panel_notified] label"),
+        ("[pack]\nsectionz = []\n", "[pack] sectionz"),
+        ("[pack]\nheadings = 'x'\n", "[pack] headings"),
+        (
+            "x = " + "[" * 48 + "1" + "]" * 48 + "\n",
+            "configuration",
+        ),
+        ("\xff\n", "UTF-8"),
+    ],
+    ids=lambda v: repr(v)[:30],
+)
+def test_config_wrong_key_type_or_range_exits_10_naming_it(
+    toml: str, names: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """C1: unknown keys, wrong types, out-of-range numbers: exit 10 naming the key."""
+    config = tmp_path / "c.toml"
+    config.write_bytes(toml.encode("utf-8", "surrogateescape") if "\xff" not in toml else b"\xff")
+    code, _, err = cli(capsys, "--config", str(config), "--today", "2026-03-10", "status")
+    assert code == 10 and one_line(err), err
+    assert names in err
+
+
+def test_config_profile_shows_where_each_setting_came_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """C2: `rr-tui profile` names the source of each setting."""
+    config = tmp_path / "c.toml"
+    config.write_text("[profile]\namber_slack = 4\n[database]\nlock_timeout = 3\n")
+    monkeypatch.setenv("RR_TUI_DB", str(tmp_path / "env.db"))
+    code, out, _ = cli(capsys, "--config", str(config), "--today", "2026-03-10", "profile")
+    assert code == 0
+    lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
+    assert f"[profile] amber_slack in {config}" in lines["amber_slack"]
+    assert f"[database] lock_timeout in {config}" in lines["lock_timeout"]
+    assert "(RR_TUI_DB)" in lines["database"] and "(--today)" in lines["today"]
+    assert "(built in)" in lines["agency_timescale"]
+
+
+# -- E: no input reaches exit 70 ----------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORDS = [
+    "status",
+    "deadline",
+    "record",
+    "import",
+    "export",
+    "profile",
+    "audit",
+    "db",
+    "backup",
+    "pack",
+    "chase",
+    "report",
+    "calendar",
+    "verify",
+    "accept",
+    "upgrade",
+    "path",
+    "--json",
+    "--all",
+    "--format",
+    "csv",
+    "json",
+    "md",
+    "pdf",
+    "--output",
+    "-",
+    "--year",
+    "--financial-year",
+    "--from",
+    "--to",
+    "--csv",
+    "--owner",
+    "--today",
+    "--config",
+    "--db",
+    "today",
+    "yesterday",
+    "2026-03-10",
+    "1989-12-31",
+    "2101-01-01",
+    "0",
+    "-1",
+    "5",
+    "99999999999999999999999",
+    "DEMO-2026-001",
+    "referral_received",
+    "/dev/null",
+    "/dev/zero",
+    "/dev/full",
+    "\udcff",
+    "x" * 300,
+    "",
+    " ",
+    "\x1b[2J",
+    "1e9",
+    "nan",
+]
+
+
+@settings(
+    max_examples=int(os.environ.get("RR_TUI_HOSTILE_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(argv=st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=12)), max_size=6))
+def test_exit_70_unreachable_from_cli_arguments(
+    argv: list[str], db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """E2: hypothesis over the CLI's arguments: no argument list reaches exit 70."""
+    if not argv or argv[0] in ("", "tui", "demo"):
+        argv = ["status", *argv]
+    if "--output" in argv:  # keep writes inside the test's folder
+        argv = [a if a != "-" else str(tmp_path / "out") for a in argv]
+    if any(a in ("tui", "demo") for a in argv):
+        return
+    code, _, err = cli(capsys, "--db", str(db), "--today", "2026-03-10", *argv)
+    assert code != 70, (argv, err)
+    assert "Traceback" not in err
+
+
+def _toml_value(value: object) -> str:
+    import json
+    import math
+    from datetime import datetime as dt
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return (
+            "nan"
+            if math.isnan(value)
+            else ("inf" if value > 0 else "-inf")
+            if math.isinf(value)
+            else repr(value)
+        )
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, dt | date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    assert isinstance(value, dict)
+    return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
+
+
+def to_toml(table: dict[str, object]) -> str:
+    """A small TOML writer for the shapes below (sections of keys, values inline)."""
+    lines = []
+    for section, body in table.items():
+        if isinstance(body, dict):
+            lines.append(f"[{section}]")
+            lines.extend(f"{k} = {_toml_value(v)}" for k, v in body.items())
+        else:
+            lines.insert(0, f"{section} = {_toml_value(body)}")
+    return "\n".join(lines) + "\n"
+
+
+toml_keys = st.sampled_from(
+    [
+        "url",
+        "urll",
+        "closures",
+        "closure",
+        "lock_timeout",
+        "statement_timeout",
+        "name",
+        "amber_slack",
+        "agency_timescale",
+        "steps",
+        "sections",
+        "headings",
+        "label",
+        "due",
+        "panel_notified",
+        "after",
+        "working_days",
+        "months",
+        "from",
+        "to",
+        "convention",
+    ]
+)
+toml_scalars = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True),
+    st.text(max_size=10),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+    st.sampled_from(["2026-12-29", "sin_submitted", "rr_meeting", "facts"]),
+)
+toml_values = st.recursive(
+    toml_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(toml_keys, inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("RR_TUI_HOSTILE_EXAMPLES", "200")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    table=st.dictionaries(
+        st.sampled_from(["profile", "calendar", "database", "pack", "other"]),
+        st.one_of(st.dictionaries(toml_keys, toml_values, max_size=4), toml_scalars),
+        max_size=4,
+    )
+)
+def test_exit_70_unreachable_from_config_shape(
+    table: dict[str, object], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """E3: hypothesis over the configuration file's shape: exit 0 or 10, never 70."""
+    config = tmp_path / "hyp.toml"
+    config.write_text(to_toml(table), errors="surrogateescape")
+    code, _, err = cli(
+        capsys, "--config", str(config), "--today", "2026-03-10", "deadline", "2026-01-05", "3"
+    )
+    assert code in (0, 10), err
+
+
+# -- I: import files ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ('reference,child\nRR-1,"Child A\nRR-2,Child B\n', "row 2: the CSV is malformed"),
+        ("reference,child,owner\nRR-1,Child A\n", "row 2: 2 cells where the header has 3"),
+        ("reference,child\nRR-1,A\nRR-2\n", "row 3: 1 cells where the header has 2"),
+        ('reference,"child\nRR-1,A\n', "row 1: the CSV is malformed"),
+    ],
+)
+def test_import_csv_unterminated_quote_or_short_row_names_the_row(
+    content: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """I1: an unclosed quote or a short row is an error naming the row, never a shifted import."""
+    source = tmp_path / "in.csv"
+    source.write_text(content)
+    code, _, err = cli(capsys, "--db", str(tmp_path / "db" / "x.db"), "import", str(source))
+    assert code == 3 and one_line(err) and words in err, err
+    assert not (tmp_path / "db" / "x.db").exists()
+
+
+# -- D: database errors by code -----------------------------------------------
+
+
+def test_database_invalid_utf8_reference_is_not_damage(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """D1: a reference stored as invalid UTF-8 is read (U+FFFD), not "database damaged";
+    `audit verify` names the changed row."""
+    _raw(db, "UPDATE cases SET reference = CAST(X'44454d4fff' AS TEXT) WHERE id = 1")
+    code, out, err = cli(capsys, "--db", str(db), "--today", TODAY.isoformat(), "status")
+    assert code == 0, err
+    assert "DEMO\ufffd" in out
+    code, _, err = cli(capsys, "--db", str(db), "audit", "verify")
+    assert code == 11 and "cases row 1: changed outside rr-tui (reference)" in err
+
+
+def test_database_a_bug_is_not_reported_as_damage(
+    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """D2: a ValueError from rr-tui's own code is a bug (exit 70), not "database damaged"."""
+
+    def buggy(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("a programming error")
+
+    monkeypatch.setattr("rr_tui.store._load_cases", buggy)
+    code, _, err = cli(capsys, "--db", str(db), "status")
+    assert code == 70 and "damaged" not in err
+
+
+@pytest.mark.parametrize(
+    ("code", "exit_code"),
+    [(5, 7), (6, 7), (261, 7), (8, 5), (13, 5), (11, 14), (26, 14), (10, 5), (14, 5)],
+)
+def test_database_sqlite_errors_classified_by_code(code: int, exit_code: int) -> None:
+    """D3: SQLite errors are told apart by their (extended) result code, not their words."""
+    import sqlite3
+
+    from rr_tui import db as dbmod
+
+    error = sqlite3.OperationalError("some words in any language")
+    error.sqlite_errorcode = code
+    assert dbmod.translate(error).exit_code == exit_code
+
+
+@pytest.mark.parametrize(
+    ("state", "exit_code"),
+    [
+        ("55P03", 7),
+        ("57014", 7),
+        ("40P01", 7),
+        ("28P01", 13),
+        ("3D000", 6),
+        ("08006", 13),
+        ("53100", 5),
+        ("42P01", 8),
+    ],
+)
+def test_database_postgres_errors_classified_by_sqlstate(state: str, exit_code: int) -> None:
+    """D4: PostgreSQL errors are told apart by SQLSTATE (a localised server's words differ)."""
+    import psycopg
+
+    from rr_tui import db as dbmod
+
+    class Localised(psycopg.errors.OperationalError):
+        sqlstate = state
+
+    assert dbmod.translate(Localised("Fehler: irgendetwas")).exit_code == exit_code
+
+
+@pytest.mark.postgres
+def test_database_postgres_held_lock_gives_exit_7(
+    pg_database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """D5: on PostgreSQL a held lock never hangs a command: lock_timeout, exit 7, SQLite's words."""
+    import time
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    from rr_tui.demo import seed
+
+    store = Store(pg_database, create=True)
+    seed(store, TODAY)
+    store.close()
+    config = tmp_path / "c.toml"
+    config.write_text("[database]\nlock_timeout = 1\nstatement_timeout = 5\n")
+    holder = create_engine(pg_database, poolclass=NullPool)
+    with holder.connect() as conn:
+        conn.execute(text("LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE"))
+        started = time.monotonic()
+        code, _, err = cli(
+            capsys,
+            "--config",
+            str(config),
+            "--db",
+            pg_database,
+            "--today",
+            TODAY.isoformat(),
+            "record",
+            "DEMO-2026-001",
+            "referral_received",
+            "today",
+        )
+        elapsed = time.monotonic() - started
+        conn.rollback()
+    holder.dispose()
+    assert code == 7, err
+    assert err == (
+        "rr-tui: the database is busy with another coordinator's save; try again in a moment\n"
+    )
+    assert elapsed < 10
