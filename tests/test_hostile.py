@@ -776,9 +776,14 @@ WORDS = [
 )
 @given(argv=st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=12)), max_size=6))
 def test_exit_70_unreachable_from_cli_arguments(
-    argv: list[str], db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    argv: list[str],
+    db: Path,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """E2: hypothesis over the CLI's arguments: no argument list reaches exit 70."""
+    monkeypatch.chdir(tmp_path)  # files it names land in the test's folder
     if not argv or argv[0] in ("", "tui", "demo"):
         argv = ["status", *argv]
     if "--output" in argv:  # keep writes inside the test's folder
