@@ -77,6 +77,8 @@ class RRApp(KeysInOrder[int]):
         self.store: Store | None = store
         # Database jobs asked for before the store was open; run once it is.
         self._waiting: list[Callable[[], None]] = []
+        # The newest request of each group of loads (run_db's exclusive).
+        self._generations: dict[str, int] = {}
         self.fatal: RRError | None = None
         if os.environ.get("RR_TUI_THEME") == "light":
             self.theme = "textual-light"
@@ -166,6 +168,11 @@ class RRApp(KeysInOrder[int]):
 
         Every failure goes to ``failed`` (or a notification) as one sentence;
         nothing from the database ever reaches a traceback on screen.
+
+        ``exclusive``: a load whose newer request supersedes it. Textual's
+        ``exclusive`` cancels the older worker, but a thread runs on and would
+        still deliver; so each request is stamped with its group's generation,
+        and an answer (or failure) from an older request is dropped.
         """
         store = self.store
         if store is None:
@@ -176,22 +183,33 @@ class RRApp(KeysInOrder[int]):
             )
             return
 
+        generation = self._generations.get(group, 0) + 1
+        self._generations[group] = generation
+        stamp = (group, generation) if exclusive else None
+
         def work() -> None:
             try:
                 result = job(store)
             except RRError as exc:
-                self.call_from_thread(self._deliver, failed or self.report, exc)
+                self.call_from_thread(self._deliver, failed or self.report, exc, stamp)
                 return
             except Exception as exc:
                 error = RRError(f"unexpected error ({type(exc).__name__}); nothing was lost")
-                self.call_from_thread(self._deliver, failed or self.report, error)
+                self.call_from_thread(self._deliver, failed or self.report, error, stamp)
                 return
-            self.call_from_thread(self._deliver, done, result)
+            self.call_from_thread(self._deliver, done, result, stamp)
 
         self.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 
-    def _deliver(self, done: Callable[[Any], None], result: Any) -> None:
-        """Hand a worker's result to the screen; a bug there must not vanish with the worker."""
+    def _deliver(
+        self, done: Callable[[Any], None], result: Any, stamp: tuple[str, int] | None = None
+    ) -> None:
+        """Hand a worker's result to the screen; a bug there must not vanish with the worker.
+
+        An answer to a request that a newer one superseded is dropped.
+        """
+        if stamp is not None and self._generations.get(stamp[0]) != stamp[1]:
+            return
         try:
             done(result)
         except Exception as exc:

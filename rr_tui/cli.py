@@ -193,6 +193,12 @@ def build_parser(today: Callable[[], date] = _real_today) -> argparse.ArgumentPa
     p.add_argument("reference")
     p.add_argument("step", metavar="STEP", help="a step id, as listed by: rr-tui profile")
     p.add_argument("on", metavar="DATE", help=DATE_HELP)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="record it even if the timeline looks impossible (a date in the future, "
+        "a meeting before the referral, ...): the app asks about these too",
+    )
     p = command(
         "import",
         "import cases from a spreadsheet (CSV or Excel .xlsx) or an rr-tui JSON export "
@@ -496,7 +502,17 @@ def _record(args: argparse.Namespace, config: Config) -> int:
     except DateInputError as exc:
         raise InputError(f"DATE: {exc}") from None
     with closing(_open(args, config, create=False)) as store:
-        store.record_step(store.case_id(args.reference), args.step, on)
+        case_id = store.case_id(args.reference)
+        if not args.force:
+            from rr_tui.validation import timeline_warnings
+
+            done = store.get_case(case_id).done
+            problems = timeline_warnings(config.profile, done, {args.step: on}, today)
+            if problems:
+                raise InputError(
+                    " ".join(problems) + " Nothing was recorded; give --force to record it anyway."
+                )
+        store.record_step(case_id, args.step, on)
     from rr_tui.dates import uk
 
     print(f"recorded {args.step} on {uk(on)}")

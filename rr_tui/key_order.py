@@ -29,6 +29,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from textual import events
@@ -70,6 +71,26 @@ class KeysInOrder(App[ReturnT]):
             # A key that bubbled back up: its bindings run next, in App._on_key.
             self._keys_arrived.add(id(event))
         await super().on_event(event)
+
+    async def keys_settled(self) -> None:
+        """Wait until every key already sent to the app has been handed over and settled."""
+        # Keys posted before now reach on_event before this callback runs.
+        reached = asyncio.Event()
+        if self.call_later(reached.set):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(reached.wait(), KEY_SETTLE_SECONDS)
+        while self._keys_waiting or self._keys_worker is not None:
+            await asyncio.sleep(0.005)
+
+    async def _press_keys(self, keys: Iterable[str]) -> None:
+        """Pilot's ``press``: each key handed over and settled before it returns.
+
+        (Textual's version waits for the process to look idle; keys waiting in
+        our queue would not count.)
+        """
+        for key in keys:
+            await super()._press_keys([key])
+            await self.keys_settled()
 
     async def _hand_keys_over(self) -> None:
         try:

@@ -7,9 +7,11 @@ or ``None`` when the value is fine. Messages never echo the value.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
-from rr_tui.profile import DECISIONS
+from rr_tui.dates import uk
+from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import AGE_BANDS, INCIDENT_TYPES, PANEL_OUTCOMES, STATUSES, CaseFields
 from rr_tui.sanitize import MAX_LINE, MAX_TEXT
 
@@ -98,3 +100,92 @@ def date_warnings(when: date, today: date, not_before: date | None, before_label
     if not_before is not None and when < not_before:
         warnings.append(f"is before the {before_label}")
     return warnings
+
+
+# Orders the schedule's rules do not give: a step is never dated before these.
+_EXTRA_ORDER: dict[str, tuple[str, ...]] = {
+    "referral_received": ("incident_aware",),
+    "panel_response": ("panel_notified", "referral_received"),
+}
+
+
+def _not_before(profile: Profile) -> dict[str, set[str]]:
+    """For each step, every recorded step it can never precede (transitively).
+
+    A step cannot happen before a step its deadline counts from (the
+    profile's "after" rules), nor before the orders above; the steps of a full
+    review follow the meeting that decided on it.
+    """
+    ids = set(profile.step_ids)
+    direct: dict[str, set[str]] = {step_id: set() for step_id in ids}
+    for step in profile.steps:
+        for rule in step.rules:
+            if not rule.before and rule.anchor in ids:
+                direct[step.id].add(rule.anchor)
+        direct[step.id].update(a for a in _EXTRA_ORDER.get(step.id, ()) if a in ids)
+        if step.full_review_only and "rr_meeting" in ids:
+            direct[step.id].add("rr_meeting")
+    closed: dict[str, set[str]] = {}
+    for step_id in ids:
+        seen: set[str] = set()
+        todo = list(direct[step_id])
+        while todo:
+            anchor = todo.pop()
+            if anchor not in seen and anchor != step_id:
+                seen.add(anchor)
+                todo.extend(direct.get(anchor, ()))
+        closed[step_id] = seen
+    return closed
+
+
+def timeline_warnings(
+    profile: Profile,
+    done: Mapping[str, date],
+    changes: Mapping[str, date | None],
+    today: date,
+) -> list[str]:
+    """Impossible-looking timelines that recording ``changes`` would make.
+
+    The same sentences for the TUI (which asks before saving) and for
+    ``rr-tui record`` (which refuses unless --force): a date in the future,
+    or a step dated before a step it cannot precede (a meeting before the
+    referral, a Panel response before the referral or the notification, ...).
+    Only problems that involve a changed step are reported.
+    """
+    after = dict(done)
+    for step_id, when in changes.items():
+        if when is None:
+            after.pop(step_id, None)
+        else:
+            after[step_id] = when
+    order = _not_before(profile)
+    notes: list[str] = []
+
+    def label(step_id: str) -> str:
+        try:
+            return profile.step(step_id).label
+        except KeyError:
+            return step_id
+
+    for step_id, when in changes.items():
+        if when is None:
+            continue
+        if when > today:
+            notes.append(f"{label(step_id)}: {uk(when)} is in the future.")
+        for anchor in sorted(order.get(step_id, ()), key=profile.step_ids.index):
+            earlier = after.get(anchor)
+            if earlier is not None and when < earlier:
+                notes.append(
+                    f"{label(step_id)} ({uk(when)}) is dated before "
+                    f"{label(anchor)} ({uk(earlier)})."
+                )
+        for later_id in profile.step_ids:
+            later = after.get(later_id)
+            if later_id in changes or later is None or step_id not in order.get(later_id, ()):
+                continue
+            if later < when:
+                notes.append(
+                    f"{label(later_id)} ({uk(later)}) would be dated before "
+                    f"{label(step_id)} ({uk(when)})."
+                )
+    return notes

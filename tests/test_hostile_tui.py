@@ -8,9 +8,12 @@ its class came back.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import date
 from typing import Any
 
+import pytest
 from textual.widgets import Select
 from tui_helpers import (
     SIZE,
@@ -26,12 +29,16 @@ from tui_helpers import (
 )
 
 from rr_tui.edits import CASE, Edit, Target
+from rr_tui.errors import RRError
 from rr_tui.records import CaseFields
 from rr_tui.screens.agency_forms import ReturnForm
 from rr_tui.screens.case_form import CaseForm
+from rr_tui.screens.case_list import CaseListScreen
 from rr_tui.screens.chase import ChaseScreen
 from rr_tui.screens.confirm import ConflictScreen
 from rr_tui.screens.meeting_mode import MeetingModeScreen
+from rr_tui.store import Store
+from rr_tui.widgets.case_table import CaseTable
 
 HOSTILE_AGENCY = "Health [/] Trust"
 HOSTILE_AUTHORITY = "[Northshire] CSC"
@@ -168,3 +175,95 @@ async def test_markup_notifications_are_never_markup(demo_url: str) -> None:
             "Saved [/] for [Northshire] CSC",
             "[Northshire] CSC",
         ]
+
+
+# -- stale: an older request's answer never overwrites a newer one ------------------------
+
+
+async def test_stale_closed_toggle_twice_never_leaves_closed_cases(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`c` twice: the slow answer with closed cases arrives last and must be dropped."""
+    original = Store.list_cases
+
+    def slow_when_closed(self: Store, *, include_closed: bool = False) -> Any:
+        if include_closed:
+            time.sleep(1.5)
+        return original(self, include_closed=include_closed)
+
+    monkeypatch.setattr(Store, "list_cases", slow_when_closed)
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_rows(pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseListScreen)
+        await pilot.press("c", "c")
+        assert screen.show_closed is False
+        await asyncio.sleep(2.5)  # the slow, superseded answer has come back by now
+        await pilot.pause()
+        refs = [row.cells[1] for row in screen.query_one(CaseTable).rows]
+        assert "DEMO-2026-011" not in refs  # the closed demo case
+        assert len(refs) == 11
+        assert screen.counts.get("closed", 0) == 0
+
+
+async def test_stale_every_exclusive_load_drops_older_answers(demo_url: str) -> None:
+    """run_db, the one way the app loads data: only the newest request of a group answers."""
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_rows(pilot)
+        got: list[str] = []
+        failed: list[str] = []
+
+        def slow(store: Store) -> str:
+            time.sleep(1.0)
+            return "old"
+
+        def failing_slow(store: Store) -> str:
+            time.sleep(1.0)
+            raise RRError("old failure")
+
+        app.run_db(slow, got.append, group="test", exclusive=True)
+        app.run_db(
+            failing_slow, got.append, lambda e: failed.append(e.message), group="t2", exclusive=True
+        )
+        app.run_db(lambda store: "new", got.append, group="test", exclusive=True)
+        app.run_db(lambda store: "new2", got.append, group="t2", exclusive=True)
+        await asyncio.sleep(1.8)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sorted(got) == ["new", "new2"]
+        assert failed == []
+        # Saves are never exclusive: both answers arrive.
+        app.run_db(slow, got.append)
+        app.run_db(lambda store: "save", got.append)
+        await asyncio.sleep(1.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sorted(got) == ["new", "new2", "old", "save"]
+
+
+# -- paste: a date pasted with spaces around it is accepted ---------------------------------
+
+
+@pytest.mark.parametrize("pasted", [" 2026-11-20 ", "\t2026-11-20  \n", "   2026-11-20"])
+async def test_paste_date_with_spaces_around_it_is_accepted(demo_url: str, pasted: str) -> None:
+    from textual import events
+
+    from rr_tui.screens.step_form import StepForm
+
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, demo_url, "DEMO-2026-008")
+        form = await open_form(pilot, "t", StepForm)  # practitioner_event, not recorded
+        form.field("on").control.focus()
+        await pilot.pause()
+        app.post_message(events.Paste(pasted))
+        await wait_until(
+            pilot, lambda: form.field("on").snapshot().strip() == "2026-11-20", what="paste"
+        )
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: form not in app.screen_stack, what="the save")
+    with fresh_store(demo_url) as store:
+        saved = store.get_case(store.case_id("DEMO-2026-008"))
+    assert saved.done["practitioner_event"] == date(2026, 11, 20)

@@ -274,13 +274,13 @@ async def test_new_case_surprising_dates_ask_and_save_only_after_yes(demo_url: s
             pilot,
             form,
             {"incident_aware": "2026-11-20", "referral_received": "2026-11-10"},
-            "referral is dated before",
+            "Referral received (Tue 10 Nov 2026) is dated before LA aware of incident",
         )
         await check_asks(
             pilot,
             form,
             {"incident_aware": "", "referral_received": "2026-12-18"},
-            "is Fri 18 Dec 2026: in the future",
+            "Referral received: Fri 18 Dec 2026 is in the future",
         )
         assert "RR-2026-300" not in references(demo_url)  # nothing saved on 'n'
         await save_after_yes(pilot, form)
@@ -666,7 +666,9 @@ async def test_record_meeting_invalid_input_is_refused_and_odd_date_asks(demo_ur
                 ({"held_on": "2026-02-30"}, "held_on", "Meeting date", "no such date"),
             ],
         )
-        await check_asks(pilot, form, {**good, "held_on": "2026-11-02"}, "before the referral")
+        await check_asks(
+            pilot, form, {**good, "held_on": "2026-11-02"}, "dated before Referral received"
+        )
         await check_asks(pilot, form, {**good, "held_on": "2026-12-01"}, "in the future")
         saved = case(demo_url, "DEMO-2026-005")
         assert saved.meeting is None and "rr_meeting" not in saved.done
@@ -753,9 +755,11 @@ async def test_record_panel_invalid_input_is_refused_and_odd_date_asks(demo_url:
                 ),
             ],
         )
-        await check_asks(pilot, form, {**good, "notified_on": "2026-11-20"}, "before the meeting")
         await check_asks(
-            pilot, form, {**good, "response_on": "2026-11-24"}, "response is dated before"
+            pilot, form, {**good, "notified_on": "2026-11-20"}, "dated before Rapid Review meeting"
+        )
+        await check_asks(
+            pilot, form, {**good, "response_on": "2026-11-24"}, "is dated before Panel notified"
         )
         await check_asks(pilot, form, {**good, "notified_on": "2026-11-27"}, "in the future")
         saved = case(demo_url, "DEMO-2026-006")

@@ -31,6 +31,7 @@ from textual.widgets import Input, Static, TextArea
 
 from rr_tui.app import RRApp
 from rr_tui.demo import fresh_demo_database
+from rr_tui.key_order import KeysInOrder
 from rr_tui.records import CaseFields
 from rr_tui.store import Store
 from rr_tui.widgets.case_table import CaseTable
@@ -278,6 +279,10 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
         event = events.Key(key, "\r" if ch == "\n" else ch)
         event.set_sender(pilot.app)
         driver.send_message(event)
+    # The app hands keys over one at a time (rr_tui.key_order): wait for all of them.
+    app = pilot.app
+    if isinstance(app, KeysInOrder):
+        await app.keys_settled()
     await pilot.pause()
 
 

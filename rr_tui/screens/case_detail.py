@@ -318,7 +318,9 @@ class CaseScreen(RRScreen):
             if self.data is not None and token != self.data.token:
                 self.load()
 
-        self.rr.run_db(lambda s: s.change_token(), compare, lambda _e: None, group="poll")
+        self.rr.run_db(
+            lambda s: s.change_token(), compare, lambda _e: None, group="poll", exclusive=True
+        )
 
     def _until_loaded(self, action: Callable[[], None]) -> bool:
         """A key pressed before the case is shown: run its action once it is (never lose it)."""

@@ -19,7 +19,7 @@ from rr_tui.records import (
     CaseFields,
     CaseRecord,
 )
-from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.screens.form import FormError, FormScreen, step_warnings
 from rr_tui.validation import case_field_errors
 from rr_tui.widgets.fields import (
     AreaField,
@@ -120,19 +120,7 @@ class CaseForm(FormScreen):
         return CasePayload(fields, steps)
 
     def warnings(self, payload: CasePayload) -> list[str]:
-        today = self.rr.today
-        notes = [
-            f"{self.field(name).label} is {uk(d)}: in the future."
-            for name, d in payload.steps.items()
-            if d > today
-        ]
-        aware, referral = (
-            payload.steps.get("incident_aware"),
-            payload.steps.get("referral_received"),
-        )
-        if aware and referral and referral < aware:
-            notes.append("The referral is dated before the LA became aware of the incident.")
-        return notes
+        return step_warnings(self, dict(payload.steps))
 
     def targets(self) -> dict[str, Target]:
         if self.record is None:

@@ -9,7 +9,7 @@ reason on it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -363,6 +363,19 @@ def shown(value: object) -> str:
 def differing(rows: list[tuple[str, object, object]]) -> list[tuple[str, str, str]]:
     """(label, theirs, yours) rows whose values differ, formatted for display."""
     return [(label, shown(a), shown(b)) for label, a, b in rows if a != b]
+
+
+def step_warnings(form: FormScreen, steps: Mapping[str, date | None]) -> list[str]:
+    """The timeline questions for the step dates a form would record.
+
+    The same domain function and sentences as ``rr-tui record`` (which refuses
+    them without --force). Only dates the form changes are questioned.
+    """
+    from rr_tui.validation import timeline_warnings
+
+    done = form.record.done if form.record is not None else {}
+    changed = {k: v for k, v in steps.items() if done.get(k) != v}
+    return timeline_warnings(form.rr.profile, done, changed, form.rr.today)
 
 
 def on_saved(screen: Any, reload: Callable[[], None], what: str) -> Callable[[int | None], None]:

@@ -13,7 +13,7 @@ from rr_tui.dates import DateInputError, parse_user_date, uk
 from rr_tui.edits import MEETING, STEP, Target
 from rr_tui.profile import DECISIONS
 from rr_tui.records import ActionRecord, CaseRecord, MeetingRecord
-from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.screens.form import FormError, FormScreen, step_warnings
 from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
 
 ACTIONS_HINT = (
@@ -144,13 +144,7 @@ class MeetingForm(FormScreen):
         return MeetingPayload(held, meeting)
 
     def warnings(self, payload: MeetingPayload) -> list[str]:
-        notes = []
-        held, referral = payload.held_on, self.record.done.get("referral_received")
-        if held and held > self.rr.today:
-            notes.append(f"The meeting date {uk(held)} is in the future.")
-        if held and referral and held < referral:
-            notes.append("The meeting is dated before the referral was received.")
-        return notes
+        return step_warnings(self, {"rr_meeting": payload.held_on})
 
     def targets(self) -> dict[str, Target]:
         texts = (

@@ -12,7 +12,7 @@ from rr_tui.dates import DateInputError, uk
 from rr_tui.edits import PANEL, STEP, Target
 from rr_tui.records import PANEL_OUTCOMES, CaseRecord, PanelRecord
 from rr_tui.schedule import compute
-from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.screens.form import FormError, FormScreen, step_warnings
 from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
 
 
@@ -87,23 +87,9 @@ class PanelForm(FormScreen):
         )
 
     def warnings(self, payload: PanelPayload) -> list[str]:
-        notes, today = [], self.rr.today
-        for label, when in (
-            ("notification", payload.notified_on),
-            ("response", payload.response_on),
-        ):
-            if when and when > today:
-                notes.append(f"The {label} date {uk(when)} is in the future.")
-        meeting = self.record.done.get("rr_meeting")
-        if payload.notified_on and meeting and payload.notified_on < meeting:
-            notes.append("The Panel is recorded as told before the meeting was held.")
-        if (
-            payload.response_on
-            and payload.notified_on
-            and payload.response_on < payload.notified_on
-        ):
-            notes.append("The response is dated before the notification.")
-        return notes
+        return step_warnings(
+            self, {"panel_notified": payload.notified_on, "panel_response": payload.response_on}
+        )
 
     def targets(self) -> dict[str, Target]:
         return {

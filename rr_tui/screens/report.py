@@ -111,7 +111,7 @@ class ReportScreen(RRScreen):
         def job(store: Store) -> list[CaseRecord]:
             return store.list_cases(include_closed=True)
 
-        self.rr.run_db(job, self._loaded, group="report")
+        self.rr.run_db(job, self._loaded, group="report", exclusive=True)
 
     def _loaded(self, records: list[CaseRecord]) -> None:
         self.records = records

@@ -12,7 +12,7 @@ from rr_tui.dates import DateInputError, uk
 from rr_tui.edits import STEP, Target
 from rr_tui.records import CaseRecord
 from rr_tui.schedule import compute
-from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.screens.form import FormError, FormScreen, step_warnings
 from rr_tui.widgets.fields import ChoiceField, DateField
 
 
@@ -73,9 +73,7 @@ class StepForm(FormScreen):
         return StepPayload(step_id, on)
 
     def warnings(self, payload: StepPayload) -> list[str]:
-        notes = []
-        if payload.on and payload.on > self.rr.today:
-            notes.append(f"{uk(payload.on)} is in the future.")
+        notes = step_warnings(self, {payload.step_id: payload.on})
         if payload.on is None and payload.step_id in self.record.done:
             notes.append("This clears the recorded date.")
         return notes

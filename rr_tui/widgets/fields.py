@@ -284,6 +284,8 @@ class DateField(Field):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        # A date pasted with spaces around it is read without them (parse
+        # strips); the field has room for them (MAX_DATE_TEXT).
         self._update_hint()
 
     def _update_hint(self) -> None:
