@@ -43,6 +43,9 @@ _ROUND_SECONDS = 0.5
 # Rounds that change nothing before a key that never came back is given up:
 # more than a key needs to bubble up through the deepest widget.
 _QUIET_ROUNDS = 16
+# Rounds in a row that change neither screen nor focus before a handled key is settled:
+# one for the key, and room for the messages its binding posts to bubble up.
+_STABLE_ROUNDS = 3
 
 
 ReturnT = TypeVar("ReturnT")
@@ -127,9 +130,12 @@ class KeysInOrder(App[ReturnT]):
                 mounted = screen.is_mounted
                 await self._one_round(screen)
                 settled = mounted and self.screen is screen and self.focused is focused
-                if settled and self._key_done(event):
-                    return
                 quiet = quiet + 1 if settled else 0
+                # What a key's binding does may go on in messages (a table's
+                # enter posts Selected; the screen pushes the case): wait until
+                # a few rounds in a row change nothing.
+                if quiet >= _STABLE_ROUNDS and self._key_done(event):
+                    return
                 if quiet >= _QUIET_ROUNDS:
                     return  # the key went nowhere (its widget went away): go on
         finally:
