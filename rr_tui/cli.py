@@ -245,6 +245,8 @@ def _config(args: argparse.Namespace) -> Config:
 def _db_url(args: argparse.Namespace, config: Config) -> str:
     from rr_tui.config import db_url, default_db_path
 
+    if args.db is not None and not args.db.strip():
+        raise UsageError("--db is empty; give a database file or URL")
     chosen = args.db or os.environ.get("RR_TUI_DB") or config.database
     if chosen and any("\ud800" <= ch <= "\udfff" for ch in chosen):
         raise InputError("RR_TUI_DB is not valid UTF-8 text; give the database's path again")
@@ -335,7 +337,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {len(records)} case{'s' if len(records) != 1 else ''} to {args.output}")
             return 0
         content = export_text(records, config.profile, args.format)
-        if args.output:
+        if args.output and str(args.output) != "-":
             write_private(args.output, content)
         else:
             sys.stdout.write(content)
@@ -364,6 +366,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     if command == "backup":
         from rr_tui.maintenance import backup
 
+        if str(args.target) == "-":
+            raise UsageError("a backup cannot go to standard output; give a new file name")
         print(backup(_db_url(args, config), args.target))
         return 0
     return _tui(args, config, demo=command == "demo")

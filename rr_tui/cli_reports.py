@@ -69,7 +69,9 @@ def add_commands(
     fmt.add_argument("--csv", action="store_true", help="CSV, the period and each quarter")
     p = command("calendar", "every upcoming deadline as an iCalendar (.ics) file")
     p.add_argument("--owner", metavar="NAME", help="only cases this coordinator owns")
-    p.add_argument("--output", type=Path, metavar="FILE.ics", required=True)
+    p.add_argument(
+        "--output", type=Path, metavar="FILE.ics", required=True, help="- for standard output"
+    )
     p = command(
         "digest",
         "what is overdue and what falls due in the next N working days, by owner: steps, "
@@ -257,6 +259,9 @@ def _calendar(args: argparse.Namespace, config: Config, store: Store, today: dat
     from rr_tui.csvio import write_private
 
     events = upcoming(store.list_cases(), config.profile, today, args.owner)
+    if str(args.output) == "-":
+        sys.stdout.write(to_ics(events).decode("utf-8"))
+        return 0
     write_private(args.output, to_ics(events))
     print(f"wrote {len(events)} deadline{'s' if len(events) != 1 else ''} to {args.output}")
     return 0

@@ -355,6 +355,9 @@ def _json_source(text: str) -> Source:
     except (json.JSONDecodeError, RecursionError) as exc:
         message = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
         raise InputError(f"nothing imported: the JSON is malformed ({message})") from None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits.
+        raise InputError("nothing imported: the JSON holds a number too long to read") from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise InputError("nothing imported: the JSON must be a list of objects, one per case")
     header: dict[str, None] = {}

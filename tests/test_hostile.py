@@ -343,6 +343,10 @@ def test_output_latin1_terminal_degrades(tmp_path: Path) -> None:
         (["--db", "/tmp/\udcff/x.db", "status"], 3),
         (["export", "--output", "/tmp/" + "x" * 300 + ".csv"], 3),
         (["import", "/tmp/" + "y" * 300 + ".csv"], 3),
+        (["--config", "/tmp/" + "z" * 300 + ".toml", "status"], 10),
+        (["backup", "/tmp/" + "b" * 300 + ".db"], 3),
+        (["backup", "-"], 2),
+        (["--db", "", "status"], 2),
     ],
     ids=lambda v: repr(v)[:40],
 )
@@ -1035,3 +1039,27 @@ def test_database_postgres_held_lock_gives_exit_7(
         "rr-tui: the database is busy with another coordinator's save; try again in a moment\n"
     )
     assert elapsed < 10
+
+
+def test_files_dash_means_standard_output_never_a_file(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F3: `-` is standard output for export, calendar and pack; no file named "-" appears."""
+    monkeypatch.chdir(tmp_path)
+    base = ["--db", str(db), "--today", TODAY.isoformat()]
+    for args in (
+        ["export", "--output", "-"],
+        ["calendar", "--output", "-"],
+        ["pack", "DEMO-2026-001", "--output", "-"],
+    ):
+        code, out, err = cli(capsys, *base, *args)
+        assert (code, err) == (0, "") and out
+    assert not (tmp_path / "-").exists()
+
+
+def test_import_json_number_too_long(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """I2: a JSON import with a 5,000-digit number is bad input (3), not a crash."""
+    source = tmp_path / "big.json"
+    source.write_text('[{"reference": "A", "child": ' + "9" * 5000 + "}]")
+    code, _, err = cli(capsys, "--db", str(tmp_path / "db" / "x.db"), "import", str(source))
+    assert code == 3 and one_line(err) and "too long" in err
