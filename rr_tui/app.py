@@ -80,8 +80,11 @@ class RRApp(KeysInOrder[int]):
         # The newest request of each group of loads (run_db's exclusive).
         self._generations: dict[str, int] = {}
         self.fatal: RRError | None = None
-        if os.environ.get("RR_TUI_THEME") == "light":
-            self.theme = "textual-light"
+        from rr_tui.widgets.themes import DARK, LIGHT, THEMES
+
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = LIGHT if os.environ.get("RR_TUI_THEME") == "light" else DARK
 
     @property
     def today(self) -> date:
@@ -267,7 +270,9 @@ class RRApp(KeysInOrder[int]):
             )
 
     def action_toggle_theme(self) -> None:
-        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        from rr_tui.widgets.themes import DARK, LIGHT
+
+        self.theme = LIGHT if self.theme == DARK else DARK
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual's crash report prints local variables, which may hold case
