@@ -23,7 +23,7 @@ from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import CaseFields, CaseRecord
 from rr_tui.sanitize import clean_text
 from rr_tui.sheets import choice_value, is_xlsx, read_xlsx, understand
-from rr_tui.validation import FIELD_LABELS, case_field_errors
+from rr_tui.validation import FIELD_LABELS, case_field_errors, normal_reference
 
 CASE_COLUMNS = ("child", "owner", "status")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -148,7 +148,7 @@ def parse_rows(
         if not any(cells.values()):
             continue  # a blank line at the end of a spreadsheet
         fields = CaseFields(
-            reference=cells.get("reference", ""),
+            reference=normal_reference(cells.get("reference", "")),
             child=clean_text(cells.get("child", ""), multiline=False),
             owner=clean_text(cells.get("owner", ""), multiline=False),
             status=cells.get("status", "") or "open",
@@ -370,11 +370,12 @@ def _json_source(text: str) -> Source:
 
 
 def check_existing(rows: Sequence[ImportRow], existing: set[str]) -> None:
+    known = {normal_reference(reference) for reference in existing}  # case does not count
     problems = [
         f"{r.where or f'row {r.line}'}, column reference: "
         "a case with that reference is already in the database"
         for r in rows
-        if r.reference in existing
+        if normal_reference(r.reference) in known
     ]
     if problems:
         raise _fail(problems)

@@ -7,10 +7,11 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from rr_tui import db
 from rr_tui.errors import DatabaseError, DatabaseMissing, InputError, SchemaError
+from rr_tui.sanitize import for_display
 
 
 def db_path_text(url: str) -> str:
@@ -67,6 +68,35 @@ def backup(url: str, target: Path) -> str:
     return f"backed up to {target}"
 
 
+def reference_clashes(engine: Engine) -> list[list[str]]:
+    """Groups of references that differ only in case (kept apart by an older rr-tui)."""
+    query = text(
+        "SELECT reference FROM cases WHERE upper(reference) IN "
+        "(SELECT upper(reference) FROM cases GROUP BY upper(reference) HAVING count(*) > 1)"
+    )
+    groups: dict[str, list[str]] = {}
+    with db.translated(), engine.connect() as conn:
+        for (reference,) in conn.execute(query):
+            groups.setdefault(reference.upper(), []).append(reference)
+    # Sorted here, not by the server: collations differ.
+    return [sorted(groups[key]) for key in sorted(groups)]
+
+
+def clash_report(engine: Engine) -> str:
+    """What ``db upgrade`` says about references that differ only in case ('' if none)."""
+    groups = reference_clashes(engine)
+    if not groups:
+        return ""
+    lines = [
+        "",
+        f"{len(groups)} reference(s) differ only in case from another case's; rr-tui now "
+        "treats such references as one, so rename one of each pair in the app "
+        "(open it, e, Reference). Until then, give these exactly as written:",
+    ]
+    lines += ["  " + " / ".join(for_display(r) for r in group) for group in groups]
+    return "\n".join(lines)
+
+
 def upgrade(url: str) -> str:
     """Back up (SQLite), migrate to the newest schema, then check integrity."""
     path = db.sqlite_path(url) if db.is_sqlite(url) else None
@@ -95,6 +125,6 @@ def upgrade(url: str) -> str:
                 status = conn.execute(text("PRAGMA integrity_check")).scalar()
             if status != "ok":
                 raise DatabaseError("the upgraded database failed its integrity check")
-        return f"upgraded the database to {db.HEAD}{note}"
+        return f"upgraded the database to {db.HEAD}{note}" + clash_report(engine)
     finally:
         engine.dispose()

@@ -14,11 +14,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -76,6 +78,10 @@ class Case(Tracked, Base):
     signoffs: Mapped[list[SignOff]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="SignOff.id"
     )
+
+
+# References that differ only in case are the same case (revision 0006).
+Index("uq_cases_reference_nocase", func.upper(Case.reference), unique=True)
 
 
 class StepDate(Tracked, Base):

@@ -11,5 +11,6 @@ REVISIONS: tuple[str, ...] = (
     "0003_case_order",
     "0004_pack_sections",
     "0005_audit_anchor",
+    "0006_reference_nocase",
 )
 HEAD = REVISIONS[-1]

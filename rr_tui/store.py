@@ -86,6 +86,7 @@ from rr_tui.validation import (
     check_panel_outcome,
     check_text,
     check_timescale,
+    normal_reference,
 )
 
 T = TypeVar("T")
@@ -310,12 +311,29 @@ class Store:
         return self._read(lambda s: s.scalar(select(func.max(AuditEntry.id))) or 0)
 
     def case_id(self, reference: str) -> int:
-        found = self._read(
-            lambda s: s.scalar(select(Case.id).where(Case.reference == reference.strip()))
-        )
-        if found is None:
+        """The case with this reference, whatever its case (``rr-1`` finds ``RR-1``).
+
+        A database upgraded with two references that differ only in case
+        (see revision 0006) finds the one spelt exactly so; otherwise it asks.
+        """
+        typed = reference.strip()
+
+        def find(session: Session) -> list[tuple[int, str]]:
+            query = select(Case.id, Case.reference).where(
+                func.upper(Case.reference) == normal_reference(typed)
+            )
+            return [(row.id, row.reference) for row in session.execute(query)]
+
+        found = self._read(find)
+        exact = [case_id for case_id, stored in found if stored == typed]
+        if len(found) == 1 or exact:
+            return exact[0] if exact else found[0][0]
+        if not found:
             raise NotFoundError("no case has that reference")
-        return found
+        raise InputError(
+            "two cases have references that differ only in case: "
+            "give the reference exactly as it is written"
+        )
 
     def references(self) -> set[str]:
         return self._read(lambda s: set(s.scalars(select(Case.reference))))
@@ -445,6 +463,7 @@ class Store:
         for step_id in steps or {}:
             _check_step_id(step_id)
         with self._write() as session:
+            _refuse_clash(session, [fields.reference])
             case = Case(**_case_columns(fields))
             self._touch(session, case, new=True)
             session.add(case)
@@ -462,7 +481,12 @@ class Store:
             case = self._case(session, case_id)
             if case.version != expected_version:
                 raise ConflictError("someone else saved this case since you opened it")
-            for key, value in _case_columns(fields).items():
+            columns = _case_columns(fields)
+            if normal_reference(case.reference) == columns["reference"]:
+                del columns["reference"]  # the same reference: kept as it is stored
+            else:
+                _refuse_clash(session, [columns["reference"]], but=case_id)
+            for key, value in columns.items():
                 setattr(case, key, value)
             self._touch(session, case)
 
@@ -782,6 +806,8 @@ class Store:
             if stale:
                 raise ConflictError(stale_message(stale))
             for edit in checked:
+                if edit.target == Target(CASE, "reference"):
+                    _refuse_clash(session, [edit.value], but=case_id)
                 rows.write(edit.target, edit.value)
             rows.finish()
 
@@ -793,12 +819,16 @@ class Store:
             for step_id in steps:
                 _check_step_id(step_id)
             _raise_if("Decision", check_decision(decision))
+        cleaned = [_clean_case(fields) for fields, _steps, _decision in rows]
+        if len({f.reference for f in cleaned}) != len(cleaned):
+            raise InputError("Reference: two cases in the import have the same reference")
         with self._write() as session:
+            _refuse_clash(session, [f.reference for f in cleaned])
             # Two flushes for the whole file, not one per case: the audit
             # entries are then written in two batches too.
             cases = []
-            for fields, steps, decision in rows:
-                case = Case(**_case_columns(_clean_case(fields)))
+            for fields, (_fields, steps, decision) in zip(cleaned, rows, strict=True):
+                case = Case(**_case_columns(fields))
                 self._touch(session, case, new=True)
                 session.add(case)
                 cases.append((case, steps, decision))
@@ -843,6 +873,8 @@ def _checked_edit(edit: Edit) -> Edit:
             raise InputError(f"unknown case field {column}")
         if isinstance(value, str):
             value = clean_text(value, multiline=column == "notes")
+        if column == "reference":
+            value = normal_reference(value)
         problem = case_field_errors(replace(CaseFields(reference="RR-0"), **{column: value}))
         if column in problem:
             raise InputError(f"{label}: {problem[column]}")
@@ -1071,14 +1103,16 @@ def _integrity(exc: IntegrityError) -> RRError:
         unique = sqlstate == PG_UNIQUE_VIOLATION
         diag = getattr(orig, "diag", None)
         constraint = getattr(diag, "constraint_name", None) or ""
-        reference = constraint == "uq_cases_reference"
+        reference = constraint in ("uq_cases_reference", "uq_cases_reference_nocase")
     else:
         code = getattr(orig, "sqlite_errorcode", None)
         unique = code in (SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY)
         # SQLite names the columns, never translated: "UNIQUE constraint failed: cases.reference".
-        reference = unique and str(orig).endswith(": cases.reference")
+        reference = unique and str(orig).endswith(
+            (": cases.reference", "index 'uq_cases_reference_nocase'")
+        )
     if reference:
-        return InputError("Reference: another case already has that reference")
+        return InputError(CLASH)
     if unique:
         # Two saves of the same new record at once (a meeting, a Panel record, a step).
         return ConflictError("someone else saved this record at the same moment; reload it")
@@ -1113,6 +1147,20 @@ def _from_column_conversion(exc: ValueError) -> bool:
         return False
     module = str(last.tb_frame.f_globals.get("__name__", ""))
     return module.startswith("sqlalchemy.")
+
+
+def _refuse_clash(session: Session, references: Collection[str], but: int | None = None) -> None:
+    """Refuse a reference another case has, whatever its case (under the write lock)."""
+    serialise_writes(session)
+    keys = {normal_reference(r) for r in references}
+    query = select(Case.id).where(func.upper(Case.reference).in_(keys))
+    if but is not None:
+        query = query.where(Case.id != but)
+    if session.scalar(query.limit(1)) is not None:
+        raise InputError(CLASH)
+
+
+CLASH = "Reference: another case already has that reference (upper or lower case alike)"
 
 
 def _raise_if(label: str, problem: str | None) -> None:
@@ -1150,6 +1198,7 @@ def _clean_case(fields: CaseFields) -> CaseFields:
         for f in dc_fields(fields)
         if isinstance(getattr(fields, f.name), str)
     }
+    changes["reference"] = normal_reference(changes.get("reference", fields.reference))
     cleaned = replace(fields, **changes)
     errors = case_field_errors(cleaned)
     if errors:

@@ -31,6 +31,12 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
+def normal_reference(value: str) -> str:
+    """The one form a reference is stored in: references that differ only in case
+    (``rr-2025-101`` and ``RR-2025-101``) are the same case."""
+    return value.strip().upper()
+
+
 def check_reference(value: str) -> str | None:
     if not value.strip():
         return "is required"

@@ -13,12 +13,16 @@ def test_every_picture_the_readme_shows_is_made_by_the_script() -> None:
     shown = set(re.findall(r"\]\((docs/images/[\w.-]+\.svg)\)", readme))
     script = (ROOT / "scripts" / "screenshots.py").read_text(encoding="utf-8")
     made = {f"docs/images/{name}.svg" for name in re.findall(r'^    "([\w-]+)": _', script, re.M)}
-    assert shown == made == {
-        "docs/images/case-list.svg",
-        "docs/images/case-timeline.svg",
-        "docs/images/form.svg",
-        "docs/images/report.svg",
-    }
+    assert (
+        shown
+        == made
+        == {
+            "docs/images/case-list.svg",
+            "docs/images/case-timeline.svg",
+            "docs/images/form.svg",
+            "docs/images/report.svg",
+        }
+    )
     for path in shown:
         svg = (ROOT / path).read_text(encoding="utf-8")
         assert svg.startswith("<svg") and "rr-tui" in svg
