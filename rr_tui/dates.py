@@ -49,6 +49,7 @@ FORMS_HINT = "19/12/2025, 19 Dec 2025, today, fri"
 _NUMERIC = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})$")
 _NO_YEAR = re.compile(r"^\d{1,2}[/.\-]\d{1,2}$")
 _WORDS = re.compile(r"[a-z]+|\d+")
+_SPACED_SEPARATOR = re.compile(r"\s*([/.\-])\s*")
 
 
 class DateInputError(ValueError):
@@ -125,7 +126,8 @@ def _days_before(today: date, n: int) -> date:
 
 def parse_user_date(text: str, today: date) -> date:
     """A date as people in England type it (see the module's opening comment)."""
-    word = text.strip().lower()
+    # "19 / 12 / 2025" is 19/12/2025; a full stop or comma at the end ("Fri.") is dropped.
+    word = _SPACED_SEPARATOR.sub(r"\1", text.strip().lower()).rstrip(".,").strip()
     if not word:
         raise DateInputError(NOT_A_DATE)
     if word == "today":
@@ -154,8 +156,9 @@ def parse_user_date(text: str, today: date) -> date:
 
 
 def _parse_words(word: str, months: dict[str, int], days: dict[str, int]) -> date:
-    """``[weekday] D[st|nd|rd|th] Month YYYY|YY``, with optional commas and "of"."""
-    if not re.fullmatch(r"[a-z0-9 ,.]+", word):
+    """``[weekday] D[st|nd|rd|th] Month YYYY|YY``, with optional commas and "of"; the parts
+    may be joined by ``-`` or ``/`` as Excel writes them (``19-Dec-2025``)."""
+    if not re.fullmatch(r"[a-z0-9 ,./\-]+", word):
         raise DateInputError(NOT_A_DATE)
     tokens = _WORDS.findall(word)
     weekday: int | None = None

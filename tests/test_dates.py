@@ -158,6 +158,12 @@ def test_what_the_field_shows_reads_back(d: date) -> None:
         ("Monday", date(2025, 12, 15)),
         ("2024-02-29", date(2024, 2, 29)),
         ("29/2/24", date(2024, 2, 29)),
+        ("19-Dec-2025", date(2025, 12, 19)),  # as Excel writes it
+        ("1-Jan-26", date(2026, 1, 1)),
+        ("19 / 12 / 2025", date(2025, 12, 19)),
+        ("Fri.", date(2025, 12, 19)),
+        ("19 Dec. 2025", date(2025, 12, 19)),
+        ("Friday, 19th of December, 2025", date(2025, 12, 19)),
     ],
 )
 def test_accepts(text: str, expected: date) -> None:
@@ -179,6 +185,8 @@ def test_accepts(text: str, expected: date) -> None:
         ("tomorrow", NOT_A_DATE),
         ("last friday", NOT_A_DATE),
         ("Dec 2025", NOT_A_DATE),
+        ("Dec 19 2025", NOT_A_DATE),  # month first: not how England writes it
+        ("19-12", NEEDS_YEAR),
         ("", NOT_A_DATE),
         ("   ", NOT_A_DATE),
         ("19/12-2025", NOT_A_DATE),
