@@ -66,6 +66,9 @@ def digest(
     for action in actions:
         by_case.setdefault(action.case_id, []).append(action)
     per_agency = {s.id for s in profile.steps if s.per_agency}
+    # The window ends with the N-th working day after today (a Saturday due date is after
+    # Friday's); 0 days: overdue and due today.
+    until = add_working_days(today, days) if days > 0 else today
     items: list[DigestItem] = []
     for record in records:
         if record.fields.status == "closed":
@@ -76,9 +79,10 @@ def digest(
         reference = record.reference
 
         def add(what: str, due: date, who: str = who, reference: str = reference) -> None:
-            slack = working_days_between(today, due)
-            if slack <= days:
-                items.append(DigestItem(who, reference, what, due, slack))
+            if due <= until:
+                items.append(
+                    DigestItem(who, reference, what, due, working_days_between(today, due))
+                )
 
         asked = [a for a in record.agencies if a.request_sent is not None]
         for step in compute(record.facts(), profile, today).steps:

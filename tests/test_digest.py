@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from oracle import GOV_UK
 
@@ -153,6 +153,7 @@ STEP_IDS = [s.id for s in ENGLAND.steps if not s.per_agency]
     st.integers(0, 15),
     st.integers(-20, 20),
 )
+@example(done={}, days=1, action_offset=2)  # due on Saturday: after Friday, the 1st WD
 def test_the_window_matches_a_naive_calendar(
     done: dict[str, date], days: int, action_offset: int
 ) -> None:
