@@ -81,10 +81,10 @@ def test_record_takes_a_weekday_and_a_uk_date(
     assert (code, err) == (0, "")
     assert out == "recorded sin_submitted on Mon 9 Mar 2026\n"
     code, out, err = cli(
-        capsys, *base, "record", "DEMO-2026-003", "scoping_requests_sent", "6 March 2026"
+        capsys, *base, "record", "DEMO-2026-003", "scoping_requests_sent", "Monday 9 March 2026"
     )
     assert (code, err) == (0, "")
-    assert "Fri 6 Mar 2026" in out
+    assert "scoping_requests_sent on Mon 9 Mar 2026" in out
 
 
 def test_report_period_in_uk_dates(capsys: pytest.CaptureFixture[str], seeded: str) -> None:
