@@ -128,6 +128,17 @@ async def _chaser_text(pilot: Pilot[Any], _url: str) -> Region | None:
     return region
 
 
+async def _notifications(pilot: Pilot[Any], _url: str) -> Region | None:
+    await wait_for_rows(pilot)
+    app = pilot.app
+    app.notify("Case saved", timeout=60)
+    app.notify("Sorted by owner", severity="warning", timeout=60)
+    app.notify("the database is locked", title="Problem", severity="error", timeout=60)
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    return None
+
+
 SCREENS: dict[str, Show] = {
     "list": _list,
     "list, filter typed, cursor blurred": _list_blurred_with_filter,
@@ -140,6 +151,7 @@ SCREENS: dict[str, Show] = {
     "new case form": _form,
     "edit case form": _edit_form,
     "chaser text to copy by hand": _chaser_text,
+    "notifications": _notifications,
 }
 
 
@@ -147,7 +159,7 @@ async def _measure(
     url: str, theme: str, name: str, systems: tuple[str, ...]
 ) -> dict[str, list[Reading]]:
     app = make_app(url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         app.theme = theme
         region = await SCREENS[name](pilot, url)
         await pilot.pause()
