@@ -211,6 +211,9 @@ def build_parser(today: Callable[[], date] = _real_today) -> argparse.ArgumentPa
         help="show how each column is understood and the first rows as they would be "
         "stored; change nothing",
     )
+    p.add_argument(
+        "--sheet", metavar="NAME", help="in an .xlsx workbook, this sheet (default: the first)"
+    )
     p = command("export", "write every case as CSV, Excel .xlsx or JSON, in the form import reads")
     p.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
     p.add_argument(
@@ -319,7 +322,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         if args.dry_run:
             return _dry_run(args, config)
         # The file is checked before the database is opened (or created).
-        rows = read_import(args.file, config.profile, today=_today(args))
+        rows = read_import(args.file, config.profile, today=_today(args), sheet=args.sheet)
         with closing(_open(args, config, create=True)) as store:
             check_existing(rows, store.references())
             count = store.import_cases([(r.fields, r.steps, r.decision) for r in rows])
@@ -414,7 +417,9 @@ def _dry_run(args: argparse.Namespace, config: Config) -> int:
             existing: set[str] | None = store.references()
     except DatabaseMissing:
         existing = None
-    report, ok = dry_run(args.file, config.profile, existing, today=_today(args))
+    report, ok = dry_run(
+        args.file, config.profile, existing, today=_today(args), sheet=args.sheet
+    )
     sys.stdout.write(report)
     return 0 if ok else 3
 

@@ -193,14 +193,16 @@ class Source:
     unguard: bool = True
 
 
-def read_source(path: Path) -> Source:
+def read_source(path: Path, sheet: str | None = None) -> Source:
     """Read a CSV file, an Excel workbook (.xlsx) or an rr-tui JSON export."""
     from rr_tui.safe_files import MAX_IMPORT_BYTES, read_input
 
     raw = read_input(path, what="the import file", limit=MAX_IMPORT_BYTES)
     if is_xlsx(raw):
-        sheet = read_xlsx(raw)
-        return Source(f"the sheet {sheet.title[:40]!r}", sheet.header, sheet.records, sheet.first)
+        got = read_xlsx(raw, sheet)
+        return Source(f"the sheet {got.title[:40]!r}", got.header, got.records, got.first)
+    if sheet is not None:
+        raise InputError("--sheet is for an Excel .xlsx workbook; this file is not one")
     if path.suffix.lower() in (".xls", ".xlsx", ".xlsm", ".ods"):
         raise InputError(
             "the import file is not an Excel .xlsx workbook: save it from Excel as .xlsx "
@@ -273,10 +275,15 @@ def rows_of(
 
 
 def read_import(
-    path: Path, profile: Profile, existing: set[str] | None = None, *, today: date | None = None
+    path: Path,
+    profile: Profile,
+    existing: set[str] | None = None,
+    *,
+    today: date | None = None,
+    sheet: str | None = None,
 ) -> list[ImportRow]:
     """Read a CSV file, an .xlsx workbook, or an rr-tui JSON export (all or nothing)."""
-    rows = rows_of(read_source(path), profile, today=today)
+    rows = rows_of(read_source(path, sheet), profile, today=today)
     check_existing(rows, existing or set())
     return rows
 
@@ -288,6 +295,7 @@ def dry_run(
     *,
     today: date | None = None,
     shown: int = 5,
+    sheet: str | None = None,
 ) -> tuple[str, bool]:
     """How each column is understood and the first rows as they would be stored.
 
@@ -296,7 +304,7 @@ def dry_run(
     from rr_tui.dates import uk
     from rr_tui.sanitize import for_display
 
-    source = read_source(path)
+    source = read_source(path, sheet)
     lines = [f"Reading {source.kind} ({len(source.header)} columns):"]
     understood = understand(
         [clean_text(h or "", multiline=False).strip() for h in source.header],

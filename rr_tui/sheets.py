@@ -149,48 +149,70 @@ class Sheet:
     first: int  # the spreadsheet row number of the first record
 
 
-def read_xlsx(data: bytes) -> Sheet:
-    """The first sheet: its name, its headings, and a record per row under them.
+def read_xlsx(data: bytes, sheet_name: str | None = None) -> Sheet:
+    """A sheet (the first, or the one named, ignoring case): its name, its headings, and a
+    record per row under them.
 
     The heading row is the first row with anything in it. Columns with neither a heading
     nor a value are left out; a value under no heading is reported.
     """
     import zipfile
+    from xml.etree.ElementTree import ParseError
 
     from openpyxl import load_workbook
 
+    unreadable = (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise InputError(
-            f"nothing imported: the workbook cannot be read ({type(exc).__name__}); "
-            "save it again from Excel as .xlsx, or as CSV UTF-8"
-        ) from None
+    except (*unreadable, ParseError) as exc:
+        raise _unreadable(exc) from None
     try:
-        if not book.worksheets:
-            raise InputError("nothing imported: the workbook has no sheet")
-        sheet = book.worksheets[0]
-        rows: Iterable[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
-        header: list[str] | None = None
-        first = 2
-        records: list[dict[str, str | date | None]] = []
-        for number, raw in enumerate(rows, start=1):
-            if number > MAX_ROWS:
-                raise InputError(f"nothing imported: the sheet has more than {MAX_ROWS} rows")
-            cells = [_cell(v) for v in raw[:MAX_COLUMNS]]
-            if header is None:
-                if any(c not in (None, "") for c in cells):
-                    header = ["" if c is None else str(c) for c in cells]
-                    first = number + 1
-                continue
-            records.append({str(i): c for i, c in enumerate(cells)})
-        title = str(sheet.title)
+        return _read_sheet(book, sheet_name)
+    except (*unreadable, ParseError) as exc:
+        raise _unreadable(exc) from None
     finally:
         book.close()
+
+
+def _unreadable(exc: BaseException) -> InputError:
+    return InputError(
+        f"nothing imported: the workbook cannot be read ({type(exc).__name__}); "
+        "save it again from Excel as .xlsx, or as CSV UTF-8"
+    )
+
+
+def _read_sheet(book: Any, sheet_name: str | None) -> Sheet:
+    if not book.worksheets:
+        raise InputError("nothing imported: the workbook has no sheet")
+    if sheet_name is None:
+        sheet = book.worksheets[0]
+    else:
+        wanted = sheet_name.strip().casefold()
+        found = [ws for ws in book.worksheets if str(ws.title).strip().casefold() == wanted]
+        if not found:
+            listed = ", ".join(repr(str(ws.title)[:40]) for ws in book.worksheets[:20])
+            raise InputError(
+                f"nothing imported: the workbook has no such sheet; its sheets: {listed}"
+            )
+        sheet = found[0]
+    rows: Iterable[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
+    header: list[str] | None = None
+    first = 2
+    records: list[dict[str, str | date | None]] = []
+    for number, raw in enumerate(rows, start=1):
+        if number > MAX_ROWS:
+            raise InputError(f"nothing imported: the sheet has more than {MAX_ROWS} rows")
+        cells = [_cell(v) for v in raw[:MAX_COLUMNS]]
+        if header is None:
+            if any(c not in (None, "") for c in cells):
+                header = ["" if c is None else str(c) for c in cells]
+                first = number + 1
+            continue
+        records.append({str(i): c for i, c in enumerate(cells)})
     if header is None:
-        raise InputError("nothing imported: the first sheet is empty")
+        raise InputError(f"nothing imported: the sheet {str(sheet.title)[:40]!r} is empty")
     names, named = _named(header, records)
-    return Sheet(title, names, named, first)
+    return Sheet(str(sheet.title), names, named, first)
 
 
 def _named(

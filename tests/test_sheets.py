@@ -322,3 +322,53 @@ def test_xlsx_needs_an_output_file(capsys: pytest.CaptureFixture[str], demo: str
     code, out, err = cli(capsys, "--db", demo, "export", "--format", "xlsx")
     assert (code, out) == (2, "")
     assert "--output FILE" in err
+
+
+def test_sheet_chooses_another_sheet_of_the_workbook(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, db_url: str
+) -> None:
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "Summary"
+    summary.append(["Cases this year", 2])
+    cases_sheet = book.create_sheet("Open cases")
+    cases_sheet.append(["Reference", "Referral received"])
+    cases_sheet.append(["RR-2026-050", "2/11/2026"])
+    path = tmp_path / "two-sheets.xlsx"
+    book.save(path)
+    code, out, err = cli(capsys, "--db", db_url, "import", "--sheet", "open CASES", str(path))
+    assert (code, err) == (0, "")
+    assert cases(db_url)["RR-2026-050"].done == {"referral_received": date(2026, 11, 2)}
+    code, _, err = cli(capsys, "--db", db_url, "import", "--sheet", "Closed", str(path))
+    assert code == 3 and "no such sheet; its sheets: 'Summary', 'Open cases'" in err
+    # Without --sheet, the first sheet: its headings are not understood, by name.
+    code, out, _ = cli(capsys, "--db", db_url, "import", "--dry-run", str(path))
+    assert code == 3 and "Reading the sheet 'Summary'" in out and "Cases this year" in out
+
+
+def test_sheet_is_only_for_workbooks(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, db_url: str
+) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("reference\nRR-1\n")
+    code, _, err = cli(capsys, "--db", db_url, "import", "--sheet", "x", str(path))
+    assert code == 3 and "--sheet is for an Excel .xlsx workbook" in err
+
+
+def test_a_damaged_sheet_inside_a_good_zip_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, db_url: str
+) -> None:
+    import zipfile
+
+    good = tracker(tmp_path)
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]  # cut off mid-element
+            dst.writestr(item, data)
+    code, out, err = cli(capsys, "--db", db_url, "import", str(bad))
+    assert (code, out) == (3, "")
+    assert "the workbook cannot be read" in err and err.count("\n") == 1
