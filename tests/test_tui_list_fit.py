@@ -33,7 +33,7 @@ from tui_helpers import (
 
 from rr_tui.screens.case_list import COLUMNS, CaseListScreen
 from rr_tui.widgets.case_filter import fold
-from rr_tui.widgets.case_table import Column, layout
+from rr_tui.widgets.case_table import Column, layout, natural_widths
 
 TODAY = date(2026, 11, 26)
 ZOE = "Zoë Oluwaseun-Fitzgerald"
@@ -256,3 +256,30 @@ async def test_leaving_a_case_reloads_the_list_only_when_something_changed(
         await wait_for_screen(pilot, CaseListScreen)
         await wait_until(pilot, lambda: loads == 1, what="one reload")
         assert any(row.cells[7] == "Z. New" for row in screen.all_rows)
+
+
+async def test_a_state_without_a_style_of_its_own_still_draws() -> None:
+    """New states (incomplete, paused…) are drawn by glyph and word, never a crash."""
+    from textual.app import App, ComposeResult
+
+    from rr_tui.widgets.case_table import CaseTable, Row
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield CaseTable(COLUMNS)
+
+    app = One()
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.query_one(CaseTable)
+        cells = ("◇ Incomplete", "R-1", "C", "SIN", "Referral", "Tue 24 Nov~", "", "O")
+        rows = [
+            Row(1, cells, "incomplete", (0, *cells[1:])),
+            Row(2, ("⏸ Paused", *cells[1:]), "paused", (1, *cells[1:])),
+        ]
+        grid.set_natural(natural_widths(COLUMNS, rows))
+        grid.set_rows(rows)
+        await pilot.pause()
+        lines = [grid.render_line(y).text for y in range(3)]
+        # The state word is never cut, and a squeezed date keeps whole words.
+        assert "◇ Incomplete" in lines[1] and "⏸ Paused" in lines[2]
+        assert "24 Nov~" in lines[1] and "ue 24" not in lines[1]

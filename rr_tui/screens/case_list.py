@@ -48,7 +48,7 @@ def gc_paused() -> Iterator[None]:
 # on a narrow terminal the stage, then the child, then the owner are hidden, and
 # the due date keeps its day and month ("24 Nov").
 COLUMNS = (
-    Column("state", "State", 7),
+    Column("state", "State", 7, max_width=16, fit=True),
     Column("reference", "Reference", 13, max_width=40),
     Column("child", "Child", 7, max_width=40, min_width=5, drop=2),
     Column("stage", "Stage", 11, max_width=24, min_width=8, drop=3),

@@ -34,6 +34,7 @@ class Column:
     min_width: int = 0  # the narrowest it may be squeezed to (0: never below ``width``)
     drop: int = 0  # on a narrow terminal, columns with a higher number are hidden first
     keep_end: bool = False  # squeezed, keep the end: "Tue 24 Nov" -> "24 Nov"
+    fit: bool = False  # never narrower than its longest text (up to max_width): state words
 
 
 def layout(
@@ -48,6 +49,11 @@ def layout(
        shared out one cell at a time, so no column takes it all.
     """
     mins = [c.min_width or c.width for c in columns]
+    if natural is not None:
+        mins = [
+            max(m, min(n, c.max_width)) if c.fit else m
+            for m, n, c in zip(mins, natural, columns, strict=True)
+        ]
     shown = [True] * len(columns)
 
     def needed() -> int:
@@ -60,7 +66,9 @@ def layout(
         shown[i] = False
     widths = [m if s else 0 for m, s in zip(mins, shown, strict=True)]
     spare = available - needed()
-    comfortable = [c.width if s else 0 for c, s in zip(columns, shown, strict=True)]
+    comfortable = [
+        max(c.width, m) if s else 0 for c, m, s in zip(columns, mins, shown, strict=True)
+    ]
     wanted = list(comfortable)
     if natural is not None:
         wanted = [
@@ -143,6 +151,7 @@ class CaseTable(ScrollView, can_focus=True):
         "case-table--cursor",
         "case-table--red",
         "case-table--amber",
+        "case-table--incomplete",
         "case-table--green",
         "case-table--closed",
     }
@@ -156,6 +165,7 @@ class CaseTable(ScrollView, can_focus=True):
     }
     CaseTable > .case-table--red { color: $error; text-style: bold; }
     CaseTable > .case-table--amber { color: $warning; text-style: bold; }
+    CaseTable > .case-table--incomplete { color: $warning; text-style: bold italic; }
     CaseTable > .case-table--green { color: $success; }
     CaseTable > .case-table--closed { color: $text-muted; }
     """
@@ -296,7 +306,13 @@ class CaseTable(ScrollView, can_focus=True):
         row = self.rows[index]
         if index == self.cursor_row:
             base = base + self.get_component_rich_style("case-table--cursor")
-        state = self.get_component_rich_style(f"case-table--{row.rag}")
+        state_class = f"case-table--{row.rag}"
+        # A state this table has no style for is still shown, by its glyph and word.
+        state = (
+            self.get_component_rich_style(state_class)
+            if state_class in self.COMPONENT_CLASSES
+            else None
+        )
         return self._line(row.cells, base, state).crop_extend(scroll_x, scroll_x + width, base)
 
     # -- cursor ---------------------------------------------------------------

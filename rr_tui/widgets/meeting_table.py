@@ -21,7 +21,7 @@ from rr_tui.views import CaseView, urgency
 from rr_tui.widgets.case_table import Column, Row
 
 MEETING_COLUMNS = (
-    Column("state", "State", 9),
+    Column("state", "State", 9, max_width=18, fit=True),
     Column("reference", "Reference", 13, max_width=40),
     Column("next", "Next step", 20, max_width=60, min_width=8),
     Column("due", "Due", 15, right=False),
