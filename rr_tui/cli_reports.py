@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rr_tui.errors import ConfigError, UsageError
+from rr_tui.errors import UsageError
 
 if TYPE_CHECKING:
     from rr_tui.config import Config
@@ -28,14 +28,20 @@ def add_commands(
 ) -> None:
     from rr_tui.dates import EARLIEST, LATEST
 
-    p = command("pack", "write the rapid review pack for the National Panel (Markdown or PDF)")
+    p = command("pack", "write the rapid review pack for the National Panel (Markdown, PDF, Word)")
     p.add_argument("reference")
-    p.add_argument("--format", choices=("md", "pdf"), default="md")
+    p.add_argument("--format", choices=("md", "pdf", "docx"), default="md")
+    p.add_argument(
+        "--final",
+        action="store_true",
+        help="the signed-off pack: refused (exit 3) until all three partners have signed",
+    )
     p.add_argument(
         "--output",
         type=Path,
         metavar="PATH",
-        help="default: REFERENCE-rapid-review.md or .pdf in this folder; - for standard output",
+        help="default: REFERENCE-rapid-review.md, .pdf or .docx in this folder; "
+        "- for standard output (Markdown only)",
     )
     p = command("chase", "agency returns due within 2 working days or overdue, with chaser texts")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -114,42 +120,33 @@ def run(
 
 def _pack(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
     from rr_tui import out
-    from rr_tui.csvio import write_private
-    from rr_tui.pack import (
-        PackConfigError,
-        build_pack,
-        default_file_name,
-        pack_settings,
-        to_markdown,
-        to_pdf,
-    )
-    from rr_tui.safe_files import check_output_path
+    from rr_tui.pack import default_file_name, settings_from, write_pack
 
-    try:
-        order, headings = pack_settings(config.extra.get("pack", {}))
-    except PackConfigError as exc:
-        raise ConfigError(str(exc)) from None
-    to_stdout = args.output is not None and str(args.output) == "-"
-    if args.format == "pdf" and to_stdout:
-        raise UsageError("a PDF cannot go to standard output; give --output FILE.pdf")
+    settings = settings_from(config.extra.get("pack", {}))
     case_id = store.case_id(args.reference)
-    record = store.get_case(case_id)
-    target = args.output or Path(default_file_name(record.reference, args.format))
-    if not to_stdout:
-        check_output_path(target)
-    document = build_pack(record, store.history(case_id), config.profile, today, order, headings)
-    if args.format == "pdf":
-        content: bytes = to_pdf(document)
-    else:
-        content = to_markdown(document).encode("utf-8")
-    # Audited before it leaves: the entry is committed first; if it cannot be,
-    # nothing is written, not even to standard output.
-    store.record_pack(case_id, args.format)
+    to_stdout = args.output is not None and str(args.output) == "-"
     if to_stdout:
-        out.write_text(content.decode("utf-8"))
+        target = None
+    else:
+        reference = store.get_case(case_id).reference
+        target = args.output or Path(default_file_name(reference, args.format))
+    output = write_pack(
+        store,
+        case_id,
+        target,
+        fmt=args.format,
+        final=args.final,
+        settings=settings,
+        profile=config.profile,
+        today=today,
+    )
+    for warning in output.warnings:
+        out.error_line(f"warning: {warning}")
+    if target is None:
+        out.write_text(output.content.decode("utf-8"))
         return 0
-    write_private(target, content)
-    print(f"wrote {target} (readable only by you)")
+    state = "draft, not signed off" if output.draft else "signed off"
+    print(f"wrote {target} ({state}; readable only by you)")
     return 0
 
 

@@ -164,6 +164,7 @@ class HistoryEntry:
     action: str
     table_name: str
     summary: str
+    changed: tuple[str, ...] = ()  # the stored names of the fields an update changed
 
 
 @dataclass(frozen=True, slots=True)

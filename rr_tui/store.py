@@ -390,7 +390,9 @@ class Store:
                 .order_by(AuditEntry.id)
             )
             return [
-                HistoryEntry(at, actor, action, table, _summarise(action, old, new))
+                HistoryEntry(
+                    at, actor, action, table, _summarise(action, old, new), _changed(old, new)
+                )
                 for at, actor, action, table, old, new in rows
             ]
 
@@ -417,11 +419,12 @@ class Store:
                 session.info[CHANGED_CASES] = set(stale)
         return len(stale)
 
-    def record_pack(self, case_id: int, fmt: str) -> None:
-        """Note in the audit trail that the case's pack was written (and in which format)."""
+    def record_pack(self, case_id: int, fmt: str, *, final: bool = False) -> None:
+        """Note in the audit trail that the case's pack was written (format; final or draft)."""
+        what: dict[str, Any] = {"pack": fmt, "final": True} if final else {"pack": fmt}
         with self._write() as session:
             self._case(session, case_id)
-            append(session, [("export", "cases", case_id, case_id, {}, {"pack": fmt})])
+            append(session, [("export", "cases", case_id, case_id, {}, what)])
 
     def verify_audit(self) -> list[str]:
         """Problems with the audit trail, the first broken entry first; empty when intact."""
@@ -1211,6 +1214,17 @@ def _case_columns(fields: CaseFields) -> dict[str, Any]:
     return {f.name: getattr(fields, f.name) for f in dc_fields(fields)}
 
 
+def _changed(old: str, new: str) -> tuple[str, ...]:
+    """The fields an update changed, by stored name (bookkeeping left out)."""
+    import json
+
+    if not (old and new):
+        return ()
+    before, after = json.loads(old), json.loads(new)
+    keys = set(before) | set(after)
+    return tuple(sorted(k for k in keys if k != "version" and before.get(k) != after.get(k)))
+
+
 def _summarise(action: str, old: str, new: str) -> str:
     """Which fields changed, by name only: values can be long or sensitive."""
     import json
@@ -1222,7 +1236,8 @@ def _summarise(action: str, old: str, new: str) -> str:
     if action == "delete":
         return "deleted"
     if action == "export":
-        return f"rapid review pack written ({after.get('pack', '')})"
+        final = ", final" if after.get("final") else ""
+        return f"rapid review pack written ({after.get('pack', '')}{final})"
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     changed = [k for k in changed if k != "version"]
     return "changed " + ", ".join(changed) if changed else "saved"

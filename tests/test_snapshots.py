@@ -43,6 +43,7 @@ from rr_tui.screens.help import HelpScreen
 from rr_tui.screens.meeting_form import MeetingForm
 from rr_tui.screens.meeting_mode import MeetingModeScreen
 from rr_tui.screens.pack_form import PackForm
+from rr_tui.screens.signoff_form import SignOffForm
 from rr_tui.screens.panel_form import PanelForm
 from rr_tui.screens.report import ReportScreen
 from rr_tui.screens.step_form import StepForm
@@ -165,6 +166,7 @@ SCREENS: dict[str, Before] = {
     "form_panel": _form("p", PanelForm),
     "form_step_date": _form("t", StepForm),
     "form_pack": _form("w", PackForm),
+    "form_signoff": _form("s", SignOffForm),
     "chase_list": _pushed("C", ChaseScreen, _loaded("#chase-items")),
     "report": _pushed("R", ReportScreen, _loaded("#report-view")),
     "chase_text_view": _chase_text_view,

@@ -18,7 +18,14 @@ from textual.widgets import Footer, Static
 from rr_tui.dates import uk, uk_short
 from rr_tui.errors import RRError
 from rr_tui.profile import DECISIONS, Profile
-from rr_tui.records import INCIDENT_TYPES, PANEL_OUTCOMES, CaseRecord, HistoryEntry
+from rr_tui.records import (
+    INCIDENT_TYPES,
+    PANEL_OUTCOMES,
+    PARTNERS,
+    CaseRecord,
+    HistoryEntry,
+    missing_partners,
+)
 from rr_tui.sanitize import clean_text, for_display
 from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, CaseSchedule, agency_due, compute
 from rr_tui.screens.base import RRScreen
@@ -175,7 +182,10 @@ def _panel(record: CaseRecord) -> RenderableType:
     panel = record.panel
     notified, response = record.done.get("panel_notified"), record.done.get("panel_response")
     if panel is None and notified is None and response is None:
-        return Text("Not notified yet. Press p to record the notification.", style="dim")
+        return Group(
+            Text("Not notified yet. Press p to record the notification.", style="dim"),
+            _signoffs(record),
+        )
     parts: list[RenderableType] = [Text(f"Notified: {uk(notified, 'not yet')}")]
     if panel is not None:
         parts.append(_block("Notification notes", panel.notification_notes))
@@ -183,7 +193,20 @@ def _panel(record: CaseRecord) -> RenderableType:
     if panel is not None:
         parts.append(_block("Outcome", PANEL_OUTCOMES.get(panel.outcome, "")))
         parts.append(_block("Response notes", panel.response_notes))
-    return Group(*parts)
+    return Group(*parts, _signoffs(record))
+
+
+def _signoffs(record: CaseRecord) -> Text:
+    """Who has signed the rapid review off; the pack is a draft until all three have."""
+    missing = missing_partners(record.signoffs)
+    if not missing:
+        return Text("Sign-off: ✓ all three partners (s to change)")
+    signed = [PARTNERS[s.partner] for s in record.signoffs if s.partner in PARTNERS]
+    text = Text("Sign-off: ")
+    if signed:
+        text.append("✓ " + ", ".join(signed) + "; ")
+    text.append("awaited from " + ", ".join(missing) + " (s to record)", style="dim")
+    return text
 
 
 def _history(entries: list[HistoryEntry]) -> RenderableType:
@@ -250,7 +273,15 @@ class CaseScreen(RRScreen):
             "Pack",
             id="case.pack",
             show=False,
-            tooltip="Write the rapid review pack for the Panel",
+            tooltip="Write the rapid review pack for the Panel (PDF, Word or Markdown)",
+        ),
+        Binding(
+            "s",
+            "signoff",
+            "Sign-off",
+            id="case.signoff",
+            show=False,
+            tooltip="Record the safeguarding partners' sign-off of the rapid review",
         ),
         Binding(
             "M",
@@ -436,8 +467,29 @@ class CaseScreen(RRScreen):
 
         if self._until_loaded(self.action_pack):
             return
+        if not self.data:
+            return
+        form = PackForm(self.data.record)
+        saved = on_saved(self, self.load, "Rapid review pack")
+
+        def done(result: int | None) -> None:
+            saved(result)
+            if result is not None and form.warnings_shown:
+                from rr_tui.screens.confirm import NoticeScreen
+
+                self.app.push_screen(
+                    NoticeScreen("The pack was written, with warnings", list(form.warnings_shown))
+                )
+
+        self.app.push_screen(form, done)
+
+    def action_signoff(self) -> None:
+        from rr_tui.screens.signoff_form import SignOffForm
+
+        if self._until_loaded(self.action_signoff):
+            return
         if self.data:
-            self._open_form(PackForm(self.data.record), "Rapid review pack")
+            self._open_form(SignOffForm(self.data.record), "Sign-off")
 
     def action_meeting_mode(self) -> None:
         from rr_tui.screens.meeting_mode import MeetingModeScreen

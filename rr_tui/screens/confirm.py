@@ -153,3 +153,32 @@ class TextViewScreen(ModalScreen[None]):
         self.dismiss(None)
 
     help_notes = (("↑ ↓", "scroll"),)
+
+
+class NoticeScreen(ModalScreen[None]):
+    """Something the user must see (not a toast that fades): ``enter`` or ``escape`` closes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter", "close", "Close", id="notice.close"),
+        Binding("f1", "app.help", "Help", id="notice.help", show=False),
+    ]
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        super().__init__()
+        self.title_text, self.lines = title, lines
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm"):
+            yield Static(self.title_text, classes="dialog--title", markup=False)
+            yield Static("\n".join(self.lines), markup=False)
+            with Horizontal(classes="dialog--buttons"):
+                yield Button("OK (enter)", id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -12,7 +12,7 @@ from rr_tui import deadlines
 from rr_tui.dates import DateInputError, parse_user_date, uk
 from rr_tui.edits import MEETING, STEP, Target
 from rr_tui.profile import DECISIONS
-from rr_tui.records import ActionRecord, CaseRecord, MeetingRecord
+from rr_tui.records import MEETING_TEXT, ActionRecord, CaseRecord, MeetingRecord
 from rr_tui.screens.form import FormError, FormScreen, step_warnings
 from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
 
@@ -65,6 +65,28 @@ class ActionsField(AreaField):
         return super().snapshot_of(value)
 
 
+# The meeting's text fields in form order: the decision's reasoning first,
+# then the rest in the pack's order (the immediate actions after ACTIONS_AFTER).
+FORM_TEXT: tuple[str, ...] = (
+    "rationale",
+    "national_reasoning",
+    "attendees",
+    "facts_summary",
+    "practice_episodes",
+    "family_context",
+    "voice",
+    "identity",
+    "siblings_safety",
+    "learning",
+    "good_practice",
+    "learning_sharing",
+    "parallel_proceedings",
+    "family_involvement",
+)
+ACTIONS_AFTER = "siblings_safety"
+assert set(FORM_TEXT) == set(MEETING_TEXT)
+
+
 @dataclass(frozen=True)
 class MeetingPayload:
     held_on: date | None
@@ -92,18 +114,17 @@ class MeetingForm(FormScreen):
             required=True,
         )
         yield ChoiceField("Decision", list(DECISIONS.items()), m.decision, id="decision")
-        yield AreaField("Rationale for the decision", m.rationale, id="rationale")
-        yield AreaField("Attendees (by agency)", m.attendees, id="attendees")
-        yield AreaField("Summary of the facts", m.facts_summary, id="facts_summary")
-        yield AreaField("Key practice episodes", m.practice_episodes, id="practice_episodes")
-        yield AreaField("The child's and family's context", m.family_context, id="family_context")
+        split = FORM_TEXT.index(ACTIONS_AFTER) + 1
+        for name in FORM_TEXT[:split]:
+            yield AreaField(MEETING_TEXT[name], getattr(m, name), id=name)
         yield ActionsField(
             "Immediate safeguarding actions",
             format_actions(m.actions),
             id="actions",
             hint=ACTIONS_HINT,
         )
-        yield AreaField("Learning identified", m.learning, id="learning")
+        for name in FORM_TEXT[split:]:
+            yield AreaField(MEETING_TEXT[name], getattr(m, name), id=name)
 
     def _panel_hint(self, held: date) -> str:
         referral = self.record.done.get("referral_received")
@@ -132,14 +153,9 @@ class MeetingForm(FormScreen):
 
         meeting = MeetingRecord(
             version=self.meeting.version,
-            attendees=text("attendees"),
-            facts_summary=text("facts_summary"),
-            practice_episodes=text("practice_episodes"),
-            family_context=text("family_context"),
-            learning=text("learning"),
             decision=self.query_one("#decision", ChoiceField).value or None,
-            rationale=text("rationale"),
             actions=actions,
+            **{name: text(name) for name in MEETING_TEXT},
         )
         return MeetingPayload(held, meeting)
 
@@ -147,16 +163,7 @@ class MeetingForm(FormScreen):
         return step_warnings(self, {"rr_meeting": payload.held_on})
 
     def targets(self) -> dict[str, Target]:
-        texts = (
-            "decision",
-            "rationale",
-            "attendees",
-            "facts_summary",
-            "practice_episodes",
-            "family_context",
-            "actions",
-            "learning",
-        )
+        texts = ("decision", "actions", *FORM_TEXT)
         return {"held_on": Target(STEP, "rr_meeting")} | {
             name: Target(MEETING, name) for name in texts
         }
@@ -166,13 +173,8 @@ class MeetingForm(FormScreen):
         return {
             "held_on": payload.held_on,
             "decision": m.decision,
-            "rationale": m.rationale,
-            "attendees": m.attendees,
-            "facts_summary": m.facts_summary,
-            "practice_episodes": m.practice_episodes,
-            "family_context": m.family_context,
             "actions": m.actions,
-            "learning": m.learning,
+            **{name: getattr(m, name) for name in FORM_TEXT},
         }
 
     def adopt(self, fresh: CaseRecord) -> None:
@@ -183,13 +185,8 @@ class MeetingForm(FormScreen):
         return {
             "held_on": fresh.done.get("rr_meeting"),
             "decision": m.decision,
-            "rationale": m.rationale,
-            "attendees": m.attendees,
-            "facts_summary": m.facts_summary,
-            "practice_episodes": m.practice_episodes,
-            "family_context": m.family_context,
             "actions": m.actions,
-            "learning": m.learning,
+            **{name: getattr(m, name) for name in FORM_TEXT},
         }
 
     def shown_value(self, field_id: str, value: object) -> str:

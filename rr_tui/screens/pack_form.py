@@ -1,4 +1,8 @@
-"""Write the case's rapid review pack to a private file, from the case screen."""
+"""Write the case's rapid review pack to a private file, from the case screen.
+
+The form only says what to write; ``rr_tui.pack.write_pack`` (the path the
+command line takes too) builds, checks, audits and writes it.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
+from textual.widgets import Static
 
-from rr_tui.errors import InputError
-from rr_tui.records import CaseRecord
+from rr_tui.errors import ConfigError, InputError
+from rr_tui.records import CaseRecord, missing_partners
 from rr_tui.screens.form import FormError, FormScreen
 from rr_tui.widgets.fields import ChoiceField, TextField
 
 if TYPE_CHECKING:
     from rr_tui.store import Store
 
-FORMATS = [("pdf", "PDF"), ("md", "Markdown")]
+FORMATS = [("pdf", "PDF"), ("docx", "Word (.docx)"), ("md", "Markdown")]
+VERSIONS = [("draft", "Draft"), ("final", "Final (signed off by all three partners)")]
+SUFFIXES = tuple(f".{key}" for key, _ in FORMATS)
 
 
 @dataclass(frozen=True)
 class PackPayload:
     fmt: str
     path: Path
+    final: bool = False
 
 
 class PackForm(FormScreen):
@@ -32,6 +40,8 @@ class PackForm(FormScreen):
     def __init__(self, record: CaseRecord) -> None:
         super().__init__()
         self.record = record
+        # What the pack said it could not show, for the case screen to report.
+        self.warnings_shown: tuple[str, ...] = ()
 
     def _default_path(self, fmt: str) -> str:
         from rr_tui.pack import default_file_name
@@ -39,22 +49,36 @@ class PackForm(FormScreen):
         return str(Path.cwd() / default_file_name(self.record.reference, fmt))
 
     def compose_fields(self) -> ComposeResult:
+        missing = missing_partners(self.record.signoffs)
         yield ChoiceField("Format", FORMATS, "pdf", id="format", allow_blank=False)
+        yield ChoiceField("Version", VERSIONS, "draft", id="version", allow_blank=False)
         yield TextField(
             "Save to (readable only by you)", self._default_path("pdf"), id="path", max_length=4096
         )
+        note = (
+            f"Not yet signed off by: {', '.join(missing)}: the pack is headed DRAFT."
+            if missing
+            else "Signed off by all three safeguarding partners."
+        )
+        yield Static(note, classes="field--hint", id="pack-signoff", markup=False)
 
     def on_select_changed(self) -> None:
         path = self.query_one("#path", TextField).control
         fmt = self.query_one("#format", ChoiceField).value
-        if path.value.endswith((".pdf", ".md")):
+        if path.value.endswith(SUFFIXES):
             path.value = path.value.rsplit(".", 1)[0] + f".{fmt}"
 
     def collect(self) -> PackPayload:
         text = self.query_one("#path", TextField).value.strip()
         if not text:
             raise FormError({"path": "is required"})
-        return PackPayload(self.query_one("#format", ChoiceField).value, Path(text).expanduser())
+        final = self.query_one("#version", ChoiceField).value == "final"
+        missing = missing_partners(self.record.signoffs)
+        if final and missing:
+            raise FormError({"version": f"not signed off by {', '.join(missing)} yet"})
+        return PackPayload(
+            self.query_one("#format", ChoiceField).value, Path(text).expanduser(), final
+        )
 
     def warnings(self, payload: PackPayload) -> list[str]:
         if payload.path.exists():
@@ -62,22 +86,25 @@ class PackForm(FormScreen):
         return []
 
     def save(self, store: Store, payload: PackPayload) -> int | None:
-        from rr_tui.csvio import write_private
-        from rr_tui.pack import PackConfigError, build_pack, pack_settings, to_markdown, to_pdf
+        from rr_tui.pack import NotSignedOff, write_pack
+        from rr_tui.pack.write import settings_from
 
         try:
-            order, headings = pack_settings(self.rr.config.extra.get("pack", {}))
-        except PackConfigError as exc:
+            settings = settings_from(self.rr.config.extra.get("pack", {}))
+        except ConfigError as exc:
             raise InputError(str(exc)) from None
-        record = store.get_case(self.record.id)
-        document = build_pack(
-            record, store.history(record.id), self.rr.profile, self.rr.today, order, headings
-        )
-        content = to_pdf(document) if payload.fmt == "pdf" else to_markdown(document)
-        from rr_tui.safe_files import check_output_path
-
-        check_output_path(payload.path)
-        # Audited before it leaves: no pack without its committed audit entry.
-        store.record_pack(record.id, payload.fmt)
-        write_private(payload.path, content)
-        return record.id
+        try:
+            output = write_pack(
+                store,
+                self.record.id,
+                payload.path,
+                fmt=payload.fmt,
+                final=payload.final,
+                settings=settings,
+                profile=self.rr.profile,
+                today=self.rr.today,
+            )
+        except NotSignedOff as exc:
+            raise InputError(f"Version: {exc.message}") from None
+        self.warnings_shown = output.warnings
+        return self.record.id

@@ -1,0 +1,155 @@
+"""The safeguarding partners' sign-off of the rapid review, from the case screen (``s``).
+
+Each partner (local authority, police, health) signs through its lead
+safeguarding partner or a delegate: name, role, organisation and date. Leave a
+partner blank while they have not signed; clearing a signed partner withdraws
+their sign-off. Until all three have signed, the pack is a draft.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from rr_tui.dates import DateInputError, uk
+from rr_tui.records import CAPACITIES, PARTNERS, CaseRecord, SignOffRecord
+from rr_tui.screens.form import FormError, FormScreen, differing
+from rr_tui.widgets.fields import ChoiceField, DateField, TextField
+
+if TYPE_CHECKING:
+    from rr_tui.store import Store
+
+TEXT_PARTS = (("name", "name"), ("role", "role"), ("organisation", "organisation"))
+
+
+@dataclass(frozen=True)
+class SignOffPayload:
+    expected: dict[str, int]
+    signoffs: dict[str, SignOffRecord | None]
+
+
+class SignOffForm(FormScreen):
+    TITLE_TEXT = "Sign-off by the safeguarding partners"
+    record: CaseRecord
+
+    def __init__(self, record: CaseRecord) -> None:
+        super().__init__()
+        self.record = record
+        self.case_id = record.id
+        self.signed = {s.partner: s for s in record.signoffs}
+
+    def compose_fields(self) -> ComposeResult:
+        yield Static(
+            "Leave a partner blank until they sign. Clearing one withdraws their sign-off.",
+            classes="field--hint",
+            markup=False,
+        )
+        for key, label in PARTNERS.items():
+            s = self.signed.get(key)
+            yield Static(label, classes="form--group", markup=False)
+            yield TextField(f"{label} name", s.name if s else "", id=f"{key}-name", max_length=120)
+            yield TextField(f"{label} role", s.role if s else "", id=f"{key}-role", max_length=120)
+            yield TextField(
+                f"{label} organisation",
+                s.organisation if s else "",
+                id=f"{key}-organisation",
+                max_length=120,
+            )
+            yield ChoiceField(
+                f"{label} capacity",
+                list(CAPACITIES.items()),
+                s.capacity if s else "lead",
+                id=f"{key}-capacity",
+                allow_blank=False,
+            )
+            yield DateField(
+                f"{label} date signed",
+                s.signed_on if s else None,
+                id=f"{key}-date",
+                today=lambda: self.rr.today,
+            )
+
+    def _text(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", TextField).value.strip()
+
+    def collect(self) -> SignOffPayload:
+        errors: dict[str, str] = {}
+        signoffs: dict[str, SignOffRecord | None] = {}
+        for key in PARTNERS:
+            texts = {part: self._text(f"{key}-{part}") for part, _ in TEXT_PARTS}
+            signed_on: date | None = None
+            try:
+                signed_on = self.query_one(f"#{key}-date", DateField).parse()
+            except DateInputError as exc:
+                errors[f"{key}-date"] = str(exc)
+            if not any(texts.values()) and signed_on is None and f"{key}-date" not in errors:
+                if key in self.signed:
+                    signoffs[key] = None  # withdrawn
+                continue
+            for part, word in TEXT_PARTS:
+                if not texts[part]:
+                    errors[f"{key}-{part}"] = f"is required: the {word} of who signed"
+            if signed_on is None and f"{key}-date" not in errors:
+                errors[f"{key}-date"] = "is required: the date they signed"
+            if signed_on is not None:
+                signoffs[key] = SignOffRecord(
+                    key,
+                    texts["name"],
+                    texts["role"],
+                    texts["organisation"],
+                    signed_on,
+                    self.query_one(f"#{key}-capacity", ChoiceField).value,
+                )
+        if errors:
+            raise FormError(errors)
+        expected = {key: s.version for key, s in self.signed.items()}
+        return SignOffPayload(expected, signoffs)
+
+    def warnings(self, payload: SignOffPayload) -> list[str]:
+        notes = []
+        for key, s in payload.signoffs.items():
+            if s is not None and s.signed_on > self.rr.today:
+                notes.append(f"The {PARTNERS[key].lower()} sign-off is dated in the future.")
+            elif s is None:
+                notes.append(f"The {PARTNERS[key].lower()} sign-off will be withdrawn.")
+        return notes
+
+    def conflict_rows(
+        self, fresh: CaseRecord, payload: SignOffPayload
+    ) -> list[tuple[str, str, str]]:
+        theirs = {s.partner: s for s in fresh.signoffs}
+        rows: list[tuple[str, object, object]] = []
+        for key, label in PARTNERS.items():
+            a, b = theirs.get(key), payload.signoffs.get(key, self.signed.get(key))
+            rows.append((label, _summary(a), _summary(b)))
+        return differing(rows)
+
+    def adopt(self, fresh: CaseRecord) -> None:
+        self.record = fresh
+        self.signed = {s.partner: s for s in fresh.signoffs}
+
+    def field_values(self, fresh: CaseRecord) -> dict[str, object]:
+        values: dict[str, object] = {}
+        signed = {s.partner: s for s in fresh.signoffs}
+        for key in PARTNERS:
+            s = signed.get(key)
+            values[f"{key}-name"] = s.name if s else ""
+            values[f"{key}-role"] = s.role if s else ""
+            values[f"{key}-organisation"] = s.organisation if s else ""
+            values[f"{key}-capacity"] = s.capacity if s else "lead"
+            values[f"{key}-date"] = s.signed_on if s else None
+        return values
+
+    def save(self, store: Store, payload: SignOffPayload) -> int | None:
+        store.record_signoffs(self.record.id, payload.expected, payload.signoffs)
+        return self.record.id
+
+
+def _summary(s: SignOffRecord | None) -> str:
+    if s is None:
+        return ""
+    return f"{s.name}, {s.role}, {s.organisation}, {uk(s.signed_on)}"

@@ -1,0 +1,233 @@
+"""The sign-off form, the pack form (formats, draft or final, warnings) and the meeting's
+new pack fields, driven by keyboard as a coordinator would."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from textual.widgets import Select
+from tui_helpers import (
+    SIZE,
+    field_error,
+    fill,
+    form_status,
+    fresh_store,
+    make_app,
+    open_case,
+    open_form,
+    put,
+    save,
+    screen_text,
+    text_of,
+    type_text,
+    wait_closed,
+    wait_for_screen,
+    wait_until,
+)
+
+from rr_tui.records import MeetingRecord, SignOffRecord
+from rr_tui.screens.confirm import NoticeScreen
+from rr_tui.screens.meeting_form import MeetingForm
+from rr_tui.screens.pack_form import PackForm
+from rr_tui.screens.signoff_form import SignOffForm
+
+REF = "DEMO-2026-006"
+TODAY = date(2026, 11, 26)
+
+
+async def choose(pilot: object, form: object, field_id: str, presses: int) -> None:
+    """Open a drop-down by keyboard, move ``presses`` options down (up if negative), pick."""
+    from tui_helpers import field
+
+    select = field(form, field_id).control  # type: ignore[arg-type]
+    assert isinstance(select, Select)
+    select.focus()
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    for _ in range(abs(presses)):
+        await pilot.press("down" if presses > 0 else "up")  # type: ignore[attr-defined]
+    await pilot.press("enter")  # type: ignore[attr-defined]
+
+
+async def test_signoff_form_records_a_partner_by_keyboard(demo_url: str) -> None:
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, demo_url, REF)
+        form = await open_form(pilot, "s", SignOffForm)
+        # The first field has focus: the local authority's signatory.
+        assert app.focused is not None
+        await type_text(pilot, "Lee Director")
+        await pilot.press("tab")
+        await type_text(pilot, "Director of Children's Services")
+        await pilot.press("tab")
+        await type_text(pilot, "Northshire Council")
+        await pilot.press("tab", "tab")  # past the capacity (lead) to the date
+        await type_text(pilot, "today")
+        await save(pilot)
+        await wait_closed(pilot, form)
+        case = app.screen
+        await wait_until(
+            pilot,
+            lambda: "✓ Local authority" in text_of(case, "#case-panel"),
+            what="the sign-off on the case screen",
+        )
+        assert "awaited from Police, Health" in text_of(case, "#case-panel")
+    with fresh_store(demo_url) as store:
+        record = store.get_case(store.case_id(REF))
+        assert store.verify_audit() == []
+    (signed,) = record.signoffs
+    assert (signed.partner, signed.name, signed.organisation, signed.signed_on) == (
+        "local_authority",
+        "Lee Director",
+        "Northshire Council",
+        TODAY,
+    )
+    assert signed.capacity == "lead"
+
+
+async def test_signoff_form_names_each_missing_part_and_keeps_the_typing(demo_url: str) -> None:
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, demo_url, REF)
+        form = await open_form(pilot, "s", SignOffForm)
+        await fill(pilot, "police-name", "D. Inspector")
+        await choose(pilot, form, "police-capacity", 1)
+        await save(pilot)
+        assert form in app.screen_stack
+        assert "is required" in field_error(form, "police-role")
+        assert "is required" in field_error(form, "police-organisation")
+        assert "is required" in field_error(form, "police-date")
+        assert field_error(form, "health-name") == ""
+        assert "Not saved" in form_status(form)
+        await fill(pilot, "police-role", "Detective Superintendent")
+        await fill(pilot, "police-organisation", "Northshire Police")
+        await fill(pilot, "police-date", "2026-11-25")
+        await save(pilot)
+        await wait_closed(pilot, form)
+    with fresh_store(demo_url) as store:
+        (signed,) = store.get_case(store.case_id(REF)).signoffs
+    assert (signed.partner, signed.capacity, signed.role) == (
+        "police",
+        "delegated",
+        "Detective Superintendent",
+    )
+
+
+async def test_pack_form_refuses_final_until_signed_then_writes_word(
+    demo_url: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "pack.docx"
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, demo_url, REF)
+        form = await open_form(pilot, "w", PackForm)
+        assert "Not yet signed off by: Local authority, Police, Health" in screen_text(app)
+        await choose(pilot, form, "format", 1)  # PDF -> Word
+        assert form.query_one("#path").value.endswith(".docx")  # type: ignore[attr-defined]
+        await choose(pilot, form, "version", 1)  # Draft -> Final
+        put(form, "path", str(target))
+        await save(pilot)
+        assert form in app.screen_stack
+        assert "Local authority, Police, Health" in field_error(form, "version")
+        assert not target.exists()
+        await choose(pilot, form, "version", -1)  # back to Draft
+        await save(pilot)
+        await wait_closed(pilot, form)
+    assert target.read_bytes()[:2] == b"PK"
+    assert os.stat(target).st_mode & 0o777 == 0o600
+    with fresh_store(demo_url) as store:
+        history = store.history(store.case_id(REF))
+        assert store.verify_audit() == []
+    assert history[-1].summary == "rapid review pack written (docx)"
+
+
+async def test_pack_form_writes_the_final_pack_once_all_three_have_signed(
+    demo_url: str, tmp_path: Path
+) -> None:
+    with fresh_store(demo_url) as store:
+        case_id = store.case_id(REF)
+        store.record_signoffs(
+            case_id,
+            {},
+            {
+                p: SignOffRecord(p, "Name", "Role", "Org", date(2026, 11, 25))
+                for p in ("local_authority", "police", "health")
+            },
+        )
+    target = tmp_path / "final.md"
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, demo_url, REF)
+        form = await open_form(pilot, "w", PackForm)
+        assert "Signed off by all three safeguarding partners." in screen_text(app)
+        await choose(pilot, form, "format", 2)  # Markdown
+        await choose(pilot, form, "version", 1)  # Final
+        put(form, "path", str(target))
+        await save(pilot)
+        await wait_closed(pilot, form)
+    text = target.read_text(encoding="utf-8")
+    assert "DRAFT" not in text
+    assert "Signed off by all three safeguarding partners." in text
+    with fresh_store(demo_url) as store:
+        assert store.history(store.case_id(REF))[-1].summary == (
+            "rapid review pack written (md, final)"
+        )
+
+
+async def test_pack_form_shows_which_field_the_pdf_cannot_draw(
+    demo_url: str, tmp_path: Path
+) -> None:
+    with fresh_store(demo_url) as store:
+        case_id = store.case_id(REF)
+        meeting = store.get_case(case_id).meeting or MeetingRecord()
+        store.record_meeting(
+            case_id,
+            meeting.version,
+            date(2026, 11, 20),
+            MeetingRecord(
+                version=meeting.version,
+                decision=meeting.decision,
+                voice="她说她很害怕",
+                family_context="Dziadek Łukasz; عائلة محمد",
+            ),
+        )
+    target = tmp_path / "pack.pdf"
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, demo_url, REF)
+        form = await open_form(pilot, "w", PackForm)
+        put(form, "path", str(target))
+        await save(pilot)
+        await wait_closed(pilot, form)
+        notice = await wait_for_screen(pilot, NoticeScreen)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "The pack was written, with warnings" in text
+        lines = " ".join(notice.lines)
+        assert "“The child's voice, and the family's”" in lines
+        assert "她 (U+5979)" in lines
+        # The Polish and Arabic draw fine: one warning, for the Chinese only.
+        assert len(notice.lines) == 1
+        await pilot.press("enter")
+        await wait_closed(pilot, notice)
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+async def test_meeting_form_saves_the_new_pack_fields(demo_url: str) -> None:
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, demo_url, REF)
+        form = await open_form(pilot, "m", MeetingForm)
+        await fill(pilot, "held_on", "2026-11-20")
+        await fill(pilot, "good_practice", "The school acted the same day.")
+        await fill(pilot, "family_involvement", "Mother told of the review.")
+        await fill(pilot, "national_reasoning", "Local learning only.")
+        await save(pilot)
+        await wait_closed(pilot, form)
+    with fresh_store(demo_url) as store:
+        meeting = store.get_case(store.case_id(REF)).meeting
+    assert meeting is not None
+    assert meeting.good_practice == "The school acted the same day."
+    assert meeting.family_involvement == "Mother told of the review."
+    assert meeting.national_reasoning == "Local learning only."
