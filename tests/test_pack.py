@@ -353,7 +353,7 @@ def test_pdf_opens_and_holds_the_reference_headings_agencies_and_banner(store: S
     fonts = {
         str(font["/BaseFont"])
         for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()  # type: ignore[index,union-attr]
+        for font in page["/Resources"]["/Font"].values()  # type: ignore[index]
     }
     assert fonts and all("DejaVuSans" in f for f in fonts)
 

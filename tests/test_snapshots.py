@@ -43,9 +43,9 @@ from rr_tui.screens.help import HelpScreen
 from rr_tui.screens.meeting_form import MeetingForm
 from rr_tui.screens.meeting_mode import MeetingModeScreen
 from rr_tui.screens.pack_form import PackForm
-from rr_tui.screens.signoff_form import SignOffForm
 from rr_tui.screens.panel_form import PanelForm
 from rr_tui.screens.report import ReportScreen
+from rr_tui.screens.signoff_form import SignOffForm
 from rr_tui.screens.step_form import StepForm
 from rr_tui.widgets.case_table import CaseTable
 

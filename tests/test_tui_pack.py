@@ -124,7 +124,7 @@ async def test_pack_form_refuses_final_until_signed_then_writes_word(
         form = await open_form(pilot, "w", PackForm)
         assert "Not yet signed off by: Local authority, Police, Health" in screen_text(app)
         await choose(pilot, form, "format", 1)  # PDF -> Word
-        assert form.query_one("#path").value.endswith(".docx")  # type: ignore[attr-defined]
+        assert form.query_one("#path").value.endswith(".docx")
         await choose(pilot, form, "version", 1)  # Draft -> Final
         put(form, "path", str(target))
         await save(pilot)

@@ -159,8 +159,8 @@ class NoticeScreen(ModalScreen[None]):
     """Something the user must see (not a toast that fades): ``enter`` or ``escape`` closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "close", "Close", id="notice.close"),
-        Binding("f1", "app.help", "Help", id="notice.help", show=False),
+        Binding("escape,enter", "close", "Close", id="notice.close", tooltip="Close this notice"),
+        Binding("f1", "app.help", "Help", id="notice.help", show=False, tooltip="This help"),
     ]
 
     def __init__(self, title: str, lines: list[str]) -> None:
