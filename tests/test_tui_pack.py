@@ -22,6 +22,7 @@ from tui_helpers import (
     screen_text,
     text_of,
     type_text,
+    value,
     wait_closed,
     wait_for_screen,
     wait_until,
@@ -64,6 +65,7 @@ async def test_signoff_form_records_a_partner_by_keyboard(demo_url: str) -> None
         await type_text(pilot, "Northshire Council")
         await pilot.press("tab", "tab")  # past the capacity (lead) to the date
         await type_text(pilot, "today")
+        await wait_until(pilot, lambda: value(form, "local_authority-date") == "today")
         await save(pilot)
         await wait_closed(pilot, form)
         case = app.screen
@@ -103,6 +105,7 @@ async def test_signoff_form_names_each_missing_part_and_keeps_the_typing(demo_ur
         await fill(pilot, "police-role", "Detective Superintendent")
         await fill(pilot, "police-organisation", "Northshire Police")
         await fill(pilot, "police-date", "2026-11-25")
+        await wait_until(pilot, lambda: value(form, "police-date") == "2026-11-25")
         await save(pilot)
         await wait_closed(pilot, form)
     with fresh_store(demo_url) as store:
@@ -219,15 +222,28 @@ async def test_meeting_form_saves_the_new_pack_fields(demo_url: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, demo_url, REF)
         form = await open_form(pilot, "m", MeetingForm)
+        typed = {
+            "good_practice": "School acted",
+            "family_involvement": "Mother told",
+            "national_reasoning": "Local only",
+        }
         await fill(pilot, "held_on", "2026-11-20")
-        await fill(pilot, "good_practice", "The school acted the same day.")
-        await fill(pilot, "family_involvement", "Mother told of the review.")
-        await fill(pilot, "national_reasoning", "Local learning only.")
+        for field_id, text in typed.items():
+            await fill(pilot, field_id, text)
+        # Keys are handed over one at a time: let the last one land before saving.
+        await wait_until(
+            pilot,
+            lambda: all(value(form, k) == v for k, v in typed.items()),
+            what=lambda: f"the typing: {[value(form, k) for k in typed]}",
+            timeout=30,
+        )
         await save(pilot)
         await wait_closed(pilot, form)
     with fresh_store(demo_url) as store:
         meeting = store.get_case(store.case_id(REF)).meeting
     assert meeting is not None
-    assert meeting.good_practice == "The school acted the same day."
-    assert meeting.family_involvement == "Mother told of the review."
-    assert meeting.national_reasoning == "Local learning only."
+    assert (meeting.good_practice, meeting.family_involvement, meeting.national_reasoning) == (
+        "School acted",
+        "Mother told",
+        "Local only",
+    )
