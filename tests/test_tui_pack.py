@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Select
 from tui_helpers import (
     SIZE,
@@ -49,6 +51,15 @@ async def choose(pilot: object, form: object, field_id: str, presses: int) -> No
     for _ in range(abs(presses)):
         await pilot.press("down" if presses > 0 else "up")  # type: ignore[attr-defined]
     await pilot.press("enter")  # type: ignore[attr-defined]
+
+
+async def typed_into(pilot: Pilot[Any], form: Any, field_id: str, text: str) -> None:
+    """Wait until the keys typed into a field have all landed there."""
+
+    def landed() -> bool:
+        return bool(value(form, field_id) == text)
+
+    await wait_until(pilot, landed, timeout=30, what=f"the typing in {field_id}")
 
 
 async def test_signoff_form_records_a_partner_by_keyboard(demo_url: str) -> None:
@@ -94,6 +105,7 @@ async def test_signoff_form_names_each_missing_part_and_keeps_the_typing(demo_ur
         await open_case(pilot, demo_url, REF)
         form = await open_form(pilot, "s", SignOffForm)
         await fill(pilot, "police-name", "D. Inspector")
+        await wait_until(pilot, lambda: value(form, "police-name") == "D. Inspector")
         await choose(pilot, form, "police-capacity", 1)
         await save(pilot)
         assert form in app.screen_stack
@@ -102,9 +114,13 @@ async def test_signoff_form_names_each_missing_part_and_keeps_the_typing(demo_ur
         assert "is required" in field_error(form, "police-date")
         assert field_error(form, "health-name") == ""
         assert "Not saved" in form_status(form)
-        await fill(pilot, "police-role", "Detective Superintendent")
-        await fill(pilot, "police-organisation", "Northshire Police")
-        await fill(pilot, "police-date", "2026-11-25")
+        for field_id, text in (
+            ("police-role", "Detective Superintendent"),
+            ("police-organisation", "Northshire Police"),
+            ("police-date", "2026-11-25"),
+        ):
+            await fill(pilot, field_id, text)
+            await typed_into(pilot, form, field_id, text)
         await wait_until(pilot, lambda: value(form, "police-date") == "2026-11-25")
         await save(pilot)
         await wait_closed(pilot, form)
@@ -227,16 +243,11 @@ async def test_meeting_form_saves_the_new_pack_fields(demo_url: str) -> None:
             "family_involvement": "Mother told",
             "national_reasoning": "Local only",
         }
-        await fill(pilot, "held_on", "2026-11-20")
-        for field_id, text in typed.items():
+        # Keys are handed over one at a time (rr_tui.key_order): each field's typing
+        # lands before the next field takes the focus, as it does for a person.
+        for field_id, text in {"held_on": "2026-11-20", **typed}.items():
             await fill(pilot, field_id, text)
-        # Keys are handed over one at a time: let the last one land before saving.
-        await wait_until(
-            pilot,
-            lambda: all(value(form, k) == v for k, v in typed.items()),
-            what=lambda: f"the typing: {[value(form, k) for k in typed]}",
-            timeout=30,
-        )
+            await typed_into(pilot, form, field_id, text)
         await save(pilot)
         await wait_closed(pilot, form)
     with fresh_store(demo_url) as store:
