@@ -106,7 +106,11 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "statement_timeout": Setting("whole number", 1, 86_400, "seconds"),
     },
     "calendar": {"closures": Setting("list")},
-    "pack": {"sections": Setting("list"), "headings": Setting("table")},
+    "pack": {
+        "sections": Setting("list"),
+        "headings": Setting("table"),
+        "partnership": Setting("text"),
+    },
 }
 SECTIONS = ("profile", *SCHEMA)
 _KINDS: dict[str, tuple[type, ...]] = {
