@@ -37,7 +37,7 @@ ACCEPTED = (
     "or today, yesterday or a weekday such as fri"
 )
 NOT_A_DATE = f"not a date: {ACCEPTED}"
-NO_SUCH_DATE = "no such date"
+NO_SUCH_DATE = f"no such date; {ACCEPTED}"
 # 12/31/2025: written month first, which England never does.
 DAY_FIRST = "no such date: the day comes first, as 19/12/2025 for 19 December 2025"
 NEEDS_YEAR = "give the year too, as 19/12/2025 or 19 Dec 2025"

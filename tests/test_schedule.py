@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rr_tui import deadlines
-from rr_tui.dates import DateInputError, parse_iso, parse_user_date, uk, uk_short
+from rr_tui.dates import NO_SUCH_DATE, DateInputError, parse_iso, parse_user_date, uk, uk_short
 from rr_tui.profile import (
     DECISIONS,
     ENGLAND,
@@ -657,10 +657,10 @@ def test_yesterday_across_a_leap_day() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("2026-02-30", "no such date"),  # more in test_dates.py
-        ("2023-02-29", "no such date"),
-        ("2026-13-01", "no such date"),
-        ("2026-00-10", "no such date"),
+        ("2026-02-30", NO_SUCH_DATE),  # more in test_dates.py
+        ("2023-02-29", NO_SUCH_DATE),
+        ("2026-13-01", NO_SUCH_DATE),
+        ("2026-00-10", NO_SUCH_DATE),
         ("0202-01-01", "must be between 1990 and 2100"),
         ("1989-12-31", "must be between 1990 and 2100"),
         ("2101-01-01", "must be between 1990 and 2100"),

@@ -298,10 +298,7 @@ class DateField(Field):
             when = self.parse()
         except DateInputError as exc:
             # Say so only once the typing could be complete, not mid-date.
-            message = str(exc)
-            if not message.startswith("not a date"):
-                message = f"not a date yet: {message}"
-            hint.update(message if _looks_complete(text) else "")
+            hint.update(str(exc) if _looks_complete(text) else "")
             return
         if when is None:
             return
