@@ -231,8 +231,18 @@ class RRApp(KeysInOrder[int]):
 
         Textual renders notifications as markup by default (and ``Widget.notify``
         passes its own ``markup=True``): here markup is never used, whoever asks.
+        Escape sequences, controls and bidi overrides (from the database, the
+        configuration or a file) are removed, as from everything the CLI prints.
         """
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        from rr_tui.out import neutral
+
+        super().notify(
+            neutral(message),
+            title=neutral(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def report(self, exc: RRError) -> None:
         self.notify(exc.message, title="Problem", severity="error", timeout=10)

@@ -25,6 +25,7 @@ import json
 import os
 import secrets
 import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,10 +90,21 @@ def load_key(path: Path | None = None, *, create: bool) -> AuditKey | None:
 
 
 def _make_key(path: Path) -> AuditKey:
+    """Make the key: written whole to a private temporary file, then linked into place,
+    so a process starting at the same moment never reads half a key."""
     secret = secrets.token_bytes(KEY_BYTES)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        fd, tmp = tempfile.mkstemp(prefix=".audit-key.", dir=path.parent)
+    except OSError as exc:
+        raise ConfigError(f"cannot make the audit key {path} ({exc.strerror})") from None
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, (secret.hex() + "\n").encode())
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.link(tmp, path)
     except FileExistsError:
         # Another process made it first: use theirs.
         found = load_key(path, create=False)
@@ -100,11 +112,10 @@ def _make_key(path: Path) -> AuditKey:
         return found
     except OSError as exc:
         raise ConfigError(f"cannot make the audit key {path} ({exc.strerror})") from None
-    try:
-        os.write(fd, (secret.hex() + "\n").encode())
-        os.fsync(fd)
     finally:
-        os.close(fd)
+        if fd >= 0:
+            os.close(fd)
+        os.unlink(tmp)
     return AuditKey(secret, key_id_of(secret), path)
 
 

@@ -1063,3 +1063,31 @@ def test_import_json_number_too_long(tmp_path: Path, capsys: pytest.CaptureFixtu
     source.write_text('[{"reference": "A", "child": ' + "9" * 5000 + "}]")
     code, _, err = cli(capsys, "--db", str(tmp_path / "db" / "x.db"), "import", str(source))
     assert code == 3 and one_line(err) and "too long" in err
+
+
+async def test_output_tui_notifications_neutralised(demo_url: str) -> None:
+    """O4: a notification built from stored or configured text shows no escape or bidi override."""
+    from tui_helpers import SIZE, make_app, notification_texts, wait_for_rows
+
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_rows(pilot)
+        app.notify("Agency " + HOSTILE + " [/] saved", title="\x1b]0;t\x07T")
+        await pilot.pause()
+        shown = notification_texts(app)
+    assert shown and all(ch not in "".join(shown) for ch in "\x1b\u202e\x9b\x07\x00")
+    assert "[/] saved" in shown[-1]
+
+
+def test_audit_key_made_once_when_many_start_together(tmp_path: Path) -> None:
+    """A11: processes starting at once agree on one key (never half a key); it is 0600."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rr_tui.audit_anchor import load_key
+
+    path = tmp_path / "config" / "audit.key"
+    with ThreadPoolExecutor(8) as pool:
+        keys = list(pool.map(lambda _: load_key(path, create=True), range(16)))
+    assert len({k.key_id for k in keys if k is not None}) == 1
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["audit.key"]
