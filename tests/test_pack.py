@@ -394,10 +394,11 @@ def test_pdf_warns_by_field_for_characters_the_font_lacks(store: Store) -> None:
     assert "“Learning identified”" in fields
     assert "“Immediate safeguarding actions: Action”" in fields
     assert "王 (U+738B)" in fields and "🙂" in fields
-    # Nothing became a question mark.
+    # Nothing became a question mark or vanished: each shows as a visible square.
     text = pdf_text(result.content)
     assert "?" not in text
     assert "Facts paragraph one." in text
+    assert "Lives with mother □□□ □" in text
 
 
 def test_pdf_of_latin_text_has_no_warnings(store: Store) -> None:

@@ -45,6 +45,19 @@ def _needs_no_glyph(char: str) -> bool:
     return char.isspace() or unicodedata.category(char) in ("Cf", "Cc")
 
 
+# What the PDF draws in place of a character its font lacks: visible, and never
+# mistaken for a typed question mark (the warning names the field and the character).
+PLACEHOLDER = "\u25a1"  # □ WHITE SQUARE
+
+
+def drawable_text(text: str, fonts: tuple[str, ...]) -> str:
+    """``text`` with each character the fonts cannot draw shown as PLACEHOLDER."""
+    cmap = drawable(*fonts)
+    if all(ord(c) in cmap for c in text):
+        return text
+    return "".join(c if ord(c) in cmap or _needs_no_glyph(c) else PLACEHOLDER for c in text)
+
+
 @dataclass(frozen=True)
 class Missing:
     source: str  # the field, as a reader knows it
@@ -56,7 +69,7 @@ class Missing:
         more = f" and {len(self.chars) - 5} more" if len(self.chars) > 5 else ""
         return (
             f"the PDF's font cannot draw {shown}{more} in the field “{self.source}” "
-            f"(section “{self.section}”); they are left out of the PDF (the Word and "
+            f"(section “{self.section}”); the PDF shows □ in their place (the Word and "
             "Markdown packs keep them)"
         )
 

@@ -4,8 +4,8 @@ DejaVu Sans is embedded (subset) so that every character it has is drawn:
 Polish and Romanian names, Greek, Cyrillic, Hebrew, and Arabic script joined
 and laid out right to left (fpdf2's text shaping, through HarfBuzz). Text the
 font cannot draw is found before rendering (``rr_tui.pack.glyphs``) and
-reported by field: the command and the TUI show the warnings; nothing becomes
-a silent question mark.
+reported by field (the command and the TUI show the warnings) and drawn as a
+visible □; nothing becomes a silent question mark or vanishes.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from rr_tui.pack.document import Heading, Pack, Table
-from rr_tui.pack.glyphs import BOLD, REGULAR, font_path, missing_glyphs
+from rr_tui.pack.glyphs import BOLD, REGULAR, drawable_text, font_path, missing_glyphs
 
 FAMILY = "DejaVuSans"
 
@@ -36,6 +36,10 @@ def render_pdf(pack: Pack, created: datetime | None = None) -> PdfResult:
 
     warnings = tuple(m.message() for m in missing_glyphs(pack))
     banner = pack.banner
+    fonts = (REGULAR, BOLD)
+
+    def t(text: str) -> str:
+        return drawable_text(text, fonts)
 
     class PackPDF(FPDF):
         def header(self) -> None:
@@ -49,31 +53,31 @@ def render_pdf(pack: Pack, created: datetime | None = None) -> PdfResult:
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font(FAMILY, "", 8)
-            self.cell(0, 5, f"{pack.title} · page {self.page_no()}", align="C")
+            self.cell(0, 5, t(f"{pack.title} · page {self.page_no()}"), align="C")
 
     pdf = PackPDF(format="A4")
     pdf.add_font(FAMILY, "", str(font_path(REGULAR)))
     pdf.add_font(FAMILY, "B", str(font_path(BOLD)))
     pdf.set_text_shaping(True)
-    pdf.set_title(pack.title)
+    pdf.set_title(pack.title)  # metadata: any character is fine
     pdf.set_creator("rr-tui")
     if created is not None:
         pdf.set_creation_date(created)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
     pdf.set_font(FAMILY, "B", 16)
-    _lines(pdf, 9, pack.title)
+    _lines(pdf, 9, t(pack.title))
     if banner:
         pdf.set_text_color(160, 0, 0)
         pdf.set_font(FAMILY, "B", 13)
         _lines(pdf, 8, banner)
         pdf.set_text_color(0, 0, 0)
     pdf.set_font(FAMILY, "", 9)
-    _lines(pdf, 5, pack.subtitle)
+    _lines(pdf, 5, t(pack.subtitle))
     for number, section in enumerate(pack.sections, start=1):
         pdf.ln(4)
         pdf.set_font(FAMILY, "B", 12)
-        _lines(pdf, 7, f"{number}. {section.heading}")
+        _lines(pdf, 7, t(f"{number}. {section.heading}"))
         pdf.set_font(FAMILY, "", 9)
         for block in section.blocks:
             if isinstance(block, Table):
@@ -82,16 +86,16 @@ def render_pdf(pack: Pack, created: datetime | None = None) -> PdfResult:
                     line_height=5,
                     text_align="LEFT",
                 ) as table:
-                    table.row(list(block.headers))
+                    table.row([t(h) for h in block.headers])
                     for row in block.rows:
-                        table.row(list(row))
+                        table.row([t(c) for c in row])
             elif isinstance(block, Heading):
                 pdf.set_font(FAMILY, "B", 10)
-                _lines(pdf, 6, block.text)
+                _lines(pdf, 6, t(block.text))
                 pdf.set_font(FAMILY, "", 9)
                 continue
             else:
-                _lines(pdf, 5, block.text)
+                _lines(pdf, 5, t(block.text))
             pdf.ln(2)
     return PdfResult(bytes(pdf.output()), warnings)
 
