@@ -214,7 +214,11 @@ def build_parser(today: Callable[[], date] = _real_today) -> argparse.ArgumentPa
     p.add_argument(
         "--sheet", metavar="NAME", help="in an .xlsx workbook, this sheet (default: the first)"
     )
-    p = command("export", "write every case as CSV, Excel .xlsx or JSON, in the form import reads")
+    p = command(
+        "export",
+        "write the cases: CSV or Excel .xlsx, a one-row-per-case spreadsheet summary; JSON, "
+        "every record of the database (import restores it exactly into an empty one)",
+    )
     p.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
     p.add_argument(
         "--output", type=Path, metavar="FILE", help="default: standard output (not for xlsx)"
@@ -228,9 +232,15 @@ def build_parser(today: Callable[[], date] = _real_today) -> argparse.ArgumentPa
     p = command(
         "db",
         "database maintenance: create (an empty database, as the app's first start does), "
-        "upgrade, path",
+        "upgrade, path, or copy the whole database (audit trail included) into an empty "
+        "one, e.g. PostgreSQL",
     )
-    p.add_argument("action", choices=("create", "upgrade", "path"))
+    p.add_argument("action", choices=("create", "upgrade", "path", "copy"))
+    p.add_argument(
+        "--to",
+        metavar="PATH_OR_URL",
+        help="db copy: the empty target database, e.g. postgresql+psycopg://host/db",
+    )
     p = command("backup", "copy the database safely while it is in use")
     p.add_argument("target", type=Path, metavar="PATH")
     cli_reports.add_commands(command, date_arg, int_arg)
@@ -321,11 +331,13 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         if args.dry_run:
             return _dry_run(args, config)
+        if _is_full_export(args.file):
+            return _import_full(args, config)
         # The file is checked before the database is opened (or created).
         rows = read_import(args.file, config.profile, today=_today(args), sheet=args.sheet)
         with closing(_open(args, config, create=True)) as store:
             check_existing(rows, store.references())
-            count = store.import_cases([(r.fields, r.steps, r.decision) for r in rows])
+            count = store.import_cases([(r.fields, r.steps, r.decision, r.children) for r in rows])
         print(f"imported {count} case{'s' if count != 1 else ''}")
         return 0
     if command == "export":
@@ -333,6 +345,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         if args.format == "xlsx" and (args.output is None or str(args.output) == "-"):
             raise UsageError("an .xlsx workbook cannot go to standard output; give --output FILE")
+        if args.format == "json":
+            return _export_full(args, config)
         with closing(_open(args, config, create=False)) as store:
             records = store.list_cases(include_closed=True)
         if args.format == "xlsx":
@@ -357,6 +371,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             _open(args, config, create=True).close()
             print(f"database ready: {db_path_text(_db_url(args, config))}")
             return 0
+        if args.action == "copy":
+            return _db_copy(args, config)
         print(upgrade(_db_url(args, config)))
         # Work out the list's stored triage order now (a new revision may
         # start it empty), so the app's first start after the upgrade is quick.
@@ -374,6 +390,111 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(backup(_db_url(args, config), args.target))
         return 0
     return _tui(args, config, demo=command == "demo")
+
+
+def _is_full_export(path: Path) -> bool:
+    """Whether the import file is ``export --format json``'s whole-database export."""
+    if path.suffix.lower() != ".json":
+        try:
+            with path.open("rb") as handle:
+                start = handle.read(64).lstrip()
+        except OSError:
+            return False  # the ordinary import says why it cannot be read
+        if not start.startswith(b"{"):
+            return False
+    return True
+
+
+def _import_full(args: argparse.Namespace, config: Config) -> int:
+    import json
+
+    from rr_tui.safe_files import MAX_IMPORT_BYTES, read_input
+    from rr_tui.transfer import check_document, is_full_export
+
+    raw = read_input(args.file, what="the import file", limit=MAX_IMPORT_BYTES)
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError("nothing imported: the import file is not UTF-8 text") from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        message = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        raise InputError(f"nothing imported: the JSON is malformed ({message})") from None
+    if not is_full_export(data):
+        # A JSON list of case rows (what rr-tui wrote before): the summary import.
+        from rr_tui.csvio import check_existing, read_import
+
+        rows = read_import(args.file, config.profile, today=_today(args))
+        with closing(_open(args, config, create=True)) as store:
+            check_existing(rows, store.references())
+            count = store.import_cases([(r.fields, r.steps, r.decision, r.children) for r in rows])
+        print(f"imported {count} case{'s' if count != 1 else ''}")
+        return 0
+    # Checked whole before the database is opened (or created).
+    tables = check_document(data)
+    with closing(_open(args, config, create=True)) as store:
+        count = store.import_tables(tables)
+    records = sum(len(r) for r in tables.values())
+    print(f"imported {count} case{'s' if count != 1 else ''} ({records} records)")
+    return 0
+
+
+def _export_full(args: argparse.Namespace, config: Config) -> int:
+    from rr_tui import db
+    from rr_tui.csvio import write_private
+    from rr_tui.transfer import export_document
+
+    with closing(_open(args, config, create=False)) as store:
+        content = export_document(store.export_tables(), db.HEAD)
+    if args.output and str(args.output) != "-":
+        write_private(args.output, content)
+    else:
+        sys.stdout.write(content)
+    return 0
+
+
+def _db_copy(args: argparse.Namespace, config: Config) -> int:
+    from rr_tui import db
+    from rr_tui.config import db_url
+    from rr_tui.maintenance import db_path_text
+    from rr_tui.store import Store
+    from rr_tui.transfer import copy_database
+
+    if not args.to:
+        raise UsageError("db copy needs --to PATH_OR_URL, the empty target (see rr-tui --help)")
+    source_url, target_url = _db_url(args, config), db_url(args.to)
+    source_path = db.sqlite_path(source_url) if db.is_sqlite(source_url) else None
+    target_path = db.sqlite_path(target_url) if db.is_sqlite(target_url) else None
+    same = (
+        source_path is not None
+        and target_path is not None
+        and target_path.exists()
+        and target_path.resolve() == source_path.resolve()
+    )
+    if same or source_url == target_url:
+        raise InputError("the target is the same database as the source; give another")
+    if target_path is not None:
+        db.check_sqlite_file(target_path, create=True)
+    with closing(_open(args, config, create=False)) as source:
+        target = db.make_engine(target_url)
+        try:
+            counts = copy_database(source.engine, target)
+        finally:
+            target.dispose()
+    with closing(Store(target_url, profile=config.profile)) as copy:
+        copy.refresh_order()
+        problems = copy.verify_audit()
+    records = sum(n for name, n in counts.items() if name not in ("audit_log", "case_order"))
+    cases = counts.get("cases", 0)
+    print(
+        f"copied {cases} case{'s' if cases != 1 else ''} ({records} records, "
+        f"{counts.get('audit_log', 0)} audit entries) to {db_path_text(target_url)}"
+    )
+    if problems:
+        for problem in problems:
+            print(f"rr-tui: {problem}", file=sys.stderr)
+        return EXIT_AUDIT_BROKEN
+    print("audit trail intact on the copy")
+    return 0
 
 
 def _audit(args: argparse.Namespace, config: Config) -> int:
@@ -417,9 +538,7 @@ def _dry_run(args: argparse.Namespace, config: Config) -> int:
             existing: set[str] | None = store.references()
     except DatabaseMissing:
         existing = None
-    report, ok = dry_run(
-        args.file, config.profile, existing, today=_today(args), sheet=args.sheet
-    )
+    report, ok = dry_run(args.file, config.profile, existing, today=_today(args), sheet=args.sheet)
     sys.stdout.write(report)
     return 0 if ok else 3
 
@@ -498,7 +617,6 @@ def settings_origins(args: argparse.Namespace, config: Config) -> list[tuple[str
 
 def _record(args: argparse.Namespace, config: Config) -> int:
     from rr_tui.dates import parse_user_date
-    from rr_tui.errors import InputError
     from rr_tui.sanitize import for_display
 
     step_ids = config.profile.step_ids

@@ -1,7 +1,9 @@
-"""Import from and export to spreadsheets: CSV or JSON in one shape, so a round trip is exact.
+"""The spreadsheet summary: CSV export, and import of CSV (or a JSON list) of cases.
 
-Columns: ``reference``, optionally ``child``, ``owner`` and ``status``, any of
-the profile's step ids (ISO dates, empty when not yet), and ``decision``.
+A summary, not a backup: one row per case with ``reference``, ``child`` (the
+first child's initials or pseudonym), ``owner``, ``status``, each of the
+profile's step dates (ISO dates, empty when not yet) and ``decision``. The full,
+lossless export is ``export --format json`` (``rr_tui.transfer``).
 Import is all or nothing: every problem is reported by row and column, and
 nothing is imported while any remains.
 """
@@ -20,10 +22,10 @@ from typing import Any
 from rr_tui.dates import DateInputError, parse_user_date
 from rr_tui.errors import InputError
 from rr_tui.profile import DECISIONS, Profile
-from rr_tui.records import CaseFields, CaseRecord
+from rr_tui.records import CaseFields, CaseRecord, ChildFields
 from rr_tui.sanitize import clean_text
 from rr_tui.sheets import choice_value, is_xlsx, read_xlsx, understand
-from rr_tui.validation import FIELD_LABELS, case_field_errors, normal_reference
+from rr_tui.validation import FIELD_LABELS, case_field_errors, child_field_errors, normal_reference
 
 CASE_COLUMNS = ("child", "owner", "status")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -37,6 +39,7 @@ class ImportRow:
     steps: dict[str, date] = field(default_factory=dict)
     decision: str | None = None
     where: str = ""  # "row 3" in a CSV file, "item 2" in a JSON list
+    children: tuple[ChildFields, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -149,12 +152,16 @@ def parse_rows(
             continue  # a blank line at the end of a spreadsheet
         fields = CaseFields(
             reference=normal_reference(cells.get("reference", "")),
-            child=clean_text(cells.get("child", ""), multiline=False),
             owner=clean_text(cells.get("owner", ""), multiline=False),
             status=cells.get("status", "") or "open",
         )
         for name, message in case_field_errors(fields).items():
             problems.append(f"{where}, column {name}: {FIELD_LABELS[name]} {message}")
+        initials = clean_text(cells.get("child", ""), multiline=False)
+        children = (ChildFields(initials),) if initials else ()
+        for child in children:
+            for message in child_field_errors(child).values():
+                problems.append(f"{where}, column child: Child {message}")
         reference = fields.reference
         if reference in seen:
             problems.append(
@@ -175,7 +182,7 @@ def parse_rows(
         decision = cells.get("decision", "") or None
         if decision is not None and decision not in DECISIONS:
             problems.append(f"{where}, column decision: choose one of {', '.join(DECISIONS)}")
-        rows.append(ImportRow(line, fields, steps, decision, where))
+        rows.append(ImportRow(line, fields, steps, decision, where, children))
     if problems:
         raise _fail(problems)
     return rows
@@ -214,7 +221,7 @@ def read_source(path: Path, sheet: str | None = None) -> Source:
         raise InputError("the import file is not UTF-8 text (save it as CSV UTF-8)") from None
     if "\x00" in text:
         raise InputError("the import file is not a CSV text file")
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
+    if path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{"):
         return _json_source(text)
     return _csv_source(text)
 
@@ -337,7 +344,10 @@ def dry_run(
         for row in rows[:shown]:
             parts = [f"reference {for_display(row.reference)}"]
             for name in CASE_COLUMNS:
-                value = getattr(row.fields, name)
+                if name == "child":
+                    value: object = row.children[0].initials if row.children else ""
+                else:
+                    value = getattr(row.fields, name)
                 if value:
                     parts.append(f"{name} {for_display(str(value))}")
             parts += [f"{step} {uk(when)}" for step, when in row.steps.items()]
@@ -367,7 +377,10 @@ def _json_source(text: str) -> Source:
         # Python refuses integers of more than 4,300 digits.
         raise InputError("nothing imported: the JSON holds a number too long to read") from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise InputError("nothing imported: the JSON must be a list of objects, one per case")
+        raise InputError(
+            "nothing imported: the JSON must be an rr-tui export, or a list of objects, "
+            "one per case"
+        )
     header: dict[str, None] = {}
     for item in data:
         header.update(dict.fromkeys(str(k) for k in item))
@@ -394,7 +407,7 @@ def export_rows(records: Iterable[CaseRecord], profile: Profile) -> list[dict[st
     for record in sorted(records, key=lambda r: r.reference):
         row: dict[str, Any] = {
             "reference": record.reference,
-            "child": record.fields.child,
+            "child": record.child_initials[0] if record.child_initials else "",
             "owner": record.fields.owner,
             "status": record.fields.status,
         }

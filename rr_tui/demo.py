@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rr_tui.deadlines import add_working_days, subtract_working_days
 from rr_tui.profile import Profile
-from rr_tui.records import ActionRecord, CaseFields, MeetingRecord
+from rr_tui.records import ActionRecord, CaseFields, ChildFields, MeetingRecord
 from rr_tui.store import Store
 
 AUTHORITY = "Northshire Council (fictional)"
@@ -25,17 +25,41 @@ def _ago(today: date, n: int) -> date:
 def seed(store: Store, today: date) -> int:
     """Create the demo cases; returns how many."""
 
-    def case(n: int, steps: dict[str, int], **fields: object) -> int:
+    def child(n: int, **fields: object) -> ChildFields:
         defaults: dict[str, object] = {
-            "child": f"Child {chr(64 + n)}",
+            "age_band": ("under_1", "1_to_5", "6_to_10", "11_to_15", "16_plus")[n % 5],
+            "sex": ("female", "male")[n % 2],
+            "ethnicity": ("white", "mixed", "asian", "black", "other")[n % 5],
+            "disability": ("no", "no", "yes", "unknown")[n % 4],
+            "cp_plan": n % 4 == 1,
+            "child_in_need": n % 3 == 0,
+        }
+        defaults.update(fields)
+        return ChildFields(f"Child {chr(64 + n)}", **defaults)  # type: ignore[arg-type]
+
+    def case(
+        n: int,
+        steps: dict[str, int],
+        children: tuple[ChildFields, ...] | None = None,
+        **fields: object,
+    ) -> int:
+        defaults: dict[str, object] = {
             "lead_authority": AUTHORITY,
             "owner": OWNERS[n % len(OWNERS)],
             "incident_type": "serious_harm" if n % 3 else "death",
-            "age_band": ("under 1", "1-4", "5-9", "10-15", "16-17")[n % 5],
+            "sin_reference": f"SIN-DEMO-{n:04d}",
         }
+        if "incident_aware" in steps:
+            defaults["incident_date"] = _ago(today, steps["incident_aware"] + 1)
+        if "referral_received" in steps:
+            defaults["partners_copied_on"] = _ago(today, steps["referral_received"])
         defaults.update(fields)
         case_fields = CaseFields(reference=f"DEMO-{today.year}-{n:03d}", **defaults)  # type: ignore[arg-type]
-        return store.create_case(case_fields, {k: _ago(today, v) for k, v in steps.items()})
+        return store.create_case(
+            case_fields,
+            {k: _ago(today, v) for k, v in steps.items()},
+            children if children is not None else (child(n),),
+        )
 
     # 1: just aware of the incident: the SIN is due in 5 working days.
     case(1, {"incident_aware": 0})
@@ -52,6 +76,7 @@ def seed(store: Store, today: date) -> int:
             "referral_received": 8,
             "scoping_requests_sent": 7,
         },
+        home_authority="Southshire Council (fictional)",
     )
     police = store.add_agency(c4, "Police", _ago(today, 7))
     store.update_agency(police, 1, received_on=_ago(today, 3), records_secured=True)
@@ -196,7 +221,7 @@ def seed(store: Store, today: date) -> int:
             "scoping_requests_sent": 13,
             "agency_returns": 8,
         },
-        looked_after=True,
+        children=(child(12, looked_after=True, age_band="11_to_15"),),
     )
     return 12
 

@@ -23,6 +23,7 @@ STEP = "step"  # a step's date: column is the step id
 MEETING = "meeting"  # a column of the Rapid Review meeting record, or "actions"
 PANEL = "panel"  # a column of the National Panel record
 AGENCY = "agency"  # a column of one agency: key is the agency id
+CHILD = "child"  # a column of one child on the notification: key is the child's id
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,6 +152,12 @@ def _records(connection: sqlite3.Connection, ids: Sequence[int]) -> list[CaseRec
     ):
         agencies[row[0]].append(agency_record(_typed(AGENCY_ROW, row)))
 
+    initials: dict[int, list[str]] = defaultdict(list)
+    for case_id, name in rows(
+        "SELECT case_id, initials FROM children WHERE case_id IN ({ids}) ORDER BY position, id"
+    ):
+        initials[case_id].append(name)
+
     decisions = dict(rows("SELECT case_id, decision FROM meetings WHERE case_id IN ({ids})"))
     return [
         case_record(
@@ -159,6 +165,7 @@ def _records(connection: sqlite3.Connection, ids: Sequence[int]) -> list[CaseRec
             done.get(row[0]),
             tuple(agencies.get(row[0], ())),
             decisions.get(row[0]),
+            child_initials=tuple(initials.get(row[0], ())),
         )
         for row in rows(f"SELECT {', '.join(CASE_ROW)} FROM cases WHERE id IN ({{ids}})")
     ]
@@ -172,10 +179,11 @@ def _date(value: str | None) -> date | None:
 # as SQLAlchemy's column types would give them.
 _CONVERT: dict[str, Callable[[Any], Any]] = {
     "publication_planned": date.fromisoformat,
+    "incident_date": date.fromisoformat,
+    "partners_copied_on": date.fromisoformat,
     "request_sent": date.fromisoformat,
     "received_on": date.fromisoformat,
     "updated_at": datetime.fromisoformat,
-    "looked_after": bool,
     "records_secured": bool,
     "nil_return": bool,
 }

@@ -53,11 +53,19 @@ class Case(Tracked, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Internal pseudonymous reference: never a child's name.
     reference: Mapped[str] = mapped_column(String(40), unique=True)
-    child: Mapped[str] = mapped_column(String(40), default="")  # initials or pseudonym
+    # The local authority where the incident happened: it notifies and leads.
     lead_authority: Mapped[str] = mapped_column(String(120), default="")
-    age_band: Mapped[str] = mapped_column(String(20), default="")
-    looked_after: Mapped[bool] = mapped_column(Boolean, default=False)
-    incident_type: Mapped[str] = mapped_column(String(20), default="")  # death / serious_harm
+    incident_type: Mapped[str] = mapped_column(
+        String(20), default=""
+    )  # death / serious_harm / other
+    # Added in revision 0007: the notification.
+    kind: Mapped[str] = mapped_column(
+        String(20), default="rapid_review", server_default="rapid_review"
+    )
+    incident_date: Mapped[date | None] = mapped_column(Date)
+    sin_reference: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    home_authority: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    partners_copied_on: Mapped[date | None] = mapped_column(Date)
     owner: Mapped[str] = mapped_column(String(80), default="")
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -65,6 +73,11 @@ class Case(Tracked, Base):
 
     steps: Mapped[list[StepDate]] = relationship(
         back_populates="case", cascade="all, delete-orphan"
+    )
+    children: Mapped[list[Child]] = relationship(
+        back_populates="case",
+        cascade="all, delete-orphan",
+        order_by="(Child.position, Child.id)",
     )
     agencies: Mapped[list[Agency]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Agency.id"
@@ -78,6 +91,27 @@ class Case(Tracked, Base):
     signoffs: Mapped[list[SignOff]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="SignOff.id"
     )
+
+
+class Child(Tracked, Base):
+    """A child the notification covers (revision 0007). Initials or a pseudonym only."""
+
+    __tablename__ = "children"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1: the first child on the notification
+    initials: Mapped[str] = mapped_column(String(40))
+    age_band: Mapped[str] = mapped_column(String(20), default="")
+    sex: Mapped[str] = mapped_column(String(20), default="")
+    ethnicity: Mapped[str] = mapped_column(String(20), default="")
+    disability: Mapped[str] = mapped_column(String(10), default="")
+    cp_plan: Mapped[bool] = mapped_column(Boolean, default=False)
+    child_in_need: Mapped[bool] = mapped_column(Boolean, default=False)
+    looked_after: Mapped[bool] = mapped_column(Boolean, default=False)
+    care_leaver: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    case: Mapped[Case] = relationship(back_populates="children")
 
 
 # References that differ only in case are the same case (revision 0006).

@@ -20,7 +20,12 @@ PANEL_OUTCOMES: dict[str, str] = {
     "more_information": "Asks for more information",
     "national_review": "Takes a national review",
 }
-INCIDENT_TYPES: dict[str, str] = {"death": "Death", "serious_harm": "Serious harm"}
+# The nature of the incident, as DfE's serious incident notification statistics count it.
+INCIDENT_TYPES: dict[str, str] = {
+    "death": "Death",
+    "serious_harm": "Serious harm",
+    "other": "Other",
+}
 STATUSES: dict[str, str] = {"open": "Open", "closed": "Closed"}
 # The three statutory safeguarding partners who sign the rapid review off.
 PARTNERS: dict[str, str] = {
@@ -33,16 +38,62 @@ CAPACITIES: dict[str, str] = {
     "lead": "Lead safeguarding partner",
     "delegated": "Delegated safeguarding partner",
 }
-AGE_BANDS: tuple[str, ...] = ("under 1", "1-4", "5-9", "10-15", "16-17")
+# What was notified. Only a rapid review runs the full clock; the other two are
+# notifications only: they show the SIN step and close when it is done, unless
+# converted to a rapid review (every date is kept).
+NOTIFICATION_KINDS: dict[str, str] = {
+    "rapid_review": "Rapid review",
+    "lac_death": "Looked-after child death (no abuse or neglect suspected)",
+    "care_leaver_death": "Care leaver death (up to and including 24)",
+}
+RAPID_REVIEW = "rapid_review"
+# Age bands of DfE's "Serious incident notifications" statistics (reporting year
+# 2026 release), plus unborn and unknown; see docs/decisions.md.
+AGE_BANDS: dict[str, str] = {
+    "unborn": "Unborn",
+    "under_1": "Under 1",
+    "1_to_5": "1 to 5",
+    "6_to_10": "6 to 10",
+    "11_to_15": "11 to 15",
+    "16_plus": "16 and over",
+    "unknown": "Unknown",
+}
+# Bands of rr-tui before revision 0007 that straddle two DfE bands: kept on the
+# children they were recorded for (nothing is guessed), offered again only there.
+EARLIER_AGE_BANDS: dict[str, str] = {
+    "5-9": "5 to 9 (earlier band: please re-band)",
+    "10-15": "10 to 15 (earlier band: please re-band)",
+}
+SEXES: dict[str, str] = {"female": "Female", "male": "Male", "unknown": "Unknown"}
+# DfE's main ethnic groups (as in the children in need and SIN statistics).
+ETHNICITIES: dict[str, str] = {
+    "white": "White",
+    "mixed": "Mixed or multiple ethnic groups",
+    "asian": "Asian or Asian British",
+    "black": "Black, African, Caribbean or Black British",
+    "other": "Other ethnic group",
+    "refused": "Refused",
+    "not_known": "Information not yet obtained",
+}
+DISABILITY: dict[str, str] = {"yes": "Yes", "no": "No", "unknown": "Unknown"}
+# A child's status when notified (any that apply).
+CHILD_STATUSES: dict[str, str] = {
+    "cp_plan": "Child protection plan",
+    "child_in_need": "Child in need",
+    "looked_after": "Looked after",
+    "care_leaver": "Care leaver",
+}
 
 # The case fields a coordinator edits on the case form, in form order.
 CASE_FIELDS: tuple[str, ...] = (
     "reference",
-    "child",
-    "lead_authority",
-    "age_band",
-    "looked_after",
+    "kind",
     "incident_type",
+    "incident_date",
+    "sin_reference",
+    "lead_authority",
+    "home_authority",
+    "partners_copied_on",
     "owner",
     "status",
     "notes",
@@ -53,15 +104,58 @@ CASE_FIELDS: tuple[str, ...] = (
 @dataclass(frozen=True, slots=True)
 class CaseFields:
     reference: str
-    child: str = ""
-    lead_authority: str = ""
-    age_band: str = ""
-    looked_after: bool = False
+    kind: str = RAPID_REVIEW
     incident_type: str = ""
+    incident_date: date | None = None
+    sin_reference: str = ""
+    lead_authority: str = ""  # the local authority where the incident happened (leads)
+    home_authority: str = ""  # the child's home authority, when different
+    partners_copied_on: date | None = None  # the SIN copied to the local partners
     owner: str = ""
     status: str = "open"
     notes: str = ""
     publication_planned: date | None = None
+
+
+# The child fields, in form order.
+CHILD_FIELDS: tuple[str, ...] = (
+    "initials",
+    "age_band",
+    "sex",
+    "ethnicity",
+    "disability",
+    "cp_plan",
+    "child_in_need",
+    "looked_after",
+    "care_leaver",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ChildFields:
+    """One child of a notification: never a full name, only initials or a pseudonym."""
+
+    initials: str
+    age_band: str = ""
+    sex: str = ""
+    ethnicity: str = ""
+    disability: str = ""
+    cp_plan: bool = False
+    child_in_need: bool = False
+    looked_after: bool = False
+    care_leaver: bool = False
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return tuple(name for name in CHILD_STATUSES if getattr(self, name))
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRecord:
+    id: int
+    version: int
+    position: int  # 1 for the first child named on the notification
+    fields: ChildFields
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,10 +275,23 @@ class CaseRecord:
     updated_by: str = ""
     # Read with the full record only (``Store.get_case``), in PARTNERS order.
     signoffs: tuple[SignOffRecord, ...] = ()
+    # Each child's initials or pseudonym, in notification order: every load
+    # has them; the full ``children`` records only the case screen's (and exports).
+    child_initials: tuple[str, ...] = ()
+    children: tuple[ChildRecord, ...] = ()
 
     @property
     def reference(self) -> str:
         return self.fields.reference
+
+    @property
+    def child_label(self) -> str:
+        """What the list shows: the first child's initials, "+N" when there are more."""
+        return child_label(self.child_initials)
+
+    @property
+    def notification_only(self) -> bool:
+        return self.fields.kind != RAPID_REVIEW
 
     def facts(self) -> CaseFacts:
         return CaseFacts(
@@ -193,6 +300,7 @@ class CaseRecord:
             publication_planned=self.fields.publication_planned,
             agencies=tuple(a.facts() for a in self.agencies),
             closed=self.fields.status == "closed",
+            kind=self.fields.kind,
         )
 
 
@@ -239,6 +347,8 @@ def case_record(
     decision: str | None,
     meeting: MeetingRecord | None = None,
     panel: PanelRecord | None = None,
+    child_initials: tuple[str, ...] = (),
+    children: tuple[ChildRecord, ...] = (),
 ) -> CaseRecord:
     """A case from a row of ``CASE_ROW`` columns (its values already typed)."""
     # Indexing rather than unpacking into a list: it runs for every case in the list.
@@ -253,4 +363,24 @@ def case_record(
         panel,
         row[_FIELDS_END],
         row[_FIELDS_END + 1],
+        (),
+        child_initials,
+        children,
     )
+
+
+def child_label(initials: tuple[str, ...], width: int | None = None) -> str:
+    """What the list shows for a case's children: the first's initials, "+N" for more.
+
+    With ``width``, the first initials are shortened (with "…") so that "+N"
+    always shows: a second child must never be hidden by a narrow column.
+    """
+    if not initials:
+        return ""
+    first = initials[0]
+    more = f" +{len(initials) - 1}" if len(initials) > 1 else ""
+    if width is not None and len(first) + len(more) > width:
+        room = max(width - len(more) - 1, 1)
+        first = first[:room].rstrip() + "…"
+        more = more.lstrip() if len(first) + len(more) > width else more
+    return first + more

@@ -12,5 +12,6 @@ REVISIONS: tuple[str, ...] = (
     "0004_pack_sections",
     "0005_audit_anchor",
     "0006_reference_nocase",
+    "0007_notification_children",
 )
 HEAD = REVISIONS[-1]

@@ -52,6 +52,13 @@ class CaseFacts(NamedTuple):
     publication_planned: date | None = None
     agencies: tuple[AgencyFacts, ...] = ()
     closed: bool = False
+    # A notification-only kind (a looked-after child's or a care leaver's
+    # death) runs only NOTIFICATION_STEPS and is closed once the SIN is done.
+    kind: str = "rapid_review"
+
+
+# The steps a notification-only case shows; the others run for rapid reviews.
+NOTIFICATION_STEPS = frozenset({"incident_aware", "sin_submitted"})
 
 
 class StepStatus(NamedTuple):
@@ -152,8 +159,11 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
     next_step: StepStatus | None = None
     last_done = -1
     overdue = amber = False
+    notification_only = case.kind != "rapid_review"
     for step in profile.steps:
         if step.full_review_only and not full_review:
+            continue
+        if notification_only and step.id not in NOTIFICATION_STEPS:
             continue
         if step.per_agency:
             due, done = _agency_step(step, case, facts, profile)
@@ -173,7 +183,10 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
     # The stage is where progress has reached: the step after the last one done.
     stage = steps[last_done + 1].stage if last_done + 1 < len(steps) else "Complete"
     rag: Rag
-    if case.closed:
+    if notification_only and "sin_submitted" in done_map:
+        # The notification is made: nothing more runs unless it is converted.
+        rag, stage, next_step = "closed", "Closed", None
+    elif case.closed:
         rag, stage = "closed", "Closed"
     elif overdue:
         rag = "red"
@@ -218,7 +231,7 @@ def rag_for_next_due(next_due: date | None, closed: bool, today: date, profile: 
 
 # Bump when ``compute`` changes how it works a due date out: every stored
 # order key is then stale and is worked out again.
-ORDER_FORMAT = 1
+ORDER_FORMAT = 2
 
 
 def schedule_key(profile: Profile) -> str:

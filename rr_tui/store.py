@@ -35,7 +35,18 @@ from rr_tui.audit import (
 )
 from rr_tui.db import DatabaseDamaged
 from rr_tui.digest import DueAction
-from rr_tui.edits import AGENCY, CASE, MEETING, PANEL, STEP, Edit, Target, same, stale_message
+from rr_tui.edits import (
+    AGENCY,
+    CASE,
+    CHILD,
+    MEETING,
+    PANEL,
+    STEP,
+    Edit,
+    Target,
+    same,
+    stale_message,
+)
 from rr_tui.errors import (
     ConflictError,
     DatabaseMissing,
@@ -50,6 +61,7 @@ from rr_tui.models import (
     Case,
     CaseOrder,
     Chaser,
+    Child,
     Meeting,
     MeetingAction,
     PanelContact,
@@ -63,12 +75,15 @@ from rr_tui.records import (
     CAPACITIES,
     CASE_FIELDS,
     CASE_ROW,
+    CHILD_FIELDS,
     MEETING_TEXT,
     PARTNERS,
     ActionRecord,
     AgencyRecord,
     CaseFields,
     CaseRecord,
+    ChildFields,
+    ChildRecord,
     HistoryEntry,
     MeetingRecord,
     PanelRecord,
@@ -79,6 +94,7 @@ from rr_tui.records import (
 from rr_tui.sanitize import clean_text
 from rr_tui.schedule import next_due, schedule_key
 from rr_tui.validation import (
+    CHILD_LABELS,
     FIELD_LABELS,
     case_field_errors,
     check_decision,
@@ -86,6 +102,7 @@ from rr_tui.validation import (
     check_panel_outcome,
     check_text,
     check_timescale,
+    child_field_errors,
     normal_reference,
 )
 
@@ -461,8 +478,14 @@ class Store:
 
     # -- writes: cases ----------------------------------------------------
 
-    def create_case(self, fields: CaseFields, steps: dict[str, date] | None = None) -> int:
+    def create_case(
+        self,
+        fields: CaseFields,
+        steps: dict[str, date] | None = None,
+        children: Sequence[ChildFields] = (),
+    ) -> int:
         fields = _clean_case(fields)
+        kids = [_clean_child(c) for c in children]
         for step_id in steps or {}:
             _check_step_id(step_id)
         with self._write() as session:
@@ -475,7 +498,64 @@ class Store:
                 row = StepDate(case_id=case.id, step_id=step_id, done_on=when)
                 self._touch(session, row, new=True)
                 session.add(row)
+            for position, child in enumerate(kids, start=1):
+                self._add_child(session, case.id, position, child)
             return case.id
+
+    # -- writes: children ---------------------------------------------------
+
+    def _add_child(
+        self, session: Session, case_id: int, position: int, child: ChildFields
+    ) -> Child:
+        row = Child(case_id=case_id, position=position, **_child_columns(child))
+        self._touch(session, row, new=True)
+        session.add(row)
+        return row
+
+    def add_child(self, case_id: int, fields: ChildFields) -> int:
+        """Add a child to the notification, after the children already on it."""
+        fields = _clean_child(fields)
+        with self._write() as session:
+            self._case(session, case_id)
+            last = session.scalar(select(func.max(Child.position)).where(Child.case_id == case_id))
+            row = self._add_child(session, case_id, (last or 0) + 1, fields)
+            session.flush()
+            return row.id
+
+    def update_child(self, child_id: int, expected_version: int, fields: ChildFields) -> None:
+        """Save a child's form; raise ConflictError if someone saved it in between."""
+        fields = _clean_child(fields)
+        with self._write() as session:
+            row = self._child(session, child_id, expected_version)
+            columns = _child_columns(fields)
+            if any(getattr(row, k) != v for k, v in columns.items()):
+                for key, value in columns.items():
+                    setattr(row, key, value)
+                self._touch(session, row)
+
+    def remove_child(self, child_id: int, expected_version: int) -> None:
+        """Take a child off the notification; the children after it move up one place."""
+        with self._write() as session:
+            row = self._child(session, child_id, expected_version)
+            case_id, position = row.case_id, row.position
+            session.delete(row)
+            session.flush()
+            later = session.scalars(
+                select(Child)
+                .where(Child.case_id == case_id, Child.position > position)
+                .order_by(Child.position, Child.id)
+            )
+            for other in later:
+                other.position -= 1
+                self._touch(session, other)
+
+    def _child(self, session: Session, child_id: int, expected_version: int) -> Child:
+        row = session.get(Child, child_id, with_for_update=_for_update(session))
+        if row is None:
+            raise NotFoundError("that child is no longer on the case")
+        if row.version != expected_version:
+            raise ConflictError("someone else saved this child since you opened it")
+        return row
 
     def update_case(self, case_id: int, expected_version: int, fields: CaseFields) -> None:
         """Save the case form; raise ConflictError if someone saved in between."""
@@ -814,15 +894,49 @@ class Store:
                 rows.write(edit.target, edit.value)
             rows.finish()
 
+    # -- bulk: the whole database (the lossless JSON export) ------------------
+
+    def export_tables(self) -> dict[str, list[dict[str, Any]]]:
+        """Every record of every table, as one consistent read (``rr_tui.transfer``)."""
+        from rr_tui.transfer import read_tables
+
+        return self._read(lambda s: read_tables(s.connection()))
+
+    def import_tables(self, tables: dict[str, list[dict[str, Any]]]) -> int:
+        """Restore a full export (checked by ``transfer.check_document``) into this
+        database, which must hold no case yet. Ids, versions and who recorded what
+        are kept; the audit trail records the import. Returns the number of cases.
+        """
+        from rr_tui.transfer import exported_mappers, reset_sequences, table_of
+
+        _check_imported(tables)
+        with self._write() as session:
+            if session.scalar(select(func.count()).select_from(Case)):
+                raise InputError(
+                    "a full export is restored into an empty database; this one has cases "
+                    "(give another --db)"
+                )
+            mappers = exported_mappers()
+            for mapper in mappers:
+                rows = tables.get(table_of(mapper).name, [])
+                session.add_all(mapper.class_(**values) for values in rows)
+                # Parents first, so the audit trail finds each row's case.
+                session.flush()
+            reset_sequences(session.connection(), [table_of(m) for m in mappers])
+        return len(tables.get("cases", []))
+
     # -- bulk: import -------------------------------------------------------
 
-    def import_cases(self, rows: Sequence[tuple[CaseFields, dict[str, date], str | None]]) -> int:
-        """Create every case in one transaction: all or nothing."""
-        for _fields, steps, decision in rows:
+    def import_cases(
+        self,
+        rows: Sequence[tuple[CaseFields, dict[str, date], str | None, Sequence[ChildFields]]],
+    ) -> int:
+        """Create every case in one transaction (CSV summaries): all or nothing."""
+        for _fields, steps, decision, _children in rows:
             for step_id in steps:
                 _check_step_id(step_id)
             _raise_if("Decision", check_decision(decision))
-        cleaned = [_clean_case(fields) for fields, _steps, _decision in rows]
+        cleaned = [_clean_case(fields) for fields, _steps, _decision, _children in rows]
         if len({f.reference for f in cleaned}) != len(cleaned):
             raise InputError("Reference: two cases in the import have the same reference")
         with self._write() as session:
@@ -830,17 +944,19 @@ class Store:
             # Two flushes for the whole file, not one per case: the audit
             # entries are then written in two batches too.
             cases = []
-            for fields, (_fields, steps, decision) in zip(cleaned, rows, strict=True):
+            for fields, (_fields, steps, decision, children) in zip(cleaned, rows, strict=True):
                 case = Case(**_case_columns(fields))
                 self._touch(session, case, new=True)
                 session.add(case)
-                cases.append((case, steps, decision))
+                cases.append((case, steps, decision, [_clean_child(c) for c in children]))
             session.flush()
-            for case, steps, decision in cases:
+            for case, steps, decision, children in cases:
                 for step_id, when in steps.items():
                     step = StepDate(case_id=case.id, step_id=step_id, done_on=when)
                     self._touch(session, step, new=True)
                     session.add(step)
+                for position, child in enumerate(children, start=1):
+                    self._add_child(session, case.id, position, child)
                 if decision:
                     meeting = Meeting(
                         case_id=case.id,
@@ -922,6 +1038,16 @@ def _checked_edit(edit: Edit) -> Edit:
             _raise_if(label, check_timescale(value))
         elif column in ("records_secured", "nil_return"):
             value = bool(value)
+    elif table == CHILD:
+        if column not in CHILD_FIELDS or edit.target.key is None:
+            raise InputError(f"unknown child field {column}")
+        if isinstance(value, str):
+            value = clean_text(value, multiline=False).strip()
+        else:
+            value = bool(value)
+        problems = child_field_errors(replace(ChildFields("X"), **{column: value}))
+        if column in problems:
+            raise InputError(f"{edit.label or CHILD_LABELS[column]}: {problems[column]}")
     else:
         raise InputError(f"unknown record {table}")
     return replace(edit, value=value)
@@ -945,6 +1071,12 @@ class _EditRows:
             return
         self.store._touch(self.session, row, new=new)
         self.touched.append(row)
+
+    def _child(self, child_id: int | None) -> Child:
+        child = self.session.get(Child, child_id, with_for_update=_for_update(self.session))
+        if child is None or child.case_id != self.case.id:
+            raise NotFoundError("that child is no longer on the case")
+        return child
 
     def _agency(self, agency_id: int | None) -> Agency:
         agency = self.session.get(Agency, agency_id, with_for_update=_for_update(self.session))
@@ -1007,6 +1139,8 @@ class _EditRows:
         if table == PANEL:
             panel = self._panel_row(create=False)
             return None if panel is None else getattr(panel, column)
+        if table == CHILD:
+            return getattr(self._child(target.key), column)
         return getattr(self._agency(target.key), column)
 
     def write(self, target: Target, value: Any) -> None:
@@ -1029,6 +1163,10 @@ class _EditRows:
             assert panel is not None
             setattr(panel, column, value)
             self._touch(panel)
+        elif table == CHILD:
+            child = self._child(target.key)
+            setattr(child, column, value)
+            self._touch(child)
         else:
             agency = self._agency(target.key)
             setattr(agency, column, value)
@@ -1071,6 +1209,39 @@ ORDER_CHUNK = 500  # case ids per IN (...) list, well below every driver's limit
 # The rows whose changes can move a case's due dates (chasers and meeting
 # actions cannot).
 _SCHEDULE_ROWS = (StepDate, Agency, Meeting)
+
+
+def _check_imported(tables: dict[str, list[dict[str, Any]]]) -> None:
+    """The rules the forms apply, for the tables they govern: all problems at once."""
+    problems: list[str] = []
+    case_names = {f.name for f in dc_fields(CaseFields)}
+    for number, row in enumerate(tables.get("cases", []), start=1):
+        fields = CaseFields(**{k: v for k, v in row.items() if k in case_names})
+        for name, message in case_field_errors(fields).items():
+            problems.append(f"cases row {number}, column {name}: {message}")
+    for number, row in enumerate(tables.get("children", []), start=1):
+        child = ChildFields(**{k: row[k] for k in CHILD_FIELDS if k in row})
+        for name, message in child_field_errors(child).items():
+            problems.append(f"children row {number}, column {name}: {message}")
+    for number, row in enumerate(tables.get("step_dates", []), start=1):
+        try:
+            _check_step_id(str(row.get("step_id", "")))
+        except InputError:
+            problems.append(f"step_dates row {number}, column step_id: not a step id")
+    for number, row in enumerate(tables.get("meetings", []), start=1):
+        problem = check_decision(row.get("decision"))
+        if problem:
+            problems.append(f"meetings row {number}, column decision: {problem}")
+    for number, row in enumerate(tables.get("panel_contacts", []), start=1):
+        problem = check_panel_outcome(row.get("outcome", ""))
+        if problem:
+            problems.append(f"panel_contacts row {number}, column outcome: {problem}")
+    if problems:
+        shown = problems[:20]
+        more = len(problems) - len(shown)
+        raise InputError(
+            "nothing imported: " + "; ".join(shown) + (f"; and {more} more" if more else "")
+        )
 
 
 def _note_changed_cases(session: Session, _ctx: Any) -> None:
@@ -1225,6 +1396,33 @@ def _changed(old: str, new: str) -> tuple[str, ...]:
     return tuple(sorted(k for k in keys if k != "version" and before.get(k) != after.get(k)))
 
 
+def _clean_child(fields: ChildFields) -> ChildFields:
+    changes: dict[str, Any] = {
+        f.name: clean_text(getattr(fields, f.name), multiline=False).strip()
+        for f in dc_fields(fields)
+        if isinstance(getattr(fields, f.name), str)
+    }
+    cleaned = replace(fields, **changes)
+    errors = child_field_errors(cleaned)
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise InputError(f"{CHILD_LABELS[name]}: {message}")
+    return cleaned
+
+
+def _child_columns(fields: ChildFields) -> dict[str, Any]:
+    return {name: getattr(fields, name) for name in CHILD_FIELDS}
+
+
+def child_record(row: Child) -> ChildRecord:
+    return ChildRecord(
+        row.id,
+        row.version,
+        row.position,
+        ChildFields(**{name: getattr(row, name) for name in CHILD_FIELDS}),
+    )
+
+
 def _summarise(action: str, old: str, new: str) -> str:
     """Which fields changed, by name only: values can be long or sensitive."""
     import json
@@ -1298,12 +1496,28 @@ def _load_cases(
     for row in rows_of(restrict(agency_q, Agency.case_id)):
         agencies[row.case_id].append(agency_record(row, tuple(chasers[row.id])))
 
+    initials: dict[int, list[str]] = defaultdict(list)
+    for cid, name in rows_of(
+        restrict(
+            select(Child.case_id, Child.initials).order_by(Child.position, Child.id),
+            Child.case_id,
+        )
+    ):
+        initials[cid].append(name)
+
     decisions: dict[int, str | None] = {}
     meetings: dict[int, MeetingRecord] = {}
     panels: dict[int, PanelRecord] = {}
     signoffs: dict[int, tuple[SignOffRecord, ...]] = {}
+    children: tuple[ChildRecord, ...] = ()
     if full:
         case_id = case_rows[0].id
+        children = tuple(
+            child_record(c)
+            for c in session.scalars(
+                select(Child).where(Child.case_id == case_id).order_by(Child.position, Child.id)
+            )
+        )
         meeting = session.scalar(select(Meeting).where(Meeting.case_id == case_id))
         if meeting is not None:
             meetings[meeting.case_id] = MeetingRecord(
@@ -1356,6 +1570,8 @@ def _load_cases(
                 decisions.get(cid),
                 meetings.get(cid),
                 panels.get(cid),
+                tuple(initials.get(cid, ())),
+                children,
             )
         )
     if signoffs:

@@ -12,22 +12,47 @@ from datetime import date
 
 from rr_tui.dates import uk
 from rr_tui.profile import DECISIONS, Profile
-from rr_tui.records import AGE_BANDS, INCIDENT_TYPES, PANEL_OUTCOMES, STATUSES, CaseFields
+from rr_tui.records import (
+    AGE_BANDS,
+    DISABILITY,
+    EARLIER_AGE_BANDS,
+    ETHNICITIES,
+    INCIDENT_TYPES,
+    NOTIFICATION_KINDS,
+    PANEL_OUTCOMES,
+    SEXES,
+    STATUSES,
+    CaseFields,
+    ChildFields,
+)
 from rr_tui.sanitize import MAX_LINE, MAX_TEXT
 
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.\-]{0,39}$")
 
 FIELD_LABELS: dict[str, str] = {
     "reference": "Reference",
-    "child": "Child (initials or pseudonym)",
-    "lead_authority": "Lead local authority",
-    "age_band": "Age band",
-    "looked_after": "Looked after",
-    "incident_type": "Incident type",
+    "kind": "Notification",
+    "incident_type": "Nature of the incident",
+    "incident_date": "Incident date",
+    "sin_reference": "SIN reference",
+    "lead_authority": "Incident local authority (leads)",
+    "home_authority": "Child's home authority",
+    "partners_copied_on": "SIN copied to the partners",
     "owner": "Owner",
     "status": "Status",
     "notes": "Notes",
     "publication_planned": "Planned publication",
+}
+CHILD_LABELS: dict[str, str] = {
+    "initials": "Initials or pseudonym",
+    "age_band": "Age band",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "disability": "Disability",
+    "cp_plan": "Child protection plan",
+    "child_in_need": "Child in need",
+    "looked_after": "Looked after",
+    "care_leaver": "Care leaver",
 }
 
 
@@ -73,13 +98,26 @@ def case_field_errors(fields: CaseFields) -> dict[str, str]:
     """Every problem with a case's fields, keyed by field name."""
     checks: dict[str, str | None] = {
         "reference": check_reference(fields.reference),
-        "child": check_line(fields.child, 40),
-        "lead_authority": check_line(fields.lead_authority, 120),
-        "age_band": check_choice(fields.age_band, AGE_BANDS),
+        "kind": check_choice(fields.kind, NOTIFICATION_KINDS, blank=False),
         "incident_type": check_choice(fields.incident_type, INCIDENT_TYPES),
+        "sin_reference": check_line(fields.sin_reference, 40),
+        "lead_authority": check_line(fields.lead_authority, 120),
+        "home_authority": check_line(fields.home_authority, 120),
         "owner": check_line(fields.owner, 80),
         "status": check_choice(fields.status, STATUSES, blank=False),
         "notes": check_text(fields.notes),
+    }
+    return {name: message for name, message in checks.items() if message}
+
+
+def child_field_errors(fields: ChildFields) -> dict[str, str]:
+    """Every problem with a child's fields, keyed by field name."""
+    checks: dict[str, str | None] = {
+        "initials": check_line(fields.initials, 40, required=True),
+        "age_band": check_choice(fields.age_band, {**AGE_BANDS, **EARLIER_AGE_BANDS}),
+        "sex": check_choice(fields.sex, SEXES),
+        "ethnicity": check_choice(fields.ethnicity, ETHNICITIES),
+        "disability": check_choice(fields.disability, DISABILITY),
     }
     return {name: message for name, message in checks.items() if message}
 

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from rr_tui.calendar_export import to_ics, upcoming
 from rr_tui.cli import main
 from rr_tui.profile import ENGLAND
-from rr_tui.records import CaseFields, MeetingRecord
+from rr_tui.records import CaseFields, ChildFields, MeetingRecord
 from rr_tui.store import Store
 
 D = date
@@ -46,12 +46,11 @@ def new_case(
 ) -> int:
     fields = CaseFields(
         reference=reference,
-        child=CHILD,
         owner=owner,
         status=status,
         publication_planned=publication,
     )
-    return store.create_case(fields, steps)
+    return store.create_case(fields, steps, (ChildFields(CHILD),))
 
 
 @pytest.fixture

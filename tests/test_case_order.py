@@ -189,7 +189,7 @@ def test_every_kind_of_save_keeps_the_order(store: Store) -> None:
 
     store.import_cases(
         [
-            (CaseFields(f"IMP-{n}"), {"referral_received": REFERRAL + timedelta(days=n)}, None)
+            (CaseFields(f"IMP-{n}"), {"referral_received": REFERRAL + timedelta(days=n)}, None, ())
             for n in range(30)
         ]
     )

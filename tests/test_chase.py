@@ -10,7 +10,7 @@ import pytest
 from rr_tui.chase import ChaseItem, chase_list, chaser_text
 from rr_tui.cli import main
 from rr_tui.profile import ENGLAND
-from rr_tui.records import CaseFields
+from rr_tui.records import CaseFields, ChildFields
 from rr_tui.store import Store
 
 D = date
@@ -22,8 +22,9 @@ HOUSING, HEALTH = "Housing", "Riverside Health"
 
 def new_case(store: Store, reference: str, status: str = "open") -> int:
     return store.create_case(
-        CaseFields(reference=reference, child=CHILD, owner="A. Patel", status=status),
+        CaseFields(reference=reference, owner="A. Patel", status=status),
         {"referral_received": D(2025, 5, 30)},
+        (ChildFields(CHILD),),
     )
 
 

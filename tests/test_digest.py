@@ -23,6 +23,7 @@ from rr_tui.records import (
     AgencyRecord,
     CaseFields,
     CaseRecord,
+    ChildFields,
     MeetingRecord,
 )
 from rr_tui.schedule import compute
@@ -47,7 +48,6 @@ def team(tmp_path: Path) -> str:
         secret = store.create_case(
             CaseFields(
                 reference="RR-2026-900",
-                child="Zoë Secretname",
                 owner="  b.  kaur ",
                 notes="Zoë lives with her aunt",
             ),
@@ -56,6 +56,7 @@ def team(tmp_path: Path) -> str:
                 "sin_submitted": date(2026, 11, 17),
                 "referral_received": date(2026, 11, 17),
             },
+            (ChildFields("Zoë Secretname"),),
         )
         store.record_meeting(
             secret,

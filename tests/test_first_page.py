@@ -23,7 +23,7 @@ from rr_tui import db
 from rr_tui.config import db_url
 from rr_tui.first_page import FirstPage, read_first_page, sqlite_file
 from rr_tui.profile import ENGLAND, Profile, customise
-from rr_tui.records import CaseFields, CaseRecord
+from rr_tui.records import CaseFields, CaseRecord, ChildFields
 from rr_tui.store import Store
 from rr_tui.views import build_views, rag_counts
 
@@ -52,15 +52,19 @@ def busy_database(path: Path, cases: int = 120, seed: int = 7) -> str:
             )
             fields = CaseFields(
                 f"RR{chance.randrange(10, 30)}-{n:05d}",
-                child=chance.choice(["AB", "CD", "Child E", ""]),
                 owner=chance.choice(OWNERS),
                 status="closed" if chance.random() < 0.1 else "open",
-                looked_after=chance.random() < 0.3,
                 publication_planned=TODAY + timedelta(days=90) if chance.random() < 0.1 else None,
             )
             if chance.random() < 0.1:
                 steps = {}  # nothing dated yet: no next step, so last in the list
-            rows.append((fields, steps, decision))
+            initials = chance.choice(["AB", "CD", "Child E", ""])
+            children = (
+                [ChildFields(initials, looked_after=chance.random() < 0.3)] if initials else []
+            )
+            if initials and chance.random() < 0.2:
+                children.append(ChildFields("Sib"))
+            rows.append((fields, steps, decision, tuple(children)))
         store.import_cases(rows)
         for record in store.list_cases():
             for name in chance.sample(["Police", "Health", "School"], chance.randrange(0, 3)):

@@ -41,11 +41,22 @@ from tui_helpers import (
 )
 
 import rr_tui.screens
-from rr_tui.edits import AGENCY, CASE, MEETING, PANEL, STEP, Target
+from rr_tui.edits import AGENCY, CASE, CHILD, MEETING, PANEL, STEP, Target
 from rr_tui.profile import DECISIONS
-from rr_tui.records import AGE_BANDS, INCIDENT_TYPES, PANEL_OUTCOMES, ActionRecord, MeetingRecord
+from rr_tui.records import (
+    AGE_BANDS,
+    DISABILITY,
+    ETHNICITIES,
+    INCIDENT_TYPES,
+    NOTIFICATION_KINDS,
+    PANEL_OUTCOMES,
+    SEXES,
+    ActionRecord,
+    MeetingRecord,
+)
 from rr_tui.screens.agency_forms import AgencyForm, ReturnForm
 from rr_tui.screens.case_form import CaseForm
+from rr_tui.screens.child_form import ChildForm
 from rr_tui.screens.confirm import ConflictScreen
 from rr_tui.screens.form import FormScreen
 from rr_tui.screens.meeting_form import MeetingForm
@@ -98,6 +109,10 @@ class FormSpec:
 
 
 _AGES = list(AGE_BANDS)
+_KINDS = list(NOTIFICATION_KINDS)
+_SEXES = list(SEXES)
+_ETHNIC = list(ETHNICITIES)
+_DISABLED = list(DISABILITY)
 _INCIDENTS = list(INCIDENT_TYPES)
 _DECISIONS = list(DECISIONS)
 _OUTCOMES = list(PANEL_OUTCOMES)
@@ -109,7 +124,19 @@ SPECS: tuple[FormSpec, ...] = (
         "e",
         (
             FieldSpec("reference", Target(CASE, "reference"), const("RR-T-4"), const("RR-U-4")),
-            FieldSpec("child", Target(CASE, "child"), const("TT"), const("UU")),
+            FieldSpec(
+                "kind",
+                Target(CASE, "kind"),
+                other_than(_KINDS),
+                other_than(_KINDS, other_than(_KINDS)),
+            ),
+            FieldSpec("sin_reference", Target(CASE, "sin_reference"), const("T-1"), const("U-1")),
+            FieldSpec(
+                "incident_date",
+                Target(CASE, "incident_date"),
+                const(D(2026, 11, 2)),
+                const(D(2026, 11, 3)),
+            ),
             FieldSpec("owner", Target(CASE, "owner"), const("T. Theirs"), const("U. Yours")),
             FieldSpec(
                 "lead_authority", Target(CASE, "lead_authority"), const("Theirs"), const("Yours")
@@ -121,12 +148,14 @@ SPECS: tuple[FormSpec, ...] = (
                 other_than([*_INCIDENTS, ""], other_than(_INCIDENTS)),
             ),
             FieldSpec(
-                "age_band",
-                Target(CASE, "age_band"),
-                other_than(_AGES),
-                other_than(_AGES, other_than(_AGES)),
+                "home_authority", Target(CASE, "home_authority"), const("Theirs"), const("Yours")
             ),
-            FieldSpec("looked_after", Target(CASE, "looked_after"), flip, flip),
+            FieldSpec(
+                "partners_copied_on",
+                Target(CASE, "partners_copied_on"),
+                const(D(2026, 11, 4)),
+                const(D(2026, 11, 5)),
+            ),
             FieldSpec("status", Target(CASE, "status"), closed_if_open, closed_if_open),
             FieldSpec(
                 "publication_planned",
@@ -241,6 +270,42 @@ SPECS: tuple[FormSpec, ...] = (
         ),
         agency="Children's social care",
     ),
+    FormSpec(
+        ChildForm,
+        "DEMO-2026-004",
+        "c",
+        (
+            FieldSpec("initials", Target(CHILD, "initials"), const("TT"), const("UU")),
+            FieldSpec(
+                "age_band",
+                Target(CHILD, "age_band"),
+                other_than(_AGES),
+                other_than(_AGES, other_than(_AGES)),
+            ),
+            FieldSpec(
+                "sex",
+                Target(CHILD, "sex"),
+                other_than(_SEXES),
+                other_than(_SEXES, other_than(_SEXES)),
+            ),
+            FieldSpec(
+                "ethnicity",
+                Target(CHILD, "ethnicity"),
+                other_than(_ETHNIC),
+                other_than(_ETHNIC, other_than(_ETHNIC)),
+            ),
+            FieldSpec(
+                "disability",
+                Target(CHILD, "disability"),
+                other_than(_DISABLED),
+                other_than(_DISABLED, other_than(_DISABLED)),
+            ),
+            FieldSpec("cp_plan", Target(CHILD, "cp_plan"), flip, flip),
+            FieldSpec("child_in_need", Target(CHILD, "child_in_need"), flip, flip),
+            FieldSpec("looked_after", Target(CHILD, "looked_after"), flip, flip),
+            FieldSpec("care_leaver", Target(CHILD, "care_leaver"), flip, flip),
+        ),
+    ),
 )
 
 # Forms that only create new records: nothing stored yet that a save could erase
@@ -264,6 +329,9 @@ def stored(store: Store, case_id: int, target: Target) -> Any:
         return getattr(record.meeting or MeetingRecord(), target.column)
     if target.table == PANEL:
         return getattr(record.panel, target.column) if record.panel else None
+    if target.table == CHILD:
+        child = next(c for c in record.children if c.id == target.key)
+        return getattr(child.fields, target.column)
     agency = next(a for a in record.agencies if a.id == target.key)
     return getattr(agency, target.column)
 
@@ -286,13 +354,17 @@ def write_as_other(store: Store, case_id: int, target: Target, value: Any) -> No
     elif target.table == PANEL:
         version = record.panel.version if record.panel else 0
         store.record_panel(case_id, version, **{target.column: value})
+    elif target.table == CHILD:
+        child = next(c for c in record.children if c.id == target.key)
+        store.update_child(child.id, child.version, replace(child.fields, **{target.column: value}))
     else:
         agency = next(a for a in record.agencies if a.id == target.key)
         store.update_agency(agency.id, agency.version, **{target.column: value})
 
 
-def with_key(spec: FormSpec, target: Target, agency_id: int | None) -> Target:
-    return replace(target, key=agency_id) if target.table == AGENCY else target
+def with_key(spec: FormSpec, target: Target, row_id: int | None) -> Target:
+    """The target with the id of the row the form opened on (an agency, a child)."""
+    return replace(target, key=row_id) if target.table in (AGENCY, CHILD) else target
 
 
 async def _open(pilot: Any, url: str, spec: FormSpec) -> tuple[int, FormScreen, int | None]:
@@ -302,6 +374,9 @@ async def _open(pilot: Any, url: str, spec: FormSpec) -> tuple[int, FormScreen, 
     if spec.agency:
         agency_id = next(a.id for a in screen.data.record.agencies if a.name == spec.agency)
         assert form._agency().id == agency_id
+    if isinstance(form, ChildForm):
+        agency_id = screen.data.record.children[0].id  # the form opens on child 1
+        assert form.child_id == agency_id
     # The form writes exactly the fields listed here, where listed.
     expected = {f.field_id: with_key(spec, f.target, agency_id) for f in spec.fields}
     assert form.targets() == expected

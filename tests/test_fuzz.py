@@ -33,7 +33,7 @@ from rr_tui.dates import (
 )
 from rr_tui.errors import InputError
 from rr_tui.profile import DECISIONS, ENGLAND
-from rr_tui.records import CaseFields
+from rr_tui.records import CaseFields, ChildFields
 from rr_tui.sanitize import clean_text
 from rr_tui.store import Store
 from rr_tui.validation import (
@@ -44,6 +44,7 @@ from rr_tui.validation import (
     check_reference,
     check_text,
     check_timescale,
+    child_field_errors,
     normal_reference,
 )
 
@@ -85,22 +86,26 @@ def test_validators_answer_none_or_a_message(a: str, b: str, c: str, n: int) -> 
         check_timescale(n),
     ):
         assert answer is None or (isinstance(answer, str) and answer)
-    errors = case_field_errors(CaseFields(reference=a, child=b, owner=c, notes=c))
+    errors = case_field_errors(CaseFields(reference=a, sin_reference=b, owner=c, notes=c))
+    errors.update(child_field_errors(ChildFields(b, age_band=c, sex=a, ethnicity=b)))
     assert all(isinstance(message, str) and message for message in errors.values())
 
 
 @FUZZ
 @given(ANY_TEXT, ANY_TEXT, ANY_TEXT)
 def test_what_the_validators_accept_the_store_saves(ref: str, child: str, notes: str) -> None:
-    fields = CaseFields(reference=clean_text(ref, multiline=False), child=child, notes=notes)
-    if case_field_errors(fields):
+    fields = CaseFields(reference=clean_text(ref, multiline=False), notes=notes)
+    kid = ChildFields(clean_text(child, multiline=False).strip())
+    if case_field_errors(fields) or child_field_errors(kid):
         return
     store = _store()
     try:
-        case_id = store.create_case(fields)
-        saved = store.get_case(case_id).fields
+        case_id = store.create_case(fields, None, (kid,))
+        record = store.get_case(case_id)
+        saved = record.fields
         # Stored in one form: references that differ only in case are the same case.
         assert saved.reference == normal_reference(fields.reference)
+        assert [c.fields.initials for c in record.children] == [kid.initials]
     except InputError as exc:  # allowed only for a duplicate reference
         assert "already has that reference" in exc.message
 
@@ -168,7 +173,9 @@ def _import_is_all_or_a_clear_refusal(text: str, folder: Path) -> None:
         return
     store = Store(f"sqlite:///{folder / 'x.db'}", create=True)
     try:
-        assert store.import_cases([(r.fields, r.steps, r.decision) for r in rows]) == len(rows)
+        assert store.import_cases(
+            [(r.fields, r.steps, r.decision, r.children) for r in rows]
+        ) == len(rows)
         exported = export_text(store.list_cases(include_closed=True), ENGLAND, "csv")
         assert {r["reference"] for r in csv.DictReader(io.StringIO(exported))} == {
             r.reference for r in rows

@@ -30,7 +30,7 @@ from tui_helpers import (
 
 from rr_tui.edits import CASE, Edit, Target
 from rr_tui.errors import RRError
-from rr_tui.records import CaseFields
+from rr_tui.records import CaseFields, ChildFields
 from rr_tui.screens.agency_forms import ReturnForm
 from rr_tui.screens.case_form import CaseForm
 from rr_tui.screens.case_list import CaseListScreen
@@ -52,12 +52,12 @@ def hostile_case(url: str) -> int:
         case_id = store.create_case(
             CaseFields(
                 "RR-2026-900",
-                child=HOSTILE_CHILD,
                 lead_authority=HOSTILE_AUTHORITY,
                 owner=HOSTILE_OWNER,
                 notes="[/]",
             ),
             {"referral_received": date(2026, 11, 2)},
+            (ChildFields(HOSTILE_CHILD),),
         )
         store.add_agency(case_id, HOSTILE_AGENCY, date(2026, 11, 3), notes="[/]")
         return case_id

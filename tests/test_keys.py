@@ -242,7 +242,7 @@ def test_pty_burst_fills_three_fields_and_saves(tmux_app: tuple[str, str]) -> No
     wait_for_text(target, "Case saved")
     with fresh_store(url) as store:
         record = store.get_case(store.case_id("RR-2026-077"))
-    assert record.fields.child == "Child Q"
+    assert [c.fields.initials for c in record.children] == ["Child Q"]
     assert record.done["incident_aware"] == TODAY
 
 

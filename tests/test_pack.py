@@ -26,7 +26,7 @@ from rr_tui.pack import (
     to_pdf,
 )
 from rr_tui.profile import ENGLAND
-from rr_tui.records import ActionRecord, CaseFields, MeetingRecord, SignOffRecord
+from rr_tui.records import ActionRecord, CaseFields, ChildFields, MeetingRecord, SignOffRecord
 from rr_tui.store import Store
 
 D = date
@@ -67,13 +67,12 @@ def make_case(store: Store, *, child: str = "Child K", note: str = "") -> int:
     case_id = store.create_case(
         CaseFields(
             reference=REF,
-            child=child,
             lead_authority="Northshire",
-            age_band="1-4",
             incident_type="serious_harm",
             owner="A. Patel",
         ),
         {"incident_aware": D(2025, 5, 30), "referral_received": D(2025, 6, 2)},
+        (ChildFields(child, age_band="1_to_5"),),
     )
     store.add_agency(case_id, "Northshire Police", D(2025, 6, 3))
     gp = store.add_agency(case_id, "Riverside GP", D(2025, 6, 3), timescale_wd=3)

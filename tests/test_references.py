@@ -49,9 +49,9 @@ def test_a_reference_in_another_case_is_refused(store: Store, other: str) -> Non
     with pytest.raises(InputError):
         store.update_case(second, 1, CaseFields(other))
     with pytest.raises(InputError):
-        store.import_cases([(CaseFields(other), {}, None)])
+        store.import_cases([(CaseFields(other), {}, None, ())])
     with pytest.raises(InputError):
-        store.import_cases([(CaseFields("rr-9"), {}, None), (CaseFields("RR-9"), {}, None)])
+        store.import_cases([(CaseFields("rr-9"), {}, None, ()), (CaseFields("RR-9"), {}, None, ())])
     assert [r.reference for r in store.list_cases()] == ["RR-2025-101", "RR-2025-102"]
     # Saving a case under its own reference, in another case, is no clash.
     store.update_case(first, 1, CaseFields("Rr-2025-101", owner="A"))
@@ -136,7 +136,7 @@ def test_upgrade_without_clashes_adds_the_index(
     code = main(["--db", db_url, "db", "upgrade"])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert out.startswith("upgraded the database to 0006_reference_nocase")
+    assert out.startswith(f"upgraded the database to {rr_tui.db.HEAD}")
     assert "differ only in case" not in out
     assert _has_index(db_url)
     store = Store(db_url)
@@ -157,7 +157,7 @@ def test_upgrade_reports_references_that_differ_only_in_case(
     out, err = capsys.readouterr()
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].startswith("upgraded the database to 0006_reference_nocase")
+    assert lines[0].startswith(f"upgraded the database to {rr_tui.db.HEAD}")
     assert "1 reference(s) differ only in case from another case's" in lines[1]
     assert lines[-1] == "  RR-2025-101 / Rr-2025-101 / rr-2025-101"
     assert not _has_index(db_url)  # the pair keeps it out; the store still guards

@@ -38,6 +38,7 @@ from rr_tui.screens.agency_forms import AgencyForm, ReturnForm
 from rr_tui.screens.case_form import CaseForm
 from rr_tui.screens.case_list import CaseListScreen
 from rr_tui.screens.chase import ChaseScreen
+from rr_tui.screens.child_form import ChildForm
 from rr_tui.screens.confirm import ConflictScreen, TextViewScreen
 from rr_tui.screens.help import HelpScreen
 from rr_tui.screens.meeting_form import MeetingForm
@@ -160,6 +161,7 @@ SCREENS: dict[str, Before] = {
     "case_screen_top": _case,
     "form_new_case": _form("n", CaseForm),
     "form_edit_case": _form("e", CaseForm),
+    "form_children": _form("c", ChildForm),
     "form_add_agency": _form("a", AgencyForm),
     "form_agency_return": _form("r", ReturnForm),
     "form_meeting": _form("m", MeetingForm),

@@ -12,14 +12,20 @@ from sqlalchemy import func, select, text
 
 from rr_tui.errors import ConflictError, InputError, NotFoundError
 from rr_tui.models import AuditEntry
-from rr_tui.records import ActionRecord, CaseFields, MeetingRecord
+from rr_tui.records import ActionRecord, CaseFields, ChildFields, MeetingRecord
 from rr_tui.store import Store
 
 D = date
 
 
 def new_case(store: Store, reference: str = "RR-2026-001", **fields: object) -> int:
-    return store.create_case(CaseFields(reference=reference, **fields))  # type: ignore[arg-type]
+    child = fields.pop("child", None)
+    children = (ChildFields(str(child)),) if child is not None else ()
+    return store.create_case(
+        CaseFields(reference=reference, **fields),  # type: ignore[arg-type]
+        None,
+        children,
+    )
 
 
 def audit_count(store: Store) -> int:
@@ -33,19 +39,25 @@ def audit_count(store: Store) -> int:
 def test_create_then_read_case(store: Store) -> None:
     fields = CaseFields(
         reference="RR-2026-001",
-        child="Child A",
+        kind="rapid_review",
+        incident_type="other",
+        incident_date=D(2026, 2, 25),
+        sin_reference="SIN-123/26",
         lead_authority="Northshire",
-        age_band="1-4",
-        looked_after=True,
-        incident_type="death",
+        home_authority="Southshire",
+        partners_copied_on=D(2026, 3, 3),
         owner="A. Patel",
         notes="line one\nline two",
         publication_planned=D(2026, 9, 1),
     )
-    case_id = store.create_case(fields, {"referral_received": D(2026, 3, 2)})
+    first = ChildFields("Child A", "1_to_5", "female", "mixed", "no", looked_after=True)
+    second = ChildFields("Child B", "unborn", disability="unknown", cp_plan=True)
+    case_id = store.create_case(fields, {"referral_received": D(2026, 3, 2)}, (first, second))
 
     record = store.get_case(case_id)
     assert record.fields == fields
+    assert [(c.position, c.fields) for c in record.children] == [(1, first), (2, second)]
+    assert record.child_label == "Child A +1"
     assert dict(record.done) == {"referral_received": D(2026, 3, 2)}
     assert record.version == 1
     assert store.case_id("RR-2026-001") == case_id
@@ -104,8 +116,11 @@ def test_duplicate_reference_is_an_input_error_naming_reference(store: Store) ->
         (CaseFields("has space"), "Reference"),
         (CaseFields(""), "Reference"),
         (CaseFields("RR-1", status="bogus"), "Status"),
-        (CaseFields("RR-1", incident_type="fire"), "Incident type"),
-        (CaseFields("RR-1", child="x" * 41), "Child"),
+        (CaseFields("RR-1", incident_type="fire"), "Nature of the incident"),
+        (CaseFields("RR-1", kind="fire"), "Notification"),
+        (CaseFields("RR-1", kind=""), "Notification"),
+        (CaseFields("RR-1", sin_reference="x" * 41), "SIN reference"),
+        (CaseFields("RR-1", home_authority="x" * 121), "Child's home authority"),
     ],
 )
 def test_invalid_fields_are_refused_by_label(store: Store, fields: CaseFields, label: str) -> None:
@@ -121,11 +136,12 @@ def test_hostile_text_is_stripped_on_save(store: Store) -> None:
         owner="J.\x07 Okafor\x00",
         notes="keep\nlines\x1b]0;pwned\x07 \u2066isolated\u2069 \x1b[2J\x9b tail\r\nend",
     )
-    fields = store.get_case(case_id).fields
-    assert fields.child == "Child A"
+    record = store.get_case(case_id)
+    fields = record.fields
+    assert record.children[0].fields.initials == "Child A"
     assert fields.owner == "J. Okafor"
     assert fields.notes == "keep\nlines isolated  tail\nend"
-    for value in (fields.child, fields.owner, fields.notes):
+    for value in (record.children[0].fields.initials, fields.owner, fields.notes):
         assert not any(c in value for c in "\x1b\x07\x00\x9b\u202e\u202c\u2066\u2069\r")
 
 
@@ -378,7 +394,7 @@ def test_a_long_actor_name_is_kept_to_the_column_width(
 def test_save_edits_writes_only_the_named_fields(store: Store) -> None:
     from rr_tui.edits import CASE, PANEL, STEP, Edit, Target
 
-    case_id = new_case(store, owner="A", child="C")
+    case_id = new_case(store, owner="A", sin_reference="C")
     store.record_panel(case_id, 0, outcome="agrees", response_notes="theirs")
     store.save_edits(
         case_id,
@@ -389,7 +405,7 @@ def test_save_edits_writes_only_the_named_fields(store: Store) -> None:
         ],
     )
     record = store.get_case(case_id)
-    assert (record.fields.owner, record.fields.child) == ("B", "C")
+    assert (record.fields.owner, record.fields.sin_reference) == ("B", "C")
     assert record.done["panel_notified"] == D(2026, 3, 2)
     assert record.panel is not None
     assert (record.panel.outcome, record.panel.response_notes) == ("agrees", "theirs")
@@ -399,14 +415,14 @@ def test_save_edits_writes_only_the_named_fields(store: Store) -> None:
 def test_save_edits_refuses_every_stale_field_and_writes_nothing(store: Store) -> None:
     from rr_tui.edits import CASE, MEETING, STEP, Edit, Target
 
-    case_id = new_case(store, owner="Theirs", child="C")
+    case_id = new_case(store, owner="Theirs", sin_reference="C")
     store.record_step(case_id, "rr_meeting", D(2026, 3, 9))
     before = audit_count(store)
     with pytest.raises(ConflictError) as caught:
         store.save_edits(
             case_id,
             [
-                Edit(Target(CASE, "child"), "C", "D", "Child"),  # fresh: fine on its own
+                Edit(Target(CASE, "sin_reference"), "C", "D", "SIN"),  # fresh: fine on its own
                 Edit(Target(CASE, "owner"), "Seen", "Mine", "Owner"),  # stale
                 Edit(Target(STEP, "rr_meeting"), None, D(2026, 3, 10), "Meeting date"),  # stale
                 Edit(Target(MEETING, "rationale"), "", "r", "Rationale"),
@@ -415,7 +431,7 @@ def test_save_edits_refuses_every_stale_field_and_writes_nothing(store: Store) -
     assert caught.value.message == "someone else changed Owner, Meeting date since you opened it"
     assert caught.value.exit_code == 9
     record = store.get_case(case_id)
-    assert (record.fields.child, record.fields.owner) == ("C", "Theirs")
+    assert (record.fields.sin_reference, record.fields.owner) == ("C", "Theirs")
     assert record.done["rr_meeting"] == D(2026, 3, 9) and record.meeting is None
     assert audit_count(store) == before
 
@@ -450,3 +466,27 @@ def test_save_edits_checks_values_and_names_the_field(store: Store) -> None:
         store.save_edits(
             case_id, [Edit(Target(AGENCY, "received_on", agency), None, D(2026, 3, 2))]
         )
+
+
+def test_save_edits_of_a_child_checks_each_field_against_what_was_seen(store: Store) -> None:
+    from rr_tui.edits import CHILD, Edit, Target
+
+    case_id = new_case(store, child="AB")
+    child = store.get_case(case_id).children[0]
+    store.save_edits(
+        case_id,
+        [
+            Edit(Target(CHILD, "age_band", child.id), "", "1_to_5", "Age band"),
+            Edit(Target(CHILD, "looked_after", child.id), False, True, "Looked after"),
+        ],
+    )
+    saved = store.get_case(case_id).children[0]
+    assert (saved.fields.age_band, saved.fields.looked_after, saved.version) == ("1_to_5", True, 2)
+    with pytest.raises(ConflictError, match="age band"):
+        store.save_edits(case_id, [Edit(Target(CHILD, "age_band", child.id), "", "unborn")])
+    with pytest.raises(InputError, match=r"^Sex: choose one of"):
+        store.save_edits(case_id, [Edit(Target(CHILD, "sex", child.id), "", "x", "Sex")])
+    other = new_case(store, "RR-OTHER")
+    with pytest.raises(NotFoundError):  # a child of another case is not this case's to edit
+        store.save_edits(other, [Edit(Target(CHILD, "sex", child.id), "", "male")])
+    assert store.verify_audit() == []

@@ -15,7 +15,7 @@ import pytest
 
 from rr_tui.cli import main
 from rr_tui.profile import ENGLAND
-from rr_tui.records import CaseFields, MeetingRecord
+from rr_tui.records import CaseFields, ChildFields, MeetingRecord
 from rr_tui.store import Store
 from rr_tui.timeliness import (
     MEASURES,
@@ -46,7 +46,7 @@ def make_case(
     steps = dict(steps)
     meeting = steps.pop("rr_meeting", None)
     case_id = store.create_case(
-        CaseFields(reference=reference, child="Zebedee Quill", status=status), steps
+        CaseFields(reference=reference, status=status), steps, (ChildFields("Zebedee Quill"),)
     )
     if meeting is not None or decision is not None:
         store.record_meeting(case_id, 0, meeting, MeetingRecord(decision=decision))

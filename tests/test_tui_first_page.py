@@ -64,6 +64,7 @@ def many_cases(tmp_path: Path) -> str:
                     CaseFields(f"RR26-{n:04d}", owner="A. Patel"),
                     {"referral_received": TODAY - timedelta(days=n % 30)},
                     None,
+                    (),
                 )
                 for n in range(OPEN_CASES)
             ]

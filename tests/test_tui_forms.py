@@ -132,11 +132,15 @@ async def test_new_case_saves_and_survives_restart(demo_url: str) -> None:
         assert app.focused is field(form, "reference").control  # first field has focus
         await type_text(pilot, "RR-2026-100")
         await fill(pilot, "child", "AB")
+        await fill(pilot, "incident_date", "2026-11-16")
+        await fill(pilot, "sin_reference", "SIN/2026/0042")
         await fill(pilot, "incident_aware", "2026-11-18")
         await fill(pilot, "referral_received", "yesterday")
         assert date_hint(form, "referral_received").startswith("Wed 25 Nov 2026")
         await fill(pilot, "owner", "C. Coordinator")
         put(form, "lead_authority", "Southshire")
+        await fill(pilot, "home_authority", "Eastshire")
+        await fill(pilot, "partners_copied_on", "2026-11-19")
         # Choose from a list with the keyboard: enter opens it, down, enter picks.
         select = field(form, "incident_type").control
         assert isinstance(select, Select)
@@ -144,8 +148,6 @@ async def test_new_case_saves_and_survives_restart(demo_url: str) -> None:
         await pilot.press("enter", "down", "enter")
         chosen = value(form, "incident_type")
         assert chosen != ""
-        field(form, "looked_after").control.focus()
-        await pilot.press("space")
         await fill(pilot, "notes", "Line one\nLine two")
         await save(pilot)
         await wait_closed(pilot, form)
@@ -153,11 +155,15 @@ async def test_new_case_saves_and_survives_restart(demo_url: str) -> None:
         await wait_until(pilot, lambda: "RR-2026-100" in row_refs(pilot), what="the new row")
         assert any("Case saved" in note for note in notification_texts(app))
     saved = case(demo_url, "RR-2026-100")
-    assert saved.fields.child == "AB"
+    assert [c.fields.initials for c in saved.children] == ["AB"]
     assert saved.fields.owner == "C. Coordinator"
     assert saved.fields.lead_authority == "Southshire"
+    assert saved.fields.home_authority == "Eastshire"
     assert saved.fields.incident_type == chosen
-    assert saved.fields.looked_after is True
+    assert saved.fields.kind == "rapid_review"
+    assert saved.fields.incident_date == date(2026, 11, 16)
+    assert saved.fields.sin_reference == "SIN/2026/0042"
+    assert saved.fields.partners_copied_on == date(2026, 11, 19)
     assert saved.fields.notes == "Line one\nLine two"
     assert saved.done["incident_aware"] == date(2026, 11, 18)
     assert saved.done["referral_received"] == YESTERDAY
@@ -256,7 +262,7 @@ async def test_new_case_invalid_input_is_refused_and_kept(demo_url: str) -> None
         assert "Reference" in field_error(form, "reference")
         assert {name: value(form, name) for name in good} == {**good, "reference": "DEMO-2026-001"}
         assert not form.query_one("#save").disabled  # can try again
-        assert case(demo_url, "DEMO-2026-001").fields.child == "Child A"  # untouched
+        assert case(demo_url, "DEMO-2026-001").fields.owner == "J. Okafor"  # untouched
         # Fixed: saved.
         put(form, "reference", "RR-2026-200")
         await save(pilot)
@@ -381,7 +387,7 @@ async def test_edit_case_saves(demo_url: str) -> None:
     assert saved.fields.owner == "Z. Newowner"
     assert saved.fields.status == "closed"
     assert saved.fields.publication_planned == date(2027, 6, 30)
-    assert saved.fields.child == "Child D"  # the rest untouched
+    assert saved.fields.sin_reference == "SIN-DEMO-0004"  # the rest untouched
 
 
 async def test_edit_case_invalid_input_is_refused(demo_url: str) -> None:
@@ -410,14 +416,16 @@ async def test_edit_case_invalid_input_is_refused(demo_url: str) -> None:
 
 
 async def _stale_case_edit(pilot: Any, url: str) -> tuple[CaseScreen, CaseForm]:
-    """Open the edit form; another coordinator changes the child and the owner; we change
+    """Open the edit form; another coordinator changes the SIN reference and the owner; we change
     the owner too, and save."""
     screen = await open_case(pilot, url, "DEMO-2026-004")
     form = await open_form(pilot, "e", CaseForm)
     with fresh_store(url) as other:
         record = other.get_case(screen.case_id)
         other.update_case(
-            screen.case_id, record.version, replace(record.fields, child="CD", owner="B. Other")
+            screen.case_id,
+            record.version,
+            replace(record.fields, sin_reference="CD", owner="B. Other"),
         )
     put(form, "owner", "Mine")
     await save(pilot)
@@ -438,12 +446,12 @@ async def test_stale_edit_is_refused_and_nothing_overwritten(demo_url: str) -> N
         assert rows == {"Owner": ("B. Other", "Mine")}
         assert "Someone else saved this" in screen_text(app)
         saved = case(demo_url, "DEMO-2026-004")
-        assert (saved.fields.child, saved.fields.owner) == ("CD", "B. Other")
+        assert (saved.fields.sin_reference, saved.fields.owner) == ("CD", "B. Other")
         await pilot.press("k")  # keep editing: back to the form, entries kept
         await wait_for_screen(pilot, CaseForm)
         assert value(form, "owner") == "Mine"
     saved = case(demo_url, "DEMO-2026-004")
-    assert saved.fields.child == "CD"  # theirs is kept...
+    assert saved.fields.sin_reference == "CD"  # theirs is kept...
     assert saved.fields.owner == "B. Other"  # ...and ours did not overwrite anything
 
 
@@ -458,7 +466,7 @@ async def test_stale_edit_overwrite_only_when_chosen(demo_url: str) -> None:
         await wait_closed(pilot, form)
     saved = case(demo_url, "DEMO-2026-004")
     assert saved.fields.owner == "Mine"
-    assert saved.fields.child == "CD"  # overwriting ours never undoes their other change
+    assert saved.fields.sin_reference == "CD"  # overwriting ours never undoes their other change
 
 
 async def test_stale_edit_then_save_again_keeps_their_other_changes(demo_url: str) -> None:
@@ -472,7 +480,7 @@ async def test_stale_edit_then_save_again_keeps_their_other_changes(demo_url: st
         await wait_closed(pilot, form, timeout=3)
     saved = case(demo_url, "DEMO-2026-004")
     assert saved.fields.owner == "Mine"
-    assert saved.fields.child == "CD"  # their change to a field we did not touch survives
+    assert saved.fields.sin_reference == "CD"  # their change to a field we did not touch survives
 
 
 # == agency ===========================================================================

@@ -32,7 +32,7 @@ from textual.widgets import Input, Static, TextArea
 from rr_tui.app import RRApp
 from rr_tui.demo import fresh_demo_database
 from rr_tui.key_order import KeysInOrder
-from rr_tui.records import CaseFields
+from rr_tui.records import CaseFields, ChildFields
 from rr_tui.store import Store
 from rr_tui.widgets.case_table import CaseTable
 from rr_tui.widgets.fields import DateField, Field
@@ -105,8 +105,13 @@ def fresh_store(url: str) -> Iterator[Store]:
 def create_case(
     url: str, reference: str, steps: dict[str, date] | None = None, **fields: Any
 ) -> int:
+    child = fields.pop("child", None)
     with fresh_store(url) as store:
-        return store.create_case(CaseFields(reference=reference, **fields), steps or {})
+        return store.create_case(
+            CaseFields(reference=reference, **fields),
+            steps or {},
+            (ChildFields(child),) if child else (),
+        )
 
 
 # -- waiting ------------------------------------------------------------------------

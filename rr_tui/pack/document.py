@@ -22,8 +22,15 @@ from typing import Any
 from rr_tui.dates import uk
 from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import (
+    AGE_BANDS,
     CAPACITIES,
+    CHILD_STATUSES,
+    DISABILITY,
+    EARLIER_AGE_BANDS,
+    ETHNICITIES,
     INCIDENT_TYPES,
+    NOTIFICATION_KINDS,
+    SEXES,
     MEETING_TEXT,
     PANEL_OUTCOMES,
     PARTNERS,
@@ -295,11 +302,13 @@ def build_pack(
         "incident": lambda: (
             _facts_table(
                 (
-                    ("Incident date", _optional(f, "incident_date")),
+                    ("Notification", NOTIFICATION_KINDS.get(f.kind)),
+                    ("Incident date", f.incident_date),
                     ("Nature", INCIDENT_TYPES.get(f.incident_type)),
                     ("Local authority became aware", done.get("incident_aware")),
                     ("Incident local authority (leads the review)", f.lead_authority),
-                    ("The child's home authority", _optional(f, "home_authority")),
+                    ("The child's home authority", f.home_authority),
+                    ("SIN copied to the local partners", f.partners_copied_on),
                 ),
                 "Incident",
             ),
@@ -353,7 +362,7 @@ def _partnership(record: CaseRecord, settings: PackSettings) -> tuple[Block, ...
             (
                 ("Safeguarding partnership", settings.partnership),
                 ("Serious Incident Notification sent", done.get("sin_submitted")),
-                ("SIN reference", _optional(record.fields, "sin_reference")),
+                ("SIN reference", record.fields.sin_reference),
                 ("Referral received by the partnership", done.get("referral_received")),
                 ("Rapid Review meeting", done.get("rr_meeting")),
                 ("Rapid review sent to the Panel", done.get("panel_notified")),
@@ -364,18 +373,37 @@ def _partnership(record: CaseRecord, settings: PackSettings) -> tuple[Block, ...
 
 
 def _children(record: CaseRecord) -> tuple[Block, ...]:
-    f = record.fields
-    rows = (
+    bands = {**AGE_BANDS, **EARLIER_AGE_BANDS}
+    rows = tuple(
         (
-            for_display(f.child) or "—",
-            f.age_band or "—",
-            "Looked after" if f.looked_after else "—",
-        ),
+            for_display(c.fields.initials) or "—",
+            bands.get(c.fields.age_band, "—"),
+            SEXES.get(c.fields.sex, "—"),
+            ETHNICITIES.get(c.fields.ethnicity, "—"),
+            DISABILITY.get(c.fields.disability, "—"),
+            ", ".join(CHILD_STATUSES[s] for s in c.fields.statuses) or "—",
+        )
+        for c in record.children
     )
-    return (
-        Table(("Child (initials or pseudonym)", "Age band", "Status"), rows, "Children"),
-        *_titled(record.meeting, "siblings_safety"),
+    table: tuple[Block, ...] = (
+        (
+            Table(
+                (
+                    "Child (initials or pseudonym)",
+                    "Age band",
+                    "Sex",
+                    "Ethnicity",
+                    "Disability",
+                    "Status",
+                ),
+                rows,
+                "Children",
+            ),
+        )
+        if rows
+        else (Para("No children recorded."),)
     )
+    return (*table, *_titled(record.meeting, "siblings_safety"))
 
 
 def _facts(record: CaseRecord, profile: Profile) -> tuple[Block, ...]:

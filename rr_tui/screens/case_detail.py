@@ -19,9 +19,14 @@ from rr_tui.dates import uk, uk_short
 from rr_tui.errors import RRError
 from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import (
+    AGE_BANDS,
+    CHILD_STATUSES,
+    EARLIER_AGE_BANDS,
+    ETHNICITIES,
     INCIDENT_TYPES,
     PANEL_OUTCOMES,
     PARTNERS,
+    SEXES,
     CaseRecord,
     HistoryEntry,
     missing_partners,
@@ -62,16 +67,22 @@ def _facts(
 ) -> Table:
     f = record.fields
     rag = schedule.rag
+    authority = for_display(f.lead_authority) or "—"
+    if f.home_authority and f.home_authority != f.lead_authority:
+        authority += f" (home: {for_display(f.home_authority)})"
+    incident = INCIDENT_TYPES.get(f.incident_type, "—")
+    if f.incident_date:
+        incident += f", {uk_short(f.incident_date)}"
     pairs = [
         ("State", Text(f"{RAG_GLYPHS[rag]} {RAG_WORDS[rag]}", style=st[rag])),
         ("Stage", Text(schedule.stage)),
-        ("Child", Text(for_display(f.child) or "—")),
+        ("Notified", Text(KIND_SHORT.get(f.kind, f.kind))),
+        ("Children", Text(for_display(record.child_label) or "none recorded")),
+        ("Incident", Text(incident)),
+        ("SIN ref", Text(for_display(f.sin_reference) or "—")),
         ("Owner", Text(for_display(f.owner) or "—")),
-        ("Incident", Text(INCIDENT_TYPES.get(f.incident_type, "—"))),
-        ("Age band", Text(f.age_band or "—")),
-        ("Looked after", Text("yes" if f.looked_after else "no")),
         ("Decision", Text(DECISIONS.get(record.decision or "", "not yet"))),
-        ("Authority", Text(for_display(f.lead_authority) or "—")),
+        ("Authority", Text(authority)),
         ("Publication", Text(uk(f.publication_planned, "—"))),
     ]
     # Two label/value pairs a line, so the timeline starts high on an 80x24 screen.
@@ -83,6 +94,38 @@ def _facts(
         (a, av), (b, bv) = pairs[i], pairs[i + 1]
         plain_row(table, a, av, b, bv)
     plain_row(table, "Profile", Text(profile.name, overflow="ellipsis"), "", "")
+    return table
+
+
+# The notification's kind, in a few words for the facts table.
+KIND_SHORT = {
+    "rapid_review": "rapid review",
+    "lac_death": "LAC death (notification only)",
+    "care_leaver_death": "care leaver death (notification only)",
+}
+
+
+def _children(record: CaseRecord) -> RenderableType:
+    if not record.children:
+        return Text("No children recorded. Press c to add the first.", style="dim")
+    table = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
+    for name in ("#", "Child", "Age", "Sex", "Ethnicity", "Status"):
+        table.add_column(name, no_wrap=name not in ("Ethnicity", "Status"))
+    bands = {**AGE_BANDS, **EARLIER_AGE_BANDS}
+    for child in record.children:
+        c = child.fields
+        disabled = {"yes": "disabled", "no": "", "unknown": "disability unknown"}
+        status = [CHILD_STATUSES[s] for s in c.statuses]
+        if disabled.get(c.disability):
+            status.append(disabled[c.disability])
+        table.add_row(
+            str(child.position),
+            Text(for_display(c.initials) or "—"),
+            bands.get(c.age_band, "—"),
+            SEXES.get(c.sex, "—"),
+            ETHNICITIES.get(c.ethnicity, "—"),
+            ", ".join(status) or "—",
+        )
     return table
 
 
@@ -230,7 +273,18 @@ class CaseScreen(RRScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="case.back", tooltip="Back to the case list"),
         Binding(
-            "e", "edit", "Edit", id="case.edit", tooltip="Edit the case's details (and close it)"
+            "e",
+            "edit",
+            "Edit",
+            id="case.edit",
+            tooltip="Edit the case's details and its notification (and close it)",
+        ),
+        Binding(
+            "c",
+            "children",
+            "Children",
+            id="case.children",
+            tooltip="Add, edit or remove a child on the notification",
         ),
         Binding(
             "a",
@@ -302,9 +356,19 @@ class CaseScreen(RRScreen):
     def compose(self) -> ComposeResult:
         yield Static("Loading…", id="case-title", markup=False)
         with VerticalScroll(id="case-body"):
-            for name in ("facts", "steps", "bar", "agencies", "meeting", "panel", "history"):
+            for name in (
+                "facts",
+                "steps",
+                "bar",
+                "children",
+                "agencies",
+                "meeting",
+                "panel",
+                "history",
+            ):
                 titles = {
                     "facts": "",
+                    "children": "Children",
                     "bar": "Rapid review clock",
                     "steps": "Timeline",
                     "agencies": "Agencies",
@@ -395,6 +459,7 @@ class CaseScreen(RRScreen):
             )
         )
         self.query_one("#case-steps", Static).update(_steps(schedule, st, short))
+        self.query_one("#case-children", Static).update(_children(record))
         self.query_one("#case-agencies", Static).update(
             _agencies(record, profile, today, st, narrow=short is not None)
         )
@@ -417,6 +482,12 @@ class CaseScreen(RRScreen):
             return
         if self.data:
             self._open_form(CaseForm(self.data.record), "Case")
+
+    def action_children(self) -> None:
+        from rr_tui.screens.child_form import ChildForm
+
+        if self.data:
+            self._open_form(ChildForm(self.data.record), "Child")
 
     def action_add_agency(self) -> None:
         from rr_tui.screens.agency_forms import AgencyForm

@@ -12,18 +12,18 @@ from rr_tui import deadlines
 from rr_tui.dates import DateInputError, uk
 from rr_tui.edits import CASE, Target
 from rr_tui.records import (
-    AGE_BANDS,
     CASE_FIELDS,
     INCIDENT_TYPES,
+    NOTIFICATION_KINDS,
     STATUSES,
     CaseFields,
     CaseRecord,
+    ChildFields,
 )
 from rr_tui.screens.form import FormError, FormScreen, step_warnings
-from rr_tui.validation import case_field_errors
+from rr_tui.validation import case_field_errors, check_line
 from rr_tui.widgets.fields import (
     AreaField,
-    CheckField,
     ChoiceField,
     DateField,
     Field,
@@ -34,10 +34,15 @@ if TYPE_CHECKING:
     from rr_tui.store import Store
 
 
+# The form's dates that are step dates (the others are the case's own fields).
+STEP_DATES = ("incident_aware", "referral_received")
+
+
 @dataclass(frozen=True)
 class CasePayload:
     fields: CaseFields
     steps: dict[str, date] = field(default_factory=dict)
+    children: tuple[ChildFields, ...] = ()
 
 
 class CaseForm(FormScreen):
@@ -53,8 +58,15 @@ class CaseForm(FormScreen):
         yield TextField(
             "Reference", f.reference, id="reference", placeholder="e.g. RR-2026-014", max_length=40
         )
-        yield TextField("Child (initials or pseudonym)", f.child, id="child", max_length=40)
         if self.record is None:
+            # The first child; more (and their characteristics) from the case screen.
+            yield TextField(
+                "Child (initials or pseudonym)",
+                "",
+                id="child",
+                max_length=40,
+                placeholder="e.g. AB",
+            )
             yield DateField(
                 "LA aware of incident",
                 id="incident_aware",
@@ -72,14 +84,39 @@ class CaseForm(FormScreen):
                 ),
             )
         yield TextField("Owner (coordinator)", f.owner, id="owner", max_length=80)
-        yield TextField(
-            "Lead local authority", f.lead_authority, id="lead_authority", max_length=120
+        yield ChoiceField(
+            "Notification",
+            list(NOTIFICATION_KINDS.items()),
+            f.kind,
+            id="kind",
+            allow_blank=False,
         )
         yield ChoiceField(
-            "Incident type", list(INCIDENT_TYPES.items()), f.incident_type, id="incident_type"
+            "Nature of the incident",
+            list(INCIDENT_TYPES.items()),
+            f.incident_type,
+            id="incident_type",
         )
-        yield ChoiceField("Age band", [(a, a) for a in AGE_BANDS], f.age_band, id="age_band")
-        yield CheckField("Looked after", f.looked_after, id="looked_after")
+        yield DateField("Incident date", f.incident_date, id="incident_date", today=today)
+        yield TextField("SIN reference", f.sin_reference, id="sin_reference", max_length=40)
+        yield TextField(
+            "Incident local authority (leads)",
+            f.lead_authority,
+            id="lead_authority",
+            max_length=120,
+        )
+        yield TextField(
+            "Child's home authority (when different)",
+            f.home_authority,
+            id="home_authority",
+            max_length=120,
+        )
+        yield DateField(
+            "SIN copied to the partners",
+            f.partners_copied_on,
+            id="partners_copied_on",
+            today=today,
+        )
         if self.record is not None:
             yield ChoiceField(
                 "Status", list(STATUSES.items()), f.status, id="status", allow_blank=False
@@ -92,7 +129,13 @@ class CaseForm(FormScreen):
     def collect(self) -> CasePayload:
         errors: dict[str, str] = {}
         dates: dict[str, date | None] = {}
-        for name in ("incident_aware", "referral_received", "publication_planned"):
+        for name in (
+            "incident_date",
+            "incident_aware",
+            "referral_received",
+            "partners_copied_on",
+            "publication_planned",
+        ):
             if not self.query(f"#{name}"):
                 continue
             try:
@@ -102,25 +145,40 @@ class CaseForm(FormScreen):
         base = self.record.fields if self.record else CaseFields(reference="")
         fields = CaseFields(
             reference=self.query_one("#reference", TextField).value.strip(),
-            child=self.query_one("#child", TextField).value.strip(),
-            lead_authority=self.query_one("#lead_authority", TextField).value.strip(),
-            age_band=self.query_one("#age_band", ChoiceField).value,
-            looked_after=self.query_one("#looked_after", CheckField).value,
+            kind=self.query_one("#kind", ChoiceField).value,
             incident_type=self.query_one("#incident_type", ChoiceField).value,
+            incident_date=dates.get("incident_date"),
+            sin_reference=self.query_one("#sin_reference", TextField).value.strip(),
+            lead_authority=self.query_one("#lead_authority", TextField).value.strip(),
+            home_authority=self.query_one("#home_authority", TextField).value.strip(),
+            partners_copied_on=dates.get("partners_copied_on"),
             owner=self.query_one("#owner", TextField).value.strip(),
             status=self.query_one("#status", ChoiceField).value if self.record else "open",
             notes=self.query_one("#notes", AreaField).value,
             publication_planned=dates.get("publication_planned", base.publication_planned),
         )
         errors.update(case_field_errors(fields))
+        children: tuple[ChildFields, ...] = ()
+        if self.record is None:
+            initials = self.query_one("#child", TextField).value.strip()
+            problem = check_line(initials, 40)
+            if problem:
+                errors["child"] = problem
+            children = (ChildFields(initials),) if initials else ()
         if errors:
             order = [f.id for f in self.query(Field)]
             raise FormError({k: errors[k] for k in order if k in errors})
-        steps = {k: v for k, v in dates.items() if v is not None and k != "publication_planned"}
-        return CasePayload(fields, steps)
+        steps = {k: v for k, v in dates.items() if v is not None and k in STEP_DATES}
+        return CasePayload(fields, steps, children)
 
     def warnings(self, payload: CasePayload) -> list[str]:
-        return step_warnings(self, dict(payload.steps))
+        notes = step_warnings(self, dict(payload.steps))
+        today = self.rr.today
+        for name in ("incident_date", "partners_copied_on"):
+            when = getattr(payload.fields, name)
+            if when is not None and when != getattr(self._base_fields(), name) and when > today:
+                notes.append(f"{self.field(name).label} is {uk(when)}: in the future.")
+        return notes
 
     def targets(self) -> dict[str, Target]:
         if self.record is None:
@@ -133,7 +191,10 @@ class CaseForm(FormScreen):
     def values(self, payload: CasePayload) -> dict[str, object]:
         return {name: getattr(payload.fields, name) for name in CASE_FIELDS}
 
+    def _base_fields(self) -> CaseFields:
+        return self.record.fields if self.record else CaseFields(reference="")
+
     def save(self, store: Store, payload: CasePayload) -> int | None:
         if self.record is None:
-            return store.create_case(payload.fields, payload.steps)
+            return store.create_case(payload.fields, payload.steps, payload.children)
         return super().save(store, payload)

@@ -50,7 +50,7 @@ def gc_paused() -> Iterator[None]:
 COLUMNS = (
     Column("state", "State", 7, max_width=16, fit=True),
     Column("reference", "Reference", 13, max_width=40),
-    Column("child", "Child", 7, max_width=40, min_width=5, drop=2),
+    Column("child", "Child", 7, max_width=40, min_width=5, drop=2, keep_count=True),
     Column("stage", "Stage", 11, max_width=24, min_width=8, drop=3),
     Column("next", "Next step", 14, max_width=40, min_width=8),
     Column("due", "Due", 10, min_width=6, keep_end=True),
@@ -99,7 +99,7 @@ def make_rows(records: list[CaseRecord], profile: Profile, today: date) -> list[
         cells = (
             STATE_CELLS[rag],
             for_display(fields.reference),
-            for_display(fields.child),
+            for_display(record.child_label),
             view.schedule.stage,
             profile.short_label(step.id) if step else "—",
             once(due, uk_short(due, "")),

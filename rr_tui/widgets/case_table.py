@@ -35,6 +35,7 @@ class Column:
     drop: int = 0  # on a narrow terminal, columns with a higher number are hidden first
     keep_end: bool = False  # squeezed, keep the end: "Tue 24 Nov" -> "24 Nov"
     fit: bool = False  # never narrower than its longest text (up to max_width): state words
+    keep_count: bool = False  # squeezed, keep a trailing " +N": "Child D +2" -> "Chi… +2"
 
 
 def layout(
@@ -119,9 +120,19 @@ def _sort_key(value: Any) -> Any:
     return value.casefold() if isinstance(value, str) else value
 
 
-def _fit(text: str, width: int, right: bool = False, keep_end: bool = False) -> str:
+def _fit(
+    text: str, width: int, right: bool = False, keep_end: bool = False, keep_count: bool = False
+) -> str:
     if width <= 0:
         return ""
+    if keep_count and len(text) > width:
+        head, sep, count = text.rpartition(" +")
+        if sep and count.isdigit() and head:
+            tail = sep + count
+            room = width - len(tail) - 1
+            if room >= 1:
+                return (head[:room] + "…" + tail).ljust(width)
+            return ("+" + count)[:width].ljust(width)
     if len(text) > width:
         if keep_end:
             return (
@@ -266,7 +277,7 @@ class CaseTable(ScrollView, can_focus=True):
         ):
             if not width:
                 continue  # hidden on a narrow terminal
-            cell = _fit(text, width, column.right, column.keep_end)
+            cell = _fit(text, width, column.right, column.keep_end, column.keep_count)
             if i < k or not state_style:
                 before.append(cell)
             elif i == k:
