@@ -54,11 +54,16 @@ def cli_benchmarks(data: BenchData, runs: int, import_runs: int) -> list[Measure
 
     imports = [run_import(data) for _ in range(import_runs)]
     (data.root / "cases.built").write_text(str(data.cases))
-    rows.append(Measure(
-        f"rr-tui import ({data.cases:,} cases)", median(imports), "s", imports,
-        command=f"rr-tui import cases.csv  # fresh database each run, x{import_runs}",
-        note="no goal",
-    ))
+    rows.append(
+        Measure(
+            f"rr-tui import ({data.cases:,} cases)",
+            median(imports),
+            "s",
+            imports,
+            command=f"rr-tui import cases.csv  # fresh database each run, x{import_runs}",
+            note="no goal",
+        )
+    )
 
     yardstick = "python -c 'import sqlalchemy.orm'"
     commands: list[tuple[str, list[str], bool]] = [
@@ -84,14 +89,21 @@ def cli_benchmarks(data: BenchData, runs: int, import_runs: int) -> list[Measure
     for name, argv, goal in commands:
         value = median(wall[name])
         is_base = name == yardstick
-        shown = argv[-1] if is_base else " ".join(["rr-tui", *argv[len(rr):]])
-        rows.append(Measure(
-            name, value, "s", wall[name], command=shown,
-            goal=f"<= {STATUS_GOAL}x yardstick" if goal else "",
-            ratio=None if is_base else value / base, limit=STATUS_GOAL if goal else None,
-            note=("yardstick; " if is_base else "")
-            + f"CPU {median(cpu[name]) * 1000:.0f} ms; peak {peak[name] // 1024} MB",
-        ))
+        shown = argv[-1] if is_base else " ".join(["rr-tui", *argv[len(rr) :]])
+        rows.append(
+            Measure(
+                name,
+                value,
+                "s",
+                wall[name],
+                command=shown,
+                goal=f"<= {STATUS_GOAL}x yardstick" if goal else "",
+                ratio=None if is_base else value / base,
+                limit=STATUS_GOAL if goal else None,
+                note=("yardstick; " if is_base else "")
+                + f"CPU {median(cpu[name]) * 1000:.0f} ms; peak {peak[name] // 1024} MB",
+            )
+        )
     return rows
 
 
@@ -126,14 +138,28 @@ def micro_benchmarks(data: BenchData | None) -> list[Measure]:
     env = data.env() if data is not None else None
     cwd = data.root if data is not None else None
     firsts = [
-        float(subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd,
-                             capture_output=True, text=True, check=True).stdout) * 1000
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code],
+                env=env,
+                cwd=cwd,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        * 1000
         for _ in range(6)
     ][1:]  # the first run fills the bytecode cache
-    rows.append(Measure(
-        "first call (imports holidays, builds the table)", median(firsts), "ms", firsts,
-        note="once per process, fresh processes",
-    ))
+    rows.append(
+        Measure(
+            "first call (imports holidays, builds the table)",
+            median(firsts),
+            "ms",
+            firsts,
+            note="once per process, fresh processes",
+        )
+    )
     deadlines.use_calendar(None)
     deadlines.is_working_day(date(2026, 6, 15))
 
@@ -141,7 +167,9 @@ def micro_benchmarks(data: BenchData | None) -> list[Measure]:
     pairs = list(zip(starts, ns, strict=True))
     spans = list(zip(starts, ends, strict=True))
     add, between, working = (
-        deadlines.add_working_days, deadlines.working_days_between, deadlines.is_working_day
+        deadlines.add_working_days,
+        deadlines.working_days_between,
+        deadlines.is_working_day,
     )
     empty_med, _ = _per_call_ns(lambda: [None for _s, _n in pairs], len(pairs))
     cases = [
@@ -151,11 +179,17 @@ def micro_benchmarks(data: BenchData | None) -> list[Measure]:
     ]
     for name, stmt in cases:
         med, low = _per_call_ns(stmt, len(pairs))
-        rows.append(Measure(
-            name, med, "ns", [med, low], goal=f"<= {DEADLINE_GOAL_NS:.0f} ns/call",
-            limit=DEADLINE_GOAL_NS,
-            note=f"min {low:.0f} ns; loop overhead {empty_med:.0f} ns included",
-        ))
+        rows.append(
+            Measure(
+                name,
+                med,
+                "ns",
+                [med, low],
+                goal=f"<= {DEADLINE_GOAL_NS:.0f} ns/call",
+                limit=DEADLINE_GOAL_NS,
+                note=f"min {low:.0f} ns; loop overhead {empty_med:.0f} ns included",
+            )
+        )
 
     if data is None or not data.db_path.exists():
         return rows
@@ -175,17 +209,26 @@ def micro_benchmarks(data: BenchData | None) -> list[Measure]:
 
     times = timeit.repeat(all_compute, number=1, repeat=5, timer=time.process_time)
     per_case = [t / len(facts) * 1e6 for t in times]
-    rows.append(Measure(
-        "schedule.compute(case)", median(per_case), "us", per_case,
-        note=f"{len(facts):,} cases, {median(times) * 1000:.0f} ms CPU for all",
-    ))
+    rows.append(
+        Measure(
+            "schedule.compute(case)",
+            median(per_case),
+            "us",
+            per_case,
+            note=f"{len(facts):,} cases, {median(times) * 1000:.0f} ms CPU for all",
+        )
+    )
 
     # Where `status --json --all` spends its time: cold processes, CPU seconds per phase.
     runs = []
     for _ in range(4):
         result = subprocess.run(
             [sys.executable, str(HERE / "status_phases.py"), data.db_url, BENCH_TODAY.isoformat()],
-            env=data.env(), cwd=data.root, capture_output=True, text=True, check=True,
+            env=data.env(),
+            cwd=data.root,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         runs.append(json.loads(result.stdout))
     for key in runs[0]:

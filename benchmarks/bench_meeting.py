@@ -116,8 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keys", type=int, default=3)
     parser.add_argument("--json-out", type=Path)
     parser.add_argument("--keep", type=Path, help="build the data here and keep it")
-    parser.add_argument("--reuse", action="store_true",
-                        help="use the database an earlier run left in --keep, if any")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the database an earlier run left in --keep, if any",
+    )
     args = parser.parse_args(argv)
 
     print(f"{args.cases:,} cases: building (or reusing) the database ...", flush=True)
@@ -129,26 +132,47 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(args.runs):
             s = run_session(data, args.keys)
             sessions.append(s)
-            print(f"  run {i + 1}: list row {(s.list_row or 0) * 1000:.0f} ms, "
-                  f"meeting rows {(s.meeting_row or 0) * 1000:.0f} ms after M", flush=True)
+            print(
+                f"  run {i + 1}: list row {(s.list_row or 0) * 1000:.0f} ms, "
+                f"meeting rows {(s.meeting_row or 0) * 1000:.0f} ms after M",
+                flush=True,
+            )
         list_rows = [s.list_row for s in sessions if s.list_row is not None]
         meeting = [s.meeting_row for s in sessions if s.meeting_row is not None]
         keys = [k for s in sessions for k in s.keys]
         reads = worker_read(data, BENCH_TODAY, args.runs)
         list_row, meeting_row = median(list_rows), median(meeting)
         rows = [
-            Measure("case list: first case row (from the fork)", list_row, "s", list_rows,
-                    note="the yardstick"),
-            Measure("meeting mode: first rows (from the M key)", meeting_row, "s", meeting,
-                    ratio=meeting_row / list_row, goal="<= 1.5x the list's first row",
-                    limit=1.5),
-            Measure("meeting mode: key to repaint (down)", median(keys) if keys else None, "s",
-                    keys),
-            Measure("meeting mode's own read (worker: list_cases + meeting_rows)",
-                    median(reads), "s", reads, note="off the UI thread, after the rows show"),
+            Measure(
+                "case list: first case row (from the fork)",
+                list_row,
+                "s",
+                list_rows,
+                note="the yardstick",
+            ),
+            Measure(
+                "meeting mode: first rows (from the M key)",
+                meeting_row,
+                "s",
+                meeting,
+                ratio=meeting_row / list_row,
+                goal="<= 1.5x the list's first row",
+                limit=1.5,
+            ),
+            Measure(
+                "meeting mode: key to repaint (down)", median(keys) if keys else None, "s", keys
+            ),
+            Measure(
+                "meeting mode's own read (worker: list_cases + meeting_rows)",
+                median(reads),
+                "s",
+                reads,
+                note="off the UI thread, after the rows show",
+            ),
         ]
-        print_table(f"Meeting mode at 80x24, {args.cases:,} cases, median of {args.runs} "
-                    "sessions", rows)
+        print_table(
+            f"Meeting mode at 80x24, {args.cases:,} cases, median of {args.runs} sessions", rows
+        )
         write_json(args.json_out, "meeting", rows)
     finally:
         if args.keep is None:

@@ -75,9 +75,20 @@ def ensure_fastdatatable(target: Path = FDT_DIR) -> Path | None:
         return target
     print(f"installing {' '.join(FDT_REQUIREMENTS)} into {target} (benchmark only) ...")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
-         *FDT_REQUIREMENTS],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            *FDT_REQUIREMENTS,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         print("could not install textual-fastdatatable: " + result.stderr.strip()[-300:])
@@ -144,8 +155,13 @@ def summarise(sessions: dict[str, list[Session]]) -> list[Measure]:
     b_bytes = median([b for s in bare for b in s.key_bytes])
     rows += [
         Measure("bare: first paint", b_paint, "s", [s.paint or 0 for s in bare], note="yardstick"),
-        Measure("bare: key to repaint", b_key, "s", b_keys,
-                note=f"yardstick; settled {b_settle * 1000:.0f} ms, {b_bytes:.0f} B"),
+        Measure(
+            "bare: key to repaint",
+            b_key,
+            "s",
+            b_keys,
+            note=f"yardstick; settled {b_settle * 1000:.0f} ms, {b_bytes:.0f} B",
+        ),
         Measure("bare: peak memory", b_rss, "KB", [s.rss_kb for s in bare], note="yardstick"),
     ]
     for kind, runs in sessions.items():
@@ -161,26 +177,69 @@ def summarise(sessions: dict[str, list[Session]]) -> list[Measure]:
         paint, row, key, settle = _med(paints), _med(row_times), _med(firsts), _med(settles)
         mem, kbytes = _med(rss), _med(nbytes)
         rows += [
-            Measure(f"{kind}: first paint", paint, "s", paints, ratio=paint and paint / b_paint,
-                    goal="<= 1.5x bare paint" if real else "", limit=1.5 if real else None),
-            Measure(f"{kind}: first case row", row, "s", row_times,
-                    ratio=row and row / b_paint, goal="<= 3x bare paint" if real else "",
-                    limit=3.0 if real else None, aim=2.5 if real else None),
-            *([Measure(
-                f"{kind}: rows handed to the widget -> first row on screen",
-                _med(widget), "s", widget, note="the widget's own share")]
-              if (widget := [s.row - s.handed for s in runs if s.row and s.handed]) else []),
-            Measure(f"{kind}: key to repaint (down)", key, "s", firsts,
-                    ratio=key and key / b_key, goal="<= 2.5x bare key" if real else "",
-                    limit=2.5 if real else None, aim=2.0 if real else None,
-                    note=f"settled {settle * 1000:.0f} ms = {settle / b_settle:.2f}x bare"
-                    if settle else ""),
-            Measure(f"{kind}: bytes written for the key", kbytes, "B", nbytes,
-                    goal=f"<= {KEY_BYTES_GOAL} B" if real else "",
-                    limit=KEY_BYTES_GOAL if real else None,
-                    note=f"max {max(nbytes):.0f} B" if nbytes else ""),
-            Measure(f"{kind}: peak memory", mem, "KB", rss, ratio=mem and mem / b_rss,
-                    goal="<= 2.5x bare" if real else "", limit=2.5 if real else None),
+            Measure(
+                f"{kind}: first paint",
+                paint,
+                "s",
+                paints,
+                ratio=paint and paint / b_paint,
+                goal="<= 1.5x bare paint" if real else "",
+                limit=1.5 if real else None,
+            ),
+            Measure(
+                f"{kind}: first case row",
+                row,
+                "s",
+                row_times,
+                ratio=row and row / b_paint,
+                goal="<= 3x bare paint" if real else "",
+                limit=3.0 if real else None,
+                aim=2.5 if real else None,
+            ),
+            *(
+                [
+                    Measure(
+                        f"{kind}: rows handed to the widget -> first row on screen",
+                        _med(widget),
+                        "s",
+                        widget,
+                        note="the widget's own share",
+                    )
+                ]
+                if (widget := [s.row - s.handed for s in runs if s.row and s.handed])
+                else []
+            ),
+            Measure(
+                f"{kind}: key to repaint (down)",
+                key,
+                "s",
+                firsts,
+                ratio=key and key / b_key,
+                goal="<= 2.5x bare key" if real else "",
+                limit=2.5 if real else None,
+                aim=2.0 if real else None,
+                note=f"settled {settle * 1000:.0f} ms = {settle / b_settle:.2f}x bare"
+                if settle
+                else "",
+            ),
+            Measure(
+                f"{kind}: bytes written for the key",
+                kbytes,
+                "B",
+                nbytes,
+                goal=f"<= {KEY_BYTES_GOAL} B" if real else "",
+                limit=KEY_BYTES_GOAL if real else None,
+                note=f"max {max(nbytes):.0f} B" if nbytes else "",
+            ),
+            Measure(
+                f"{kind}: peak memory",
+                mem,
+                "KB",
+                rss,
+                ratio=mem and mem / b_rss,
+                goal="<= 2.5x bare" if real else "",
+                limit=2.5 if real else None,
+            ),
         ]
     return rows
 
@@ -191,12 +250,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="sessions per app")
     parser.add_argument("--keys", type=int, default=5, help="down-arrow presses per session")
     parser.add_argument("--no-fastdatatable", action="store_true")
-    parser.add_argument("--no-widgets", action="store_true",
-                        help="only the bare app and rr-tui (skip the widget comparison)")
+    parser.add_argument(
+        "--no-widgets",
+        action="store_true",
+        help="only the bare app and rr-tui (skip the widget comparison)",
+    )
     parser.add_argument("--json-out", type=Path)
     parser.add_argument("--keep", type=Path, help="build the data here and keep it")
-    parser.add_argument("--reuse", action="store_true",
-                        help="use the database an earlier run left in --keep, if any")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the database an earlier run left in --keep, if any",
+    )
     args = parser.parse_args(argv)
 
     kinds = ["bare", "rr-tui"]
@@ -220,13 +285,17 @@ def main(argv: list[str] | None = None) -> int:
                 s = run_session(kind, data, args.keys, fdt)
                 sessions[kind].append(s)
                 row = f", row {s.row * 1000:.0f} ms" if s.row else ""
-                print(f"  run {i + 1} {kind:<14} paint {(s.paint or 0) * 1000:.0f} ms{row}, "
-                      f"key {median(s.keys_first) * 1000 if s.keys_first else 0:.1f} ms, "
-                      f"{s.rss_kb // 1024} MB", flush=True)
+                print(
+                    f"  run {i + 1} {kind:<14} paint {(s.paint or 0) * 1000:.0f} ms{row}, "
+                    f"key {median(s.keys_first) * 1000 if s.keys_first else 0:.1f} ms, "
+                    f"{s.rss_kb // 1024} MB",
+                    flush=True,
+                )
         rows = summarise(sessions)
         print_table(
             f"TUI at 80x24, {args.cases:,} cases, median of {args.runs} sessions "
-            f"({args.keys} keys each)", rows,
+            f"({args.keys} keys each)",
+            rows,
         )
         write_json(args.json_out, "tui", rows)
     finally:

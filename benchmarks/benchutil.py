@@ -97,8 +97,11 @@ def run_timed(
     """
     start = time.perf_counter()
     proc = subprocess.Popen(
-        list(argv), env=env, stdout=subprocess.DEVNULL if stdout is None else stdout,
-        stderr=subprocess.PIPE, cwd=cwd,
+        list(argv),
+        env=env,
+        stdout=subprocess.DEVNULL if stdout is None else stdout,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
     )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
@@ -136,8 +139,10 @@ def write_json(path: Path | None, section: str, rows: Sequence[Measure], extra: 
     data: dict[str, Any] = {}
     if path.exists():
         data = json.loads(path.read_text())
-    data[section] = {"machine": machine(), "rows": [asdict(r) | {"verdict": r.verdict}
-                                                    for r in rows]}
+    data[section] = {
+        "machine": machine(),
+        "rows": [asdict(r) | {"verdict": r.verdict} for r in rows],
+    }
     if extra is not None:
         data[section]["extra"] = extra
     path.write_text(json.dumps(data, indent=1, default=str) + "\n")

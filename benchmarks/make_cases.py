@@ -47,18 +47,39 @@ BENCH_TODAY = date(2026, 6, 15)
 FIRST_DAY = date(2018, 1, 1)
 LAST_DAY = date(2028, 12, 31)
 OWNERS = (
-    "A. Patel", "J. Okafor", "R. Hughes", "S. Nowak", "M. Byrne", "L. Chen",
-    "K. Mensah", "D. Evans", "T. Adeyemi", "P. Walsh", "H. Khan", "E. Morgan",
+    "A. Patel",
+    "J. Okafor",
+    "R. Hughes",
+    "S. Nowak",
+    "M. Byrne",
+    "L. Chen",
+    "K. Mensah",
+    "D. Evans",
+    "T. Adeyemi",
+    "P. Walsh",
+    "H. Khan",
+    "E. Morgan",
 )
 REFERENCE_PATTERN = rb"RR\d\d-\d{5}"  # what a case row shows in the Reference column
 FULL_REVIEW = ("lcspr", "national_review", "joint_review")
 NO_FULL_REVIEW = ("no_further_review", "other_learning_review", "criteria_not_met")
 CASE_STEPS = (
-    "incident_aware", "sin_submitted", "referral_received", "scoping_requests_sent",
-    "agency_returns", "rr_meeting", "panel_notified", "panel_response",
+    "incident_aware",
+    "sin_submitted",
+    "referral_received",
+    "scoping_requests_sent",
+    "agency_returns",
+    "rr_meeting",
+    "panel_notified",
+    "panel_response",
 )
-FULL_STEPS = ("imrs_requested", "practitioner_event", "final_report", "prepublication_copy",
-              "published")
+FULL_STEPS = (
+    "imrs_requested",
+    "practitioner_event",
+    "final_report",
+    "prepublication_copy",
+    "published",
+)
 
 
 def header() -> list[str]:
@@ -191,7 +212,11 @@ def run_import(data: BenchData) -> float:
     start = time.perf_counter()
     result = subprocess.run(
         [*rr_tui_command(), "import", str(data.csv_path)],
-        env=data.env(), cwd=data.root, capture_output=True, text=True, check=False,
+        env=data.env(),
+        cwd=data.root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     elapsed = time.perf_counter() - start
     if result.returncode != 0:

@@ -30,8 +30,7 @@ from benchutil import fmt  # noqa: E402
 
 def _run(script: str, *args: str) -> None:
     argv = [sys.executable, str(HERE / script), *args]
-    print(f"\n$ {' '.join(Path(a).name if a.endswith('.py') else a for a in argv[1:])}",
-          flush=True)
+    print(f"\n$ {' '.join(Path(a).name if a.endswith('.py') else a for a in argv[1:])}", flush=True)
     start = time.perf_counter()
     subprocess.run(argv, check=True)
     print(f"({script} took {time.perf_counter() - start:.0f} s)", flush=True)
@@ -52,13 +51,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _run("make_cases.py", *cases, "--keep", str(work / "data"))
         cli = ["--runs", "3", "--import-runs", "1"] if args.quick else []
-        _run("bench_cli.py", *cases, *cli, "--keep", str(work / "data"),
-             "--json-out", str(results))
+        _run("bench_cli.py", *cases, *cli, "--keep", str(work / "data"), "--json-out", str(results))
         tui = ["--runs", "2", "--keys", "3"] if args.quick else []
         if args.no_fastdatatable:
             tui.append("--no-fastdatatable")
-        _run("bench_tui.py", *cases, *tui, "--keep", str(work / "data"), "--reuse",
-             "--json-out", str(results))
+        _run(
+            "bench_tui.py",
+            *cases,
+            *tui,
+            "--keep",
+            str(work / "data"),
+            "--reuse",
+            "--json-out",
+            str(results),
+        )
 
         data = json.loads(results.read_text())
         print("\nGoals")
@@ -68,8 +74,10 @@ def main(argv: list[str] | None = None) -> int:
                 if not row.get("goal"):
                     continue
                 ratio = f" = {row['ratio']:.2f}x" if row.get("ratio") is not None else ""
-                print(f"  {row['name']:<42} {fmt(row['value'], row['unit']):>10}{ratio:<9} "
-                      f"goal {row['goal']}: {row['verdict']}")
+                print(
+                    f"  {row['name']:<42} {fmt(row['value'], row['unit']):>10}{ratio:<9} "
+                    f"goal {row['goal']}: {row['verdict']}"
+                )
         if args.json_out:
             print(f"\nall results: {args.json_out}")
     finally:

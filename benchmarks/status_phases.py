@@ -49,6 +49,7 @@ def main(url: str, today: date) -> None:
     lap("reports.status_row_json for every case (the JSON text)")
     store.close()
 
+
 if __name__ == "__main__":
     main(sys.argv[1], date.fromisoformat(sys.argv[2]))
     print(json.dumps(phases))

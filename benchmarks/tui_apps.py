@@ -121,8 +121,11 @@ class TableApp(App[None]):
 
         self.query_one(Label).remove()
         table = FastDataTable(
-            backend=backend, column_labels=[c.label for c in COLUMNS], cursor_type="row",
-            show_row_labels=False, render_markup=False,
+            backend=backend,
+            column_labels=[c.label for c in COLUMNS],
+            cursor_type="row",
+            show_row_labels=False,
+            render_markup=False,
         )
         self.mount(table)
         table.focus()

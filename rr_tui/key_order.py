@@ -110,11 +110,19 @@ class KeysInOrder(App[ReturnT]):
     def _closing_down(self) -> bool:
         return bool(getattr(self, "_exit", False))
 
-    def _key_done(self, event: events.Event) -> bool:
+    def _rounds_needed(self, event: events.Event) -> int:
+        """Quiet rounds before a key counts as settled (a huge number while it is in flight).
+
+        A key that ran a binding (it came back up to the app) may go on in messages:
+        wait for _STABLE_ROUNDS. A key a widget kept (a character typed into an
+        input) has done its work in that widget: two quiet rounds (one for a
+        message the widget posts, such as an input's Changed).
+        """
         if id(event) in self._keys_arrived:
-            return True
-        # A widget handled it (an Input typing a character stops the key).
-        return bool(getattr(event, "_stop_propagation", False))
+            return _STABLE_ROUNDS
+        if getattr(event, "_stop_propagation", False):
+            return 2
+        return _QUIET_ROUNDS
 
     async def _settle(self, event: events.Event) -> None:
         deadline = time.monotonic() + KEY_SETTLE_SECONDS
@@ -134,10 +142,10 @@ class KeysInOrder(App[ReturnT]):
                 # What a key's binding does may go on in messages (a table's
                 # enter posts Selected; the screen pushes the case): wait until
                 # a few rounds in a row change nothing.
-                if quiet >= _STABLE_ROUNDS and self._key_done(event):
+                # (A key that never came back nor was kept went nowhere: its
+                # widget went away. It is let go after _QUIET_ROUNDS.)
+                if quiet >= self._rounds_needed(event):
                     return
-                if quiet >= _QUIET_ROUNDS:
-                    return  # the key went nowhere (its widget went away): go on
         finally:
             self._keys_arrived.discard(id(event))
 

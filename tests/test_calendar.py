@@ -186,6 +186,7 @@ def test_cli_calendar_uids_are_stable_across_exports(
         "CAL-001",
         "rr_meeting",
         "2025-06-10",
+        "--force",  # tomorrow, for this test: record asks for --force for a future date
     )
     assert (code, err) == (0, "")
     _, third = export(capsys, cal_db, tmp_path / "c.ics")
