@@ -48,11 +48,13 @@ from rr_tui.records import (
     DISABILITY,
     ETHNICITIES,
     INCIDENT_TYPES,
+    MEETING_TEXT,
     NOTIFICATION_KINDS,
     PANEL_OUTCOMES,
     SEXES,
     ActionRecord,
     MeetingRecord,
+    SignOffRecord,
 )
 from rr_tui.screens.agency_forms import AgencyForm, ReturnForm
 from rr_tui.screens.case_form import CaseForm
@@ -61,6 +63,7 @@ from rr_tui.screens.confirm import ConflictScreen
 from rr_tui.screens.form import FormScreen
 from rr_tui.screens.meeting_form import MeetingForm
 from rr_tui.screens.panel_form import PanelForm
+from rr_tui.screens.signoff_form import SignOffForm
 from rr_tui.screens.step_form import StepForm
 from rr_tui.store import Store
 
@@ -187,14 +190,7 @@ SPECS: tuple[FormSpec, ...] = (
                 FieldSpec(
                     name, Target(MEETING, name), const(f"their {name}"), const(f"your {name}")
                 )
-                for name in (
-                    "rationale",
-                    "attendees",
-                    "facts_summary",
-                    "practice_episodes",
-                    "family_context",
-                    "learning",
-                )
+                for name in MEETING_TEXT  # every text column of the meeting record
             ),
             FieldSpec(
                 "actions",
@@ -313,6 +309,11 @@ SPECS: tuple[FormSpec, ...] = (
 CREATE_ONLY: tuple[str, ...] = ("AgencyForm",)
 # Forms that write no stored field (the pack form writes a file and an audit entry).
 NO_FIELDS: tuple[str, ...] = ("PackForm",)
+# Forms whose fields are saved together, per record: a partner's sign-off is one
+# signature (name, role, organisation, capacity, date). The form writes only the
+# partners the user changed, each checked against the version it showed
+# (test_signoff_* below).
+PER_RECORD: tuple[str, ...] = ("SignOffForm",)
 
 
 # -- the other coordinator ---------------------------------------------------------------
@@ -464,7 +465,64 @@ def test_every_form_is_covered() -> None:
             found += [sub, *all_forms(sub)]
         return found
 
-    covered = {spec.form.__name__ for spec in SPECS} | set(CREATE_ONLY) | set(NO_FIELDS)
+    covered = {spec.form.__name__ for spec in SPECS}
+    covered |= set(CREATE_ONLY) | set(NO_FIELDS) | set(PER_RECORD)
     missing = sorted(f.__name__ for f in all_forms(FormScreen) if f.__name__ not in covered)
     assert missing == [], f"forms without a conflict test: {missing}"
     assert AgencyForm.__name__ in CREATE_ONLY
+
+
+# -- sign-off: per partner ------------------------------------------------------------------
+
+
+def _signature(partner: str, name: str, version: int = 0) -> SignOffRecord:
+    return SignOffRecord(partner, name, "Director", "Northshire", D(2026, 11, 20), "lead", version)
+
+
+async def test_signoff_writes_only_the_partners_changed_and_checks_them(demo_url: str) -> None:
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_case(pilot, demo_url, "DEMO-2026-006")
+        case_id = screen.case_id
+        with fresh_store(demo_url) as other:
+            other.record_signoffs(case_id, {}, {"police": _signature("police", "P. Theirs")})
+        await wait_until(
+            pilot, lambda: len(screen.data.record.signoffs) == 1, what="the case to reload"
+        )
+        form = await open_form(pilot, "s", SignOffForm)
+        # Another coordinator corrects the police sign-off meanwhile.
+        with fresh_store(demo_url) as other:
+            police = other.get_case(case_id).signoffs[0]
+            other.record_signoffs(
+                case_id, {"police": police.version}, {"police": replace(police, role="Chief")}
+            )
+        for part, text in (("name", "L. Mine"), ("role", "DCS"), ("organisation", "Council")):
+            form.field(f"local_authority-{part}").set_value(text)
+        form.field("local_authority-date").set_value(D(2026, 11, 24))
+        await pilot.pause()
+        await save(pilot)
+        await wait_closed(pilot, form)
+        with fresh_store(demo_url) as store:
+            signed = {s.partner: s for s in store.get_case(case_id).signoffs}
+        # Theirs, untouched by our save, which wrote only the partner we changed.
+        assert (signed["police"].name, signed["police"].role) == ("P. Theirs", "Chief")
+        assert signed["local_authority"].name == "L. Mine"
+        await wait_until(
+            pilot, lambda: len(screen.data.record.signoffs) == 2, what="the case to reload"
+        )
+        # Now both change the local authority's sign-off: the second save is refused.
+        form = await open_form(pilot, "s", SignOffForm)
+        with fresh_store(demo_url) as other:
+            version = signed["local_authority"].version
+            changed = replace(signed["local_authority"], role="Their role")
+            other.record_signoffs(
+                case_id, {"local_authority": version}, {"local_authority": changed}
+            )
+        form.field("local_authority-name").set_value("L. Mine Again")
+        await pilot.pause()
+        await save(pilot)
+        await wait_for_screen(pilot, ConflictScreen)
+        with fresh_store(demo_url) as store:
+            signed = {s.partner: s for s in store.get_case(case_id).signoffs}
+        assert signed["local_authority"].role == "Their role"
+        assert signed["local_authority"].name == "L. Mine"

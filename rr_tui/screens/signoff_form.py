@@ -73,6 +73,10 @@ class SignOffForm(FormScreen):
                 today=lambda: self.rr.today,
             )
 
+    def _partner_touched(self, key: str) -> bool:
+        parts = [part for part, _ in TEXT_PARTS] + ["capacity", "date"]
+        return any(self.touched(f"{key}-{part}") for part in parts)
+
     def _text(self, field_id: str) -> str:
         return self.query_one(f"#{field_id}", TextField).value.strip()
 
@@ -80,6 +84,8 @@ class SignOffForm(FormScreen):
         errors: dict[str, str] = {}
         signoffs: dict[str, SignOffRecord | None] = {}
         for key in PARTNERS:
+            if not self._partner_touched(key):
+                continue  # only what the user changed is written (and checked)
             texts = {part: self._text(f"{key}-{part}") for part, _ in TEXT_PARTS}
             signed_on: date | None = None
             try:
