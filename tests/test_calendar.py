@@ -176,12 +176,13 @@ def test_cli_calendar_uids_are_stable_across_exports(
 
     # The meeting is held Tue 10 Jun: it leaves the calendar and the Panel notification
     # moves to 2 WD after it, Thu 12 Jun, keeping its UID so calendars update the event.
+    # Recorded on the day (record refuses a date in the future).
     code, _, err = cli(
         capsys,
         "--db",
         cal_db,
         "--today",
-        TODAY.isoformat(),
+        "2025-06-10",
         "record",
         "CAL-001",
         "rr_meeting",
