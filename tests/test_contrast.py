@@ -143,6 +143,7 @@ SCREENS: dict[str, Show] = {
     "list": _list,
     "list, filter typed, cursor blurred": _list_blurred_with_filter,
     "case": _case,
+    "case, whole page": _case,
     "chase": _chase,
     "report": _report,
     "meeting": _meeting,
@@ -159,7 +160,9 @@ async def _measure(
     url: str, theme: str, name: str, systems: tuple[str, ...]
 ) -> dict[str, list[Reading]]:
     app = make_app(url)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    # The case screen's agencies, meeting, Panel and history, below the fold at 80x24.
+    size = (80, 70) if name == "case, whole page" else SIZE
+    async with app.run_test(size=size, notifications=True) as pilot:
         app.theme = theme
         region = await SCREENS[name](pilot, url)
         await pilot.pause()
@@ -183,6 +186,8 @@ async def test_every_line_of_text_meets_aa_in_truecolor_and_256_colours(
     measured = await _measure(demo_url, theme, name, ("truecolor", "256"))
     for system, found in measured.items():
         assert found, "nothing measured"
+        if name == "case, whole page":
+            assert any("History" in r.text for r in found), "the whole case page"
         assert _failures(found) == [], f"{theme}, {name}, {system}: {_failures(found)}"
 
 
