@@ -116,15 +116,19 @@ def test_layout_fits_shares_and_never_overgrows(available: int, natural: list[in
     widths = layout(COLUMNS, available, natural)
     shown = [w for w in widths if w]
     used = sum(shown) + len(shown) - 1
-    never_hidden = [c for c in COLUMNS if not c.drop]
-    floor = sum(c.min_width or c.width for c in never_hidden) + len(never_hidden) - 1
+    def narrowest(c: Column, n: int) -> int:
+        least = c.min_width or c.width
+        return max(least, min(n, c.max_width)) if c.fit else least
+
+    never_hidden = [(c, n) for c, n in zip(COLUMNS, natural, strict=True) if not c.drop]
+    floor = sum(narrowest(c, n) for c, n in never_hidden) + len(never_hidden) - 1
     if floor <= available:
         assert used <= available
     for w, c, n in zip(widths, COLUMNS, natural, strict=True):
         if not c.drop:
             assert w, c.key  # state, reference, next step, due and WD never hide
         if w:
-            assert (c.min_width or c.width) <= w <= max(c.width, min(n, c.max_width))
+            assert narrowest(c, n) <= w <= max(c.width, min(n, c.max_width))
     wanted = [max(c.width, min(n, c.max_width)) for c, n in zip(COLUMNS, natural, strict=True)]
     if sum(wanted) + len(wanted) - 1 <= available:
         assert widths == wanted  # room for every text: nothing is cut
