@@ -1091,3 +1091,32 @@ def test_audit_key_made_once_when_many_start_together(tmp_path: Path) -> None:
     assert len({k.key_id for k in keys if k is not None}) == 1
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert [p.name for p in path.parent.iterdir()] == ["audit.key"]
+
+
+def test_audit_team_accounts_each_keep_a_witness(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A12: two coordinators (two witness folders, one shared key) append to one chain in turn;
+    each one's witness holds while the other writes, and a cut is caught by whoever saw it."""
+    from rr_tui.records import CaseFields
+
+    def account(name: str) -> Store:
+        monkeypatch.setenv("RR_TUI_WITNESS_DIR", str(tmp_path / name))
+        return Store("sqlite:///" + str(db), actor=name)
+
+    alice, bob = account("alice"), account("bob")
+    alice.create_case(CaseFields("TEAM-1"))
+    bob.create_case(CaseFields("TEAM-2"))
+    alice.create_case(CaseFields("TEAM-3"))
+    bob.create_case(CaseFields("TEAM-4"))
+    assert alice.verify_audit() == [] and bob.verify_audit() == []
+    _raw(
+        db,
+        "DELETE FROM case_order WHERE case_id = (SELECT MAX(id) FROM cases)",
+        "DELETE FROM cases WHERE id = (SELECT MAX(id) FROM cases)",
+        "DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)",
+    )
+    bob_sees = bob.verify_audit()
+    assert bob_sees and "cut off" in bob_sees[0]
+    alice.close()
+    bob.close()
