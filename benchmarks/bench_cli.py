@@ -160,7 +160,6 @@ def micro_benchmarks(data: BenchData | None) -> list[Measure]:
             note="once per process, fresh processes",
         )
     )
-    deadlines.use_calendar(None)
     deadlines.is_working_day(date(2026, 6, 15))
 
     starts, ends, ns = _inputs()

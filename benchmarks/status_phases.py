@@ -27,11 +27,10 @@ def lap(name: str) -> None:
 
 
 def main(url: str, today: date) -> None:
-    from rr_tui.config import install_calendar, load_config
+    from rr_tui.config import load_config
 
     lap("import rr_tui.config")
     config = load_config()
-    install_calendar(config)
     lap("load the configuration")
     from rr_tui.reports import status_row_json
     from rr_tui.store import Store

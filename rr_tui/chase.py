@@ -1,4 +1,4 @@
-"""Agency returns to chase: due within 2 working days or overdue, across all cases. Pure."""
+"""Agency returns to chase: due within the amber slack or overdue, across all cases. Pure."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from rr_tui.dates import uk
-from rr_tui.deadlines import working_days_between
-from rr_tui.profile import Profile
+from rr_tui.profile import ENGLAND, Profile, fact_words
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
 from rr_tui.schedule import agency_due
-
-CHASE_WITHIN_WD = 2
 
 
 @dataclass(frozen=True)
@@ -36,9 +33,15 @@ def chase_list(
     records: Sequence[CaseRecord],
     profile: Profile,
     today: date,
-    within: int = CHASE_WITHIN_WD,
+    within: int | None = None,
 ) -> dict[str, list[ChaseItem]]:
-    """Outstanding returns due within ``within`` WD or overdue, grouped by agency name."""
+    """Outstanding returns due within ``within`` WD or overdue, grouped by agency name.
+
+    ``within`` defaults to the profile's amber slack: what is amber is chased.
+    """
+    if within is None:
+        within = profile.amber_slack
+    between = profile.calendar.working_days_between
     groups: dict[str, list[ChaseItem]] = {}
     for record in records:
         if record.fields.status == "closed":
@@ -49,7 +52,7 @@ def chase_list(
             due = agency_due(agency.facts(), profile)
             if due is None:
                 continue
-            slack = working_days_between(today, due)
+            slack = between(today, due)
             if slack > within:
                 continue
             item = ChaseItem(
@@ -68,7 +71,24 @@ def chase_list(
     return dict(sorted(groups.items(), key=lambda kv: (kv[1][0].due, kv[0].lower())))
 
 
-def chaser_text(agency: str, items: Sequence[ChaseItem], today: date, sender: str = "") -> str:
+def panel_sentence(profile: Profile) -> str:
+    """What the Panel expects, in the profile's numbers and words ("should", not "must")."""
+    wd = profile.clock_wd
+    if wd is None:
+        return "The partnership should send the rapid review to the National Panel promptly"
+    return (
+        f"The partnership should send the rapid review to the National Panel within {wd} "
+        f"working days of {fact_words(profile.clock_anchors[0])}"
+    )
+
+
+def chaser_text(
+    agency: str,
+    items: Sequence[ChaseItem],
+    today: date,
+    sender: str = "",
+    profile: Profile | None = None,
+) -> str:
     """A ready-to-send chaser for one agency. References only: never a child's name."""
     lines = [
         f"Dear colleagues at {for_display(agency)},",
@@ -89,8 +109,8 @@ def chaser_text(agency: str, items: Sequence[ChaseItem], today: date, sender: st
         lines.append(f"  - {for_display(item.reference)}: {when}")
     lines += [
         "",
-        "The partnership must notify the National Panel within 15 working days of the "
-        "referral, so please send your return securely as soon as you can.",
+        f"{panel_sentence(profile or ENGLAND)}, so please send your return securely as soon "
+        "as you can.",
         "",
         "Thank you,",
         sender or "Safeguarding partnership business unit",

@@ -248,11 +248,9 @@ def build_parser(today: Callable[[], date] = _real_today) -> argparse.ArgumentPa
 
 
 def _config(args: argparse.Namespace) -> Config:
-    from rr_tui.config import install_calendar, load_config
+    from rr_tui.config import load_config
 
-    config = load_config(args.config)
-    install_calendar(config)
-    return config
+    return load_config(args.config)
 
 
 def _db_url(args: argparse.Namespace, config: Config) -> str:
@@ -291,9 +289,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     config = _config(args)
 
     if command == "deadline":
-        from rr_tui import deadlines
-
-        print(deadlines.add_working_days(args.start, args.n).isoformat())
+        print(config.profile.calendar.add_working_days(args.start, args.n).isoformat())
         return 0
     if command == "profile":
         from rr_tui.profile import describe

@@ -171,14 +171,17 @@ def _chase(args: argparse.Namespace, config: Config, store: Store, today: date) 
                     }
                     for i in items
                 ],
-                "chaser": chaser_text(agency, items, today),
+                "chaser": chaser_text(agency, items, today, profile=config.profile),
             }
             for agency, items in groups.items()
         ]
         print(json_text(out))
         return 0
     if not groups:
-        print("Nothing to chase: no agency return is due within 2 working days.")
+        print(
+            "Nothing to chase: no agency return is due within "
+            f"{config.profile.amber_slack} working days."
+        )
         return 0
     for agency, items in groups.items():
         print(f"== {agency} ==")
@@ -187,7 +190,8 @@ def _chase(args: argparse.Namespace, config: Config, store: Store, today: date) 
             sent = ", ".join(uk(d) for d in i.chasers) or "none"
             print(f"  {i.reference}  due {uk(i.due)}  {state}  chasers sent: {sent}")
         print()
-        print("\n".join("    " + line for line in chaser_text(agency, items, today).splitlines()))
+        text = chaser_text(agency, items, today, profile=config.profile)
+        print("\n".join("    " + line for line in text.splitlines()))
         print()
     return 0
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -243,7 +243,7 @@ def load_config(path: Path | None = None) -> Config:
     from rr_tui.safe_files import MAX_CONFIG_BYTES, read_input
 
     if not explicit and not os.path.lexists(config_path):
-        return Config()
+        return Config(with_calendar(ENGLAND, ()))
     raw = read_input(
         config_path, what="the configuration file", limit=MAX_CONFIG_BYTES, error=ConfigError
     )
@@ -282,7 +282,7 @@ def load_config(path: Path | None = None) -> Config:
         for key in settings
     }
     return Config(
-        profile,
+        with_calendar(profile, closures),
         closures,
         url,
         config_path,
@@ -293,9 +293,13 @@ def load_config(path: Path | None = None) -> Config:
     )
 
 
-def install_calendar(config: Config) -> None:
-    """Make the deadline functions use England and Wales plus configured closures."""
+def with_calendar(profile: Profile, closures: tuple[date, ...]) -> Profile:
+    """The profile counting in England and Wales plus the partnership's closures.
+
+    The bank holidays come from a per-user cache of the ``holidays`` package's
+    answer, read on first use (``rr_tui.holiday_cache``), never at start-up.
+    """
     from rr_tui import deadlines
     from rr_tui.holiday_cache import cached_bank_holidays
 
-    deadlines.use_calendar(deadlines.england_and_wales(config.closures, cached_bank_holidays))
+    return replace(profile, calendar=deadlines.england_and_wales(closures, cached_bank_holidays))

@@ -200,3 +200,10 @@ def uk_short(d: date | None, empty: str = "—") -> str:
     if d is None:
         return empty
     return f"{d:%a} {d.day:>2} {d:%b}"
+
+
+def uk_brief(d: date | None, empty: str = "—") -> str:
+    """``Wed 13 Jan``, unpadded: for dates inside a sentence (form hints)."""
+    if d is None:
+        return empty
+    return f"{d:%a} {d.day} {d:%b}"

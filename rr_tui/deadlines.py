@@ -17,11 +17,12 @@ before they are needed.
 from __future__ import annotations
 
 import calendar as _calendar
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from datetime import date
 from itertools import accumulate
-from typing import Final
+from typing import Final, NamedTuple
 
 __all__ = [
     "WorkingCalendar",
@@ -31,7 +32,6 @@ __all__ = [
     "england_and_wales",
     "is_working_day",
     "subtract_working_days",
-    "use_calendar",
     "working_days_between",
 ]
 
@@ -65,8 +65,29 @@ def _as_date(d: date) -> date:
 _Table = tuple[int, bytes, list[int], list[date]]
 
 
+class _State(NamedTuple):
+    """Everything a calendar's answers depend on, swapped in as one object.
+
+    A reader takes ``self._state`` once and uses only that: a thread widening
+    the table meanwhile builds a new state and replaces the old in one
+    assignment, so no reader ever sees the wider range with the old, shorter
+    list of bank holidays (a bank holiday counted as a working day).
+    """
+
+    lo_ord: int  # the ordinals whose bank holidays are loaded: lo_ord..hi_ord
+    hi_ord: int
+    years: tuple[int, int] | None
+    closed: tuple[int, ...]  # sorted ordinals of non-working weekdays
+    closed_set: frozenset[int]
+    table: _Table
+
+
 class WorkingCalendar:
-    """Working days: weekdays minus a set of non-working weekdays."""
+    """Working days: weekdays minus a set of non-working weekdays.
+
+    Safe to share between threads: its state is immutable and replaced whole
+    (see ``_State``); widening is serialised by a lock.
+    """
 
     def __init__(
         self,
@@ -80,14 +101,16 @@ class WorkingCalendar:
         # the table when a date beyond ``years`` turns up.
         self._extra = frozenset(_as_date(d) for d in non_working)
         self._source = source
-        self._years = years
-        self._closed: tuple[int, ...] = ()
-        self._closed_set: frozenset[int] = frozenset()
+        self._lock = threading.Lock()
         if years is not None and source is not None:
-            self._lo_ord, self._hi_ord = 1, 0  # nothing loaded yet
+            lo, hi = 1, 0  # nothing loaded yet
         else:
-            self._lo_ord, self._hi_ord = 0, date.max.toordinal()
-        self._rebuild(())
+            lo, hi = 0, date.max.toordinal()
+        self._state = self._build(lo, hi, years, ())
+
+    @property
+    def extra_closures(self) -> frozenset[date]:
+        return self._extra
 
     def _load(self, years: tuple[int, int]) -> Iterable[date]:
         if self._source is None:
@@ -97,63 +120,74 @@ class WorkingCalendar:
         result: Iterable[date] = loader(*years)
         return result
 
-    def _rebuild(self, bank_holidays: Iterable[date]) -> None:
+    def _build(
+        self, lo: int, hi: int, years: tuple[int, int] | None, bank_holidays: Iterable[date]
+    ) -> _State:
         days = {_as_date(d) for d in bank_holidays} | self._extra
-        self._closed = tuple(sorted(d.toordinal() for d in days if d.weekday() < 5))
-        self._closed_set = frozenset(self._closed)
+        closed = tuple(sorted(d.toordinal() for d in days if d.weekday() < 5))
+        closed_set = frozenset(closed)
         # Lookup tables over the loaded years, so that the hot calls are a
         # subtraction and one or two list indexings: through[i] counts the
         # working days in base..base+i, days[k] is working day k+1 from base.
-        # Built once per load (about 5 ms for 61 years) and swapped in as one
-        # tuple, so a thread reading it never sees half of an old table.
-        lo, hi = self._lo_ord, self._hi_ord
+        # Built once per load (about 5 ms for 61 years).
         table: _Table = (0, b"", [], [])
         if 0 < lo <= hi and hi - lo < 40_000:
-            closed = self._closed_set
             flags = bytes(
-                1 if (o - 1) % 7 < 5 and o not in closed else 0 for o in range(lo, hi + 1)
+                1 if (o - 1) % 7 < 5 and o not in closed_set else 0 for o in range(lo, hi + 1)
             )
             working = [date.fromordinal(lo + i) for i, f in enumerate(flags) if f]
             table = (lo, flags, list(accumulate(flags)), working)
-        self._table = table
+        return _State(lo, hi, years, closed, closed_set, table)
 
-    def _cover(self, low: int, high: int) -> None:
-        """Load, or widen, the bank-holiday table to cover ordinals low..high."""
-        if self._years is None or self._source is None:
-            return
-        if self._lo_ord <= low and high <= self._hi_ord:
-            return  # already covered: never reload the table on every call
-        low_year = date.fromordinal(max(low, 1)).year
-        high_year = date.fromordinal(min(high, date.max.toordinal())).year
-        first = max(1, min(self._years[0], low_year - 1))
-        last = min(9998, max(self._years[1], high_year + 1))
-        self._years = (first, last)
-        self._lo_ord = date(first, 1, 1).toordinal()
-        self._hi_ord = date(last, 12, 31).toordinal()
-        self._rebuild(self._load(self._years))
+    def _cover(self, low: int, high: int) -> _State:
+        """Load, or widen, the bank-holiday table to cover ordinals low..high.
+
+        Returns the state to answer from; it replaces ``self._state`` whole.
+        """
+        state = self._state
+        if state.years is None or self._source is None:
+            return state
+        if state.lo_ord <= low and high <= state.hi_ord:
+            return state  # already covered: never reload the table on every call
+        with self._lock:
+            state = self._state  # another thread may have widened it meanwhile
+            if state.years is None or (state.lo_ord <= low and high <= state.hi_ord):
+                return state
+            low_year = date.fromordinal(max(low, 1)).year
+            high_year = date.fromordinal(min(high, date.max.toordinal())).year
+            first = max(1, min(state.years[0], low_year - 1))
+            last = min(9998, max(state.years[1], high_year + 1))
+            years = (first, last)
+            lo, hi = date(first, 1, 1).toordinal(), date(last, 12, 31).toordinal()
+            state = self._build(lo, hi, years, self._load(years))
+            self._state = state
+            return state
 
     @property
     def non_working_weekdays(self) -> tuple[date, ...]:
-        if self._lo_ord > self._hi_ord:
-            self._cover(self._lo_ord, self._lo_ord)
-        return tuple(date.fromordinal(o) for o in self._closed)
+        state = self._state
+        if state.lo_ord > state.hi_ord:
+            state = self._cover(state.lo_ord, state.lo_ord)
+        return tuple(date.fromordinal(o) for o in state.closed)
 
-    def _working_through(self, ordinal: int) -> int:
+    @staticmethod
+    def _working_through(state: _State, ordinal: int) -> int:
         """Working days in ordinals 1..ordinal."""
         return (
             ordinal // 7 * 5
             + _WEEKDAYS_IN_PART_WEEK[ordinal % 7]
-            - bisect_right(self._closed, ordinal)
+            - bisect_right(state.closed, ordinal)
         )
 
     def is_working_day(self, d: date) -> bool:
         o = d.toordinal()
-        base, flags, _, _ = self._table
+        state = self._state
+        base, flags, _, _ = state.table
         i = o - base
         if 0 <= i < len(flags):
             return flags[i] == 1
-        self._cover(o, o)
-        return (o - 1) % 7 < 5 and o not in self._closed_set
+        state = self._cover(o, o)
+        return (o - 1) % 7 < 5 and o not in state.closed_set
 
     def working_days_between(self, a: date, b: date) -> int:
         """Working days in (a, b] when a <= b; minus those in (b, a] when b < a.
@@ -162,16 +196,17 @@ class WorkingCalendar:
         the first working day after it.
         """
         oa, ob = a.toordinal(), b.toordinal()
-        base, _, through, _ = self._table
+        state = self._state
+        base, _, through, _ = state.table
         if base <= oa and base <= ob:
             try:
                 return through[ob - base] - through[oa - base]
             except IndexError:
                 pass  # beyond the table: widen it below
-        if oa < self._lo_ord or ob < self._lo_ord or oa > self._hi_ord or ob > self._hi_ord:
-            self._cover(min(oa, ob), max(oa, ob))
+        if oa < state.lo_ord or ob < state.lo_ord or oa > state.hi_ord or ob > state.hi_ord:
+            state = self._cover(min(oa, ob), max(oa, ob))
         # Inlined _working_through twice: this is the hottest call in the app.
-        part, closed = _WEEKDAYS_IN_PART_WEEK, self._closed
+        part, closed = _WEEKDAYS_IN_PART_WEEK, state.closed
         return (
             (ob // 7 - oa // 7) * 5
             + part[ob % 7]
@@ -180,14 +215,15 @@ class WorkingCalendar:
             + bisect_right(closed, oa)
         )
 
-    def _working_day_numbered(self, target: int, below: int) -> date:
+    @staticmethod
+    def _working_day_numbered(state: _State, target: int, below: int) -> date:
         """The working day whose ``_working_through`` count is ``target``.
 
         ``below`` is an ordinal known to lie before the answer. Fixed point
         from below: the target-th weekday, pushed later by every closure up to
         it. It only moves forward, so it stops within a few bisects.
         """
-        closed_days = self._closed
+        closed_days = state.closed
         closed = bisect_right(closed_days, below)
         while True:
             # Inlined _nth_weekday(target + closed): this is a hot path.
@@ -201,7 +237,8 @@ class WorkingCalendar:
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after ``start`` (n >= 1); ``start`` never counts."""
         o = start.toordinal()
-        base, _, through, days = self._table
+        state = self._state
+        base, _, through, days = state.table
         i = o - base
         if n >= 1 and i >= 0:
             try:
@@ -214,10 +251,10 @@ class WorkingCalendar:
         # calendar days; long extra closures can, so widen and retry if needed.
         span = 2 * n + 30
         while True:
-            if o < self._lo_ord or o + span > self._hi_ord:
-                self._cover(o, o + span)
-            answer = self._working_day_numbered(self._working_through(o) + n, o)
-            if answer.toordinal() <= self._hi_ord or o + span > date.max.toordinal():
+            if o < state.lo_ord or o + span > state.hi_ord:
+                state = self._cover(o, o + span)
+            answer = self._working_day_numbered(state, self._working_through(state, o) + n, o)
+            if answer.toordinal() <= state.hi_ord or o + span > date.max.toordinal():
                 return answer
             span *= 2
 
@@ -232,11 +269,19 @@ class WorkingCalendar:
         span = 2 * n + 30
         while True:
             below = o - span
-            self._cover(below, o)
-            target = self._working_through(o - 1) - n + 1
-            if below < 1 or self._working_through(below) < target:
-                return self._working_day_numbered(target, below)
+            state = self._cover(below, o)
+            target = self._working_through(state, o - 1) - n + 1
+            if below < 1 or self._working_through(state, below) < target:
+                return self._working_day_numbered(state, target, below)
             span *= 2
+
+    def add(self, start: date, n: int) -> date:
+        """``n`` working days after ``start`` (n > 0), before it (n < 0); ``start`` when 0."""
+        if n > 0:
+            return self.add_working_days(start, n)
+        if n < 0:
+            return self.subtract_working_days(start, -n)
+        return start
 
 
 def add_calendar_months(start: date, months: int) -> date:
@@ -279,39 +324,48 @@ def england_and_wales(
     )
 
 
-_active: WorkingCalendar | None = None
+_default: WorkingCalendar | None = None
+_default_lock = threading.Lock()
 
 
 def calendar() -> WorkingCalendar:
-    """The process-wide calendar, built on first use."""
-    global _active
-    if _active is None:
-        _active = england_and_wales()
-    return _active
+    """England and Wales with no extra closures, built once (on first use).
 
+    The default of a profile that names no calendar, and of the functions
+    below. Deadlines of cases come from the profile's own calendar
+    (``Profile.calendar``), which carries the partnership's closures: nothing
+    in the app installs a process-wide calendar any more.
+    """
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                # The per-user cache of the ``holidays`` package's answer: a
+                # file read instead of a 100-500 ms import on first use.
+                from rr_tui.holiday_cache import cached_bank_holidays
 
-def use_calendar(cal: WorkingCalendar | None) -> None:
-    """Install the calendar (from configuration) that the functions below use."""
-    global _active
-    _active = cal
+                _default = england_and_wales(source=cached_bank_holidays)
+    return _default
 
 
 def is_working_day(d: date) -> bool:
-    return (_active or calendar()).is_working_day(d)
+    """In plain England and Wales (no closures); see ``WorkingCalendar`` for others."""
+    return calendar().is_working_day(d)
 
 
 def add_working_days(start: date, n: int) -> date:
-    """The n-th working day after ``start``, n >= 1.
+    """The n-th working day after ``start``, n >= 1, in plain England and Wales.
 
     Fri 18 Dec 2026 + 15 = Wed 13 Jan 2027; Sat 26 Dec 2026 + 1 = Tue 29 Dec 2026.
     """
-    return (_active or calendar()).add_working_days(start, n)
+    return calendar().add_working_days(start, n)
 
 
 def subtract_working_days(start: date, n: int) -> date:
-    """The n-th working day before ``start``, n >= 1."""
-    return (_active or calendar()).subtract_working_days(start, n)
+    """The n-th working day before ``start``, n >= 1, in plain England and Wales."""
+    return calendar().subtract_working_days(start, n)
 
 
 def working_days_between(a: date, b: date) -> int:
-    return (_active or calendar()).working_days_between(a, b)
+    """Slack from ``a`` to ``b`` in plain England and Wales."""
+    return calendar().working_days_between(a, b)

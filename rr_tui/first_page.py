@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from rr_tui.errors import RRError
-from rr_tui.profile import Profile
+from rr_tui.profile import START_FACTS, Profile
 from rr_tui.records import (
     AGENCY_ROW,
     CASE_ROW,
@@ -37,7 +37,7 @@ from rr_tui.records import (
     case_record,
 )
 from rr_tui.revisions import HEAD
-from rr_tui.schedule import rag_for_next_due, schedule_key
+from rr_tui.schedule import amber_until, rag_for_next_due, schedule_key
 from rr_tui.sqlite_file import check_sqlite_file
 
 # More rows than the tallest terminal shows (200x50): the cursor can move
@@ -112,21 +112,36 @@ def _read(
     if stale:
         return None
 
-    counts = {"red": 0, "amber": 0, "green": 0}
+    # Incomplete: none of the facts a clock starts from is recorded.
+    starts = ", ".join(f"'{fact}'" for fact in START_FACTS)
+    incomplete = (
+        "NOT EXISTS (SELECT 1 FROM step_dates s "
+        f"WHERE s.case_id = c.id AND s.step_id IN ({starts}))"
+    )
+    counts = {"red": 0, "amber": 0, "incomplete": 0, "green": 0}
     total = 0
-    for due, number in query(f"SELECT o.next_due, count(*) {open_cases} GROUP BY o.next_due"):
-        rag = rag_for_next_due(_date(due), False, today, profile)
+    for due, missing, number in query(
+        f"SELECT o.next_due, {incomplete} AS missing, count(*) {open_cases} "
+        "GROUP BY o.next_due, missing"
+    ):
+        rag = rag_for_next_due(_date(due), False, today, profile, bool(missing))
         counts[rag] += number
         total += number
 
-    # The triage order (``views.urgency``) for open cases: by the next step's
-    # due date, cases with none last, then by reference.
+    # The triage order (``views.urgency``) for open cases: red, amber,
+    # incomplete, green; then by the earliest open due date, cases with none
+    # last, then by reference.
+    rank = (
+        "CASE WHEN o.next_due < ? THEN 0 "
+        f"WHEN {incomplete} THEN 2 "
+        "WHEN o.next_due < ? THEN 1 ELSE 3 END"
+    )
     ids = [
         case_id
         for (case_id,) in query(
             f"SELECT c.id {open_cases} "
-            "ORDER BY o.next_due IS NULL, o.next_due, c.reference LIMIT ?",
-            (limit,),
+            f"ORDER BY {rank}, o.next_due IS NULL, o.next_due, c.reference LIMIT ?",
+            (today.isoformat(), amber_until(today, profile).isoformat(), limit),
         )
     ]
     return FirstPage(_records(connection, ids), counts, total)

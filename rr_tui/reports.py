@@ -10,7 +10,14 @@ from rr_tui.dates import uk, uk_short
 from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
-from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, StepStatus
+from rr_tui.schedule import (
+    PROVISIONAL_MARK,
+    RAG_GLYPHS,
+    RAG_WORDS,
+    StepStatus,
+    clock_note,
+    provisional_note,
+)
 from rr_tui.views import CaseView, build_views, rag_counts
 
 Memo = dict[object, str]
@@ -26,15 +33,33 @@ def _date_json(d: date | None, memo: Memo) -> str:
 
 def _step_json(s: StepStatus, memo: Memo) -> str:
     """A step as JSON, remembered: many cases share a step's exact state."""
-    key = (s.id, s.due, s.done, s.state, s.slack)
+    provisional = s.provisional and s.due is not None
+    key = (s.id, s.due, s.done, s.state, s.slack, provisional, s.local)
     text = memo.get(key)
     if text is None:
         slack = "null" if s.slack is None else s.slack
         text = memo[key] = (
             f'{{"id": "{s.id}", "due": {_date_json(s.due, memo)}, '
-            f'"done": {_date_json(s.done, memo)}, "state": "{s.state}", "slack": {slack}}}'
+            f'"done": {_date_json(s.done, memo)}, "state": "{s.state}", "slack": {slack}, '
+            f'"provisional": {"true" if provisional else "false"}, '
+            f'"local_target": {"true" if s.local and s.due is not None else "false"}}}'
         )
     return text
+
+
+def _text_note(view: CaseView) -> str:
+    """Why the case's next due date is provisional: its clock, or the step's own fallback."""
+    step = view.next_step
+    if step is None:
+        return ""
+    if step.provisional:
+        return provisional_note(step)
+    return clock_note(view.schedule)
+
+
+def _note(view: CaseView) -> str:
+    """The case's provisional note: its clock runs from a stand-in fact ("" when not)."""
+    return clock_note(view.schedule)
 
 
 def status_row_json(view: CaseView, memo: Memo | None = None) -> str:
@@ -50,10 +75,12 @@ def status_row_json(view: CaseView, memo: Memo | None = None) -> str:
     schedule, step = view.schedule, view.next_step
     next_id = f'"{step.id}"' if step else "null"
     steps = ", ".join([_step_json(s, j) for s in schedule.steps])
+    note = _note(view)
     return (
         f'{{"reference": {json.dumps(view.record.reference)}, "rag": "{schedule.rag}", '
         f'"stage": {json.dumps(schedule.stage)}, "next_step": {next_id}, '
-        f'"next_due": {_date_json(view.next_due, j)}, "steps": [{steps}]}}'
+        f'"next_due": {_date_json(view.next_due, j)}, '
+        f'"provisional": {json.dumps(note) if note else "null"}, "steps": [{steps}]}}'
     )
 
 
@@ -77,7 +104,9 @@ def status_text(records: Sequence[CaseRecord], profile: Profile, today: date) ->
     counts = rag_counts(views)
     lines = [
         f"Today {uk(today)} · {counts['red']} red · {counts['amber']} amber · "
-        f"{counts['green']} green" + (f" · {counts['closed']} closed" if counts["closed"] else "")
+        + (f"{counts['incomplete']} incomplete · " if counts["incomplete"] else "")
+        + f"{counts['green']} green"
+        + (f" · {counts['closed']} closed" if counts["closed"] else "")
     ]
     if not views:
         lines.append("No open cases.")
@@ -90,7 +119,7 @@ def status_text(records: Sequence[CaseRecord], profile: Profile, today: date) ->
             for_display(v.record.reference),
             v.schedule.stage,
             v.next_step.label if v.next_step else "—",
-            uk_short(v.next_due),
+            uk_short(v.next_due) + (PROVISIONAL_MARK if _text_note(v) else ""),
             "" if v.slack is None else str(v.slack),
             f"{RAG_GLYPHS[v.schedule.rag]} {RAG_WORDS[v.schedule.rag]}",
         )
@@ -102,4 +131,6 @@ def status_text(records: Sequence[CaseRecord], profile: Profile, today: date) ->
             cell.rjust(widths[i]) if i == 4 else cell.ljust(widths[i]) for i, cell in enumerate(row)
         ]
         lines.append("  ".join(cells).rstrip())
+    notes = dict.fromkeys(note for note in map(_text_note, views) if note)
+    lines.extend(f"{PROVISIONAL_MARK} {note}" for note in notes)
     return "\n".join(lines) + "\n"

@@ -1,22 +1,37 @@
 """Where a case stands: each step's due date, state and slack for a given ``today``.
 
-Pure: takes plain facts (no ORM objects), returns frozen dataclasses.
+The one rules engine: every deadline the app shows (timeline, list, form
+hints, clock bar, chasers, meeting mode, calendar, reports) is worked out here
+from the profile, with the profile's own working-day calendar. Screens never
+count working days themselves; a form's live hint is ``schedule_if``: the
+schedule of this case if this fact were recorded.
+
+Pure: takes plain facts (no ORM objects), returns tuples.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from rr_tui import deadlines
-from rr_tui.profile import DECISION, PUBLICATION_PLANNED, Profile, Rule, StepDef
+from rr_tui.deadlines import WorkingCalendar
+from rr_tui.profile import (
+    DECISION,
+    PUBLICATION_PLANNED,
+    START_FACTS,
+    Profile,
+    Rule,
+    StepDef,
+    fact_words,
+)
 
 State = Literal["done", "late", "pending", "overdue", "waiting"]
-Rag = Literal["red", "amber", "green", "closed"]
+Rag = Literal["red", "amber", "incomplete", "green", "closed"]
 
 # Glyph and word for every state, so nothing depends on colour alone.
 STATE_GLYPHS: dict[str, str] = {
@@ -26,13 +41,25 @@ STATE_GLYPHS: dict[str, str] = {
     "overdue": "✗",
     "waiting": "·",
 }
-RAG_GLYPHS: dict[str, str] = {"red": "▲", "amber": "◆", "green": "●", "closed": "–"}
+RAG_GLYPHS: dict[str, str] = {
+    "red": "▲",
+    "amber": "◆",
+    "incomplete": "?",
+    "green": "●",
+    "closed": "–",
+}
 RAG_WORDS: dict[str, str] = {
     "red": "RED",
     "amber": "AMBER",
+    "incomplete": "INCOMPLETE",
     "green": "GREEN",
     "closed": "CLOSED",
 }
+# The mark beside a deadline counted from a fallback fact.
+PROVISIONAL_MARK = "~"
+
+# Panel responses after which the partnership reconsiders and answers.
+RECONSIDER_OUTCOMES = frozenset({"challenges", "more_information"})
 
 
 # Facts and results are NamedTuples: the list builds these for every case, and
@@ -47,6 +74,8 @@ class AgencyFacts(NamedTuple):
 
 
 class CaseFacts(NamedTuple):
+    """What a case's schedule depends on. New facts join at the end, with defaults."""
+
     done: Mapping[str, date] = MappingProxyType({})
     decision: str | None = None
     publication_planned: date | None = None
@@ -55,6 +84,7 @@ class CaseFacts(NamedTuple):
     # A notification-only kind (a looked-after child's or a care leaver's
     # death) runs only NOTIFICATION_STEPS and is closed once the SIN is done.
     kind: str = "rapid_review"
+    panel_outcome: str | None = None
 
 
 # The steps a notification-only case shows; the others run for rapid reviews.
@@ -69,6 +99,15 @@ class StepStatus(NamedTuple):
     done: date | None
     state: State
     slack: int | None
+    # The fact the due date counts from (None: no due date, or per agency).
+    basis: str | None = None
+    # Counted from a fallback fact (not the rule's first): the date will move
+    # once the missing fact is recorded.
+    provisional: bool = False
+    # The rule that gave the due date is a local target.
+    local: bool = False
+    # The fact the rule would count from once recorded (when provisional).
+    awaiting: str | None = None
 
     @property
     def open(self) -> bool:
@@ -80,6 +119,51 @@ class CaseSchedule(NamedTuple):
     rag: Rag
     next_step: StepStatus | None
     stage: str
+    # The rapid-review clock: when it started and from which fact (None: not
+    # started). Provisional when it runs from a fallback fact.
+    clock_start: date | None = None
+    clock_anchor: str | None = None
+    # The earliest due date among open items: the triage order's key (the
+    # next step may be a later, more recently missed deadline).
+    first_due: date | None = None
+    # The fact the clock should start from, when it runs provisionally from
+    # another (the SIN, while only the referral is recorded); else None.
+    clock_awaiting: str | None = None
+
+    @property
+    def provisional(self) -> bool:
+        """Some deadline shown is counted from a fallback fact."""
+        return any(s.provisional and s.due is not None for s in self.steps)
+
+    def step(self, step_id: str) -> StepStatus | None:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        return None
+
+
+def provisional_note(step: StepStatus) -> str:
+    """ "provisional: from the referral, SIN date not recorded" (empty when not provisional)."""
+    if not step.provisional or step.basis is None:
+        return ""
+    missing = step.awaiting or "?"
+    words = {"sin_submitted": "SIN", "referral_received": "referral"}
+    return (
+        f"provisional: from {fact_words(step.basis)}, "
+        f"{words.get(missing, fact_words(missing))} date not recorded"
+    )
+
+
+def clock_note(schedule: CaseSchedule) -> str:
+    """The case-level provisional sentence, or "" when the clock is not provisional."""
+    anchor, first = schedule.clock_anchor, schedule.clock_awaiting
+    if anchor is None or first is None:
+        return ""
+    words = {"sin_submitted": "SIN", "referral_received": "referral"}
+    return (
+        f"provisional: from {fact_words(anchor)}, {words.get(first, fact_words(first))} "
+        "date not recorded"
+    )
 
 
 def agency_due(agency: AgencyFacts, profile: Profile) -> date | None:
@@ -87,66 +171,137 @@ def agency_due(agency: AgencyFacts, profile: Profile) -> date | None:
     if agency.request_sent is None:
         return None
     wd = profile.agency_timescale_wd if agency.timescale_wd is None else agency.timescale_wd
-    return agency.request_sent if wd == 0 else deadlines.add_working_days(agency.request_sent, wd)
+    return profile.calendar.add(agency.request_sent, wd)
 
 
-def _rule_due(rule: Rule, anchor: date) -> date:
+def _rule_due(rule: Rule, anchor: date, calendar: WorkingCalendar) -> date:
     if rule.months:
         months = -rule.months if rule.before else rule.months
         return deadlines.add_calendar_months(anchor, months)
     if rule.before:
-        return deadlines.subtract_working_days(anchor, rule.working_days)
-    return deadlines.add_working_days(anchor, rule.working_days)
+        return calendar.subtract_working_days(anchor, rule.working_days)
+    return calendar.add_working_days(anchor, rule.working_days)
 
 
-def _due_by_rules(step: StepDef, facts: Mapping[str, date]) -> date | None:
-    """The earliest date any rule gives, among rules whose anchor is known."""
-    due = None
+class _Due(NamedTuple):
+    due: date
+    basis: str
+    provisional: bool
+    local: bool
+    awaiting: str | None
+
+
+def _due_by_rules(
+    step: StepDef, facts: Mapping[str, date], calendar: WorkingCalendar
+) -> _Due | None:
+    """The earliest date any rule gives, each rule counting from its first recorded anchor."""
+    best: _Due | None = None
     for rule in step.rules:
-        anchor = facts.get(rule.anchor)
-        if anchor is not None:
-            candidate = _rule_due(rule, anchor)
-            if due is None or candidate < due:
-                due = candidate
-    return due
+        for position, anchor in enumerate(rule.anchors):
+            on = facts.get(anchor)
+            if on is not None:
+                due = _rule_due(rule, on, calendar)
+                if best is None or due < best.due:
+                    best = _Due(
+                        due,
+                        anchor,
+                        position > 0,
+                        rule.local,
+                        rule.anchors[0] if position else None,
+                    )
+                break
+    return best
 
 
 def _agency_step(
     step: StepDef, case: CaseFacts, facts: Mapping[str, date], profile: Profile
-) -> tuple[date | None, date | None]:
+) -> tuple[_Due | None, date | None]:
     """(due, done) for the agency-returns step.
 
-    Not yet done: due is the earliest due date among the agencies still to
-    return, so the step shows the next return to chase. Done: the last return
-    against the last due date.
+    With agencies on the case, the step is theirs alone: done when every one
+    has returned (a date recorded for the step itself does not count), due
+    on the earliest due date among those still to return, so the step shows
+    the next return to chase. Without agencies, the step's own rules and date.
     """
-    done = case.done.get(step.id)
-    asked = [(a, agency_due(a, profile)) for a in case.agencies if a.request_sent is not None]
     if not case.agencies:
-        return _due_by_rules(step, facts), done
-    if done is None and all(a.received is not None for a in case.agencies):
+        return _due_by_rules(step, facts, profile.calendar), case.done.get(step.id)
+    done = None
+    if all(a.received is not None for a in case.agencies):
         done = max(a.received for a in case.agencies if a.received is not None)
+    asked = [agency_due(a, profile) for a in case.agencies if a.request_sent is not None]
     if not asked:
-        return _due_by_rules(step, facts), done
+        return _due_by_rules(step, facts, profile.calendar), done
     if done is not None:
-        return max(d for _, d in asked if d is not None), done
-    outstanding = [d for a, d in asked if a.received is None and d is not None]
-    return (min(outstanding) if outstanding else None), done
+        last = max(d for d in asked if d is not None)
+        return _Due(last, "agencies", False, True, None), done
+    outstanding = [
+        agency_due(a, profile)
+        for a in case.agencies
+        if a.request_sent is not None and a.received is None
+    ]
+    dues = [d for d in outstanding if d is not None]
+    return (_Due(min(dues), "agencies", False, True, None) if dues else None), done
 
 
-def step_status(due: date | None, done: date | None, today: date) -> tuple[State, int | None]:
+def outstanding_agencies(case: CaseFacts) -> tuple[str, ...]:
+    """Agencies whose scoping return is not in: what keeps agency returns open."""
+    return tuple(a.name for a in case.agencies if a.received is None)
+
+
+def recordable(case: CaseFacts, step_id: str) -> str | None:
+    """Why a date cannot be recorded for this step of this case; None when it can.
+
+    Agency returns, on a case with agencies, come from the agencies' own
+    returns alone: recording the step would mark it done while an agency is
+    still outstanding (and the chase list still chasing it).
+    """
+    if step_id == "agency_returns" and case.agencies:
+        waiting = outstanding_agencies(case)
+        if waiting:
+            return (
+                "agency returns are worked out from the agencies' own returns; still "
+                f"outstanding: {', '.join(waiting)}. Record each return instead"
+            )
+        return (
+            "agency returns are worked out from the agencies' own returns (all are in); "
+            "record or correct an agency's return instead"
+        )
+    return None
+
+
+def step_status(
+    due: date | None, done: date | None, today: date, calendar: WorkingCalendar | None = None
+) -> tuple[State, int | None]:
+    between = (calendar or deadlines.calendar()).working_days_between
     if done is not None:
         if due is None:
             return "done", None
-        return ("late" if done > due else "done"), deadlines.working_days_between(done, due)
+        return ("late" if done > due else "done"), between(done, due)
     if due is None:
         return "waiting", None
-    slack = deadlines.working_days_between(today, due)
+    slack = between(today, due)
     return ("overdue" if today > due else "pending"), slack
 
 
+# When a conditional step (``StepDef.when``) is part of a case.
+CONDITIONS: dict[str, Callable[[CaseFacts, Profile], bool]] = {
+    "reconsideration": lambda case, _profile: case.panel_outcome in RECONSIDER_OUTCOMES,
+}
+
+
+def _applies(step: StepDef, case: CaseFacts, profile: Profile, full_review: bool) -> bool:
+    if step.full_review_only and not full_review:
+        return False
+    if step.when:
+        test = CONDITIONS.get(step.when)
+        return test is not None and test(case, profile)
+    return True
+
+
 def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
+    """Every step's due date, state and slack, the case's state and its next step."""
     # One pass over the steps (it runs for every case in the list: keep it lean).
+    calendar = profile.calendar
     done_map = case.done
     facts: dict[str, date] = dict(done_map)
     full_review = case.decision in profile.full_review_decisions
@@ -156,61 +311,253 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
         facts[PUBLICATION_PLANNED] = case.publication_planned
 
     steps: list[StepStatus] = []
-    next_step: StepStatus | None = None
     last_done = -1
-    overdue = amber = False
     notification_only = case.kind != "rapid_review"
     for step in profile.steps:
-        if step.full_review_only and not full_review:
+        if not _applies(step, case, profile, full_review):
             continue
         if notification_only and step.id not in NOTIFICATION_STEPS:
             continue
         if step.per_agency:
             due, done = _agency_step(step, case, facts, profile)
         else:
-            due, done = _due_by_rules(step, facts), done_map.get(step.id)
-        state, slack = step_status(due, done, today)
-        status = StepStatus(step.id, step.label, step.stage, due, done, state, slack)
+            due, done = _due_by_rules(step, facts, calendar), done_map.get(step.id)
+            if done is None and step.done_by_agency_request:
+                requests = [a.request_sent for a in case.agencies if a.request_sent is not None]
+                if requests:
+                    done = min(requests)
+                    facts[step.id] = done  # later rules count from it
+        when = due.due if due is not None else None
+        state, slack = step_status(when, done, today, calendar)
+        if due is None:
+            status = StepStatus(step.id, step.label, step.stage, None, done, state, slack)
+        else:
+            status = StepStatus(
+                step.id,
+                step.label,
+                step.stage,
+                when,
+                done,
+                state,
+                slack,
+                due.basis,
+                due.provisional,
+                due.local,
+                due.awaiting,
+            )
         if done is not None:
             last_done = len(steps)
-        elif due is not None and slack is not None:
-            overdue = overdue or state == "overdue"
-            amber = amber or slack <= profile.amber_slack
-            if next_step is None or due < (next_step.due or date.max):
-                next_step = status
         steps.append(status)
 
     # The stage is where progress has reached: the step after the last one done.
     stage = steps[last_done + 1].stage if last_done + 1 < len(steps) else "Complete"
+    anchors = profile.clock_anchors
+    clock_anchor = next((a for a in anchors if a in done_map), None)
+    clock_start = done_map[clock_anchor] if clock_anchor is not None else None
+    awaiting = anchors[0] if clock_anchor is not None and clock_anchor != anchors[0] else None
+    # A notification-only kind is closed once the SIN is made: nothing more
+    # runs unless it is converted to a rapid review.
+    if case.closed or (notification_only and "sin_submitted" in done_map):
+        return CaseSchedule(
+            tuple(steps), "closed", None, "Closed", clock_start, clock_anchor, None, awaiting
+        )
+    incomplete = not any(fact in done_map for fact in START_FACTS)
+    rag, next_step, first_due = summarise(steps, profile.amber_slack, incomplete)
+    return CaseSchedule(
+        tuple(steps), rag, next_step, stage, clock_start, clock_anchor, first_due, awaiting
+    )
+
+
+def summarise(
+    items: Iterable[StepStatus], amber_slack: int, incomplete: bool = False
+) -> tuple[Rag, StepStatus | None, date | None]:
+    """The case's state and its next step from every open item with a due date.
+
+    Items are steps today; anything else with a due date and slack (actions,
+    for example) can join them as ``StepStatus`` rows and be judged alike:
+    red if any is overdue; incomplete when no clock can run (but never hiding
+    red); amber when one is within the amber slack; green only otherwise.
+
+    The next step is the open item due first; but when deadlines have been
+    missed, it is the most recently missed one: an overdue "RR sent to Panel"
+    comes before the meeting and the scoping it should have followed. The
+    third value is the earliest open due date (the triage order's key).
+    """
+    soonest: StepStatus | None = None
+    latest_missed: StepStatus | None = None
+    amber = False
+    for item in items:
+        due, slack = item.due, item.slack
+        if item.done is None and due is not None and slack is not None:
+            if item.state == "overdue":
+                if latest_missed is None or due >= (latest_missed.due or date.min):
+                    latest_missed = item
+            elif slack <= amber_slack:
+                amber = True
+            if soonest is None or due < (soonest.due or date.max):
+                soonest = item
+    first_due = soonest.due if soonest is not None else None
     rag: Rag
-    if notification_only and "sin_submitted" in done_map:
-        # The notification is made: nothing more runs unless it is converted.
-        rag, stage, next_step = "closed", "Closed", None
-    elif case.closed:
-        rag, stage = "closed", "Closed"
-    elif overdue:
-        rag = "red"
+    if latest_missed is not None:
+        return "red", latest_missed, first_due
+    if incomplete:
+        rag = "incomplete"
     elif amber:
         rag = "amber"
     else:
         rag = "green"
-    return CaseSchedule(tuple(steps), rag, next_step, stage)
+    return rag, soonest, first_due
+
+
+def schedule_if(
+    case: CaseFacts,
+    profile: Profile,
+    today: date,
+    recorded: Mapping[str, date | None] | None = None,
+    **changes: Any,
+) -> CaseSchedule:
+    """The schedule of this case if these facts were recorded (None: not recorded).
+
+    ``recorded`` maps step ids to dates; ``changes`` replace other facts
+    (``decision``, ``publication_planned``, ``panel_outcome``...). This is
+    what a form's live hint shows, from the same ``compute`` as the timeline.
+    """
+    if recorded:
+        done = dict(case.done)
+        for step_id, on in recorded.items():
+            if on is None:
+                done.pop(step_id, None)
+            else:
+                done[step_id] = on
+        case = case._replace(done=MappingProxyType(done))
+    if changes:
+        case = case._replace(**changes)
+    return compute(case, profile, today)
+
+
+def due_text(step: StepStatus, profile: Profile, fmt: Callable[[date], str]) -> str:
+    """ "RR to Panel by Mon 24 Nov 2025" with "(local target)" or the provisional note."""
+    if step.due is None:
+        return ""
+    text = f"{profile.short_label(step.id)} by {fmt(step.due)}"
+    extras = []
+    if step.local:
+        extras.append("local target")
+    if step.provisional:
+        extras.append(provisional_note(step))
+    return text + (f" ({'; '.join(extras)})" if extras else "")
+
+
+def lateness_text(due: date, on: date, profile: Profile, fmt: Callable[[date], str]) -> str:
+    """ "due Wed 11 Mar 2026: on time" or "…: 2 WD late", in the profile's working days."""
+    slack = profile.calendar.working_days_between(on, due)
+    return f"due {fmt(due)}: " + ("on time" if slack >= 0 else f"{-slack} WD late")
+
+
+def against_due(step: StepStatus | None, fmt: Callable[[date], str]) -> str:
+    """ "due Mon 24 Nov 2025: on time" or "…: 3 WD late" for a step recorded as done."""
+    if step is None or step.due is None or step.done is None:
+        return ""
+    slack = step.slack or 0
+    text = f"due {fmt(step.due)}: " + ("on time" if slack >= 0 else f"{-slack} WD late")
+    note = provisional_note(step)
+    return text + (f" ({note})" if note else "")
+
+
+def hint_for(
+    case: CaseFacts,
+    profile: Profile,
+    today: date,
+    step_id: str,
+    on: date,
+    fmt: Callable[[date], str],
+    recorded: Mapping[str, date | None] | None = None,
+) -> str:
+    """A form's live hint for a date being typed: what falls due because of it.
+
+    The steps whose due dates count from ``step_id`` once it is recorded as
+    ``on`` (with ``recorded``, other dates typed on the same form), each as
+    ``due_text`` gives it; "" when nothing counts from it.
+    """
+    facts = dict(recorded or {})
+    facts[step_id] = on
+    schedule = schedule_if(case, profile, today, facts)
+    shown = [s for s in schedule.steps if s.due is not None and s.basis == step_id]
+    # The provisional note once, after every date it applies to.
+    parts = []
+    for s in shown:
+        text = due_text(s._replace(provisional=False), profile, fmt)
+        if s.done is not None:
+            slack = s.slack or 0
+            text += ": done on time" if slack >= 0 else f": done {-slack} WD late"
+        parts.append(text)
+    notes = dict.fromkeys(provisional_note(s) for s in shown if s.provisional)
+    return "; ".join([*parts, *notes])
+
+
+def hint_if_done(
+    case: CaseFacts,
+    profile: Profile,
+    today: date,
+    step_id: str,
+    on: date,
+    fmt: Callable[[date], str],
+) -> str:
+    """A form's live hint for a step's own date: its due date and whether ``on`` meets it."""
+    step = schedule_if(case, profile, today, {step_id: on}).step(step_id)
+    return against_due(step, fmt)
+
+
+class ClockBar(NamedTuple):
+    """The rapid-review clock bar: "WD used/total" from the clock start to the Panel."""
+
+    start: date
+    anchor: str
+    due: date
+    total: int  # N: the profile's working days from the clock start to the Panel
+    used: int  # working days from the start to today (or to when the RR was sent)
+    sent: date | None
+    provisional: bool
+
+
+def clock_bar(schedule: CaseSchedule, profile: Profile, today: date) -> ClockBar | None:
+    """Where today sits on the rapid-review clock; None before the clock starts."""
+    start, anchor, total = schedule.clock_start, schedule.clock_anchor, profile.clock_wd
+    if start is None or anchor is None or total is None:
+        return None
+    due = profile.calendar.add(start, total)
+    panel = schedule.step("panel_notified")
+    sent = panel.done if panel is not None else None
+    used = profile.calendar.working_days_between(start, sent or today)
+    return ClockBar(start, anchor, due, total, used, sent, schedule.clock_awaiting is not None)
 
 
 def next_due(case: CaseFacts, profile: Profile) -> date | None:
-    """When the case's next step is due. Unlike states and slack, it does not
-    depend on today, so the store can keep it for the list's order."""
+    """The earliest due date among the case's open items (``CaseSchedule.first_due``).
+
+    Unlike states and slack, it does not depend on today, so the store can
+    keep it for the list's order."""
     # Any day gives the same answer; one inside the calendar's table keeps the
     # slack arithmetic from widening the table to reach it (date.min would
     # stretch it to year 1 and make every later call slow).
-    step = compute(case, profile, _ANY_DAY).next_step
-    return step.due if step else None
+    return compute(case, profile, _ANY_DAY).first_due
 
 
 _ANY_DAY = date(deadlines.FIRST_YEAR, 1, 3)
 
 
-def rag_for_next_due(next_due: date | None, closed: bool, today: date, profile: Profile) -> Rag:
+def is_incomplete(done: Mapping[str, date] | Iterable[str]) -> bool:
+    """No clock can run: none of the start facts is recorded."""
+    return not any(fact in done for fact in START_FACTS)
+
+
+def rag_for_next_due(
+    next_due: date | None,
+    closed: bool,
+    today: date,
+    profile: Profile,
+    incomplete: bool = False,
+) -> Rag:
     """The case's state from its next step's due date alone, as ``compute`` gives it.
 
     The next step is the open step due first, and slack only grows with the due
@@ -220,13 +567,20 @@ def rag_for_next_due(next_due: date | None, closed: bool, today: date, profile: 
     """
     if closed:
         return "closed"
+    if next_due is not None and today > next_due:
+        return "red"
+    if incomplete:
+        return "incomplete"
     if next_due is None:
         return "green"
-    if today > next_due:
-        return "red"
-    if deadlines.working_days_between(today, next_due) <= profile.amber_slack:
+    if profile.calendar.working_days_between(today, next_due) <= profile.amber_slack:
         return "amber"
     return "green"
+
+
+def amber_until(today: date, profile: Profile) -> date:
+    """The first due date that is green today: due dates before it are red or amber."""
+    return profile.calendar.add_working_days(today, profile.amber_slack + 1)
 
 
 # Bump when ``compute`` changes how it works a due date out: every stored
@@ -242,7 +596,7 @@ def schedule_key(profile: Profile) -> str:
     Stored beside each case's next due date, it tells whether that date was
     worked out the way this process would work it out.
     """
-    return _schedule_key(profile, deadlines.calendar())
+    return _schedule_key(profile, profile.calendar)
 
 
 @lru_cache(maxsize=8)
@@ -255,7 +609,9 @@ def _schedule_key(profile: Profile, calendar: deadlines.WorkingCalendar) -> str:
             step.id,
             step.full_review_only,
             step.per_agency,
-            [(r.anchor, r.working_days, r.months, r.before) for r in step.rules],
+            step.done_by_agency_request,
+            step.when,
+            [(r.anchors, r.working_days, r.months, r.before) for r in step.rules],
         )
         for step in profile.steps
     ]
@@ -265,6 +621,7 @@ def _schedule_key(profile: Profile, calendar: deadlines.WorkingCalendar) -> str:
             steps,
             profile.agency_timescale_wd,
             sorted(profile.full_review_decisions),
+            START_FACTS,
             closed,
         )
     )

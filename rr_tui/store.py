@@ -92,7 +92,7 @@ from rr_tui.records import (
     case_record,
 )
 from rr_tui.sanitize import clean_text
-from rr_tui.schedule import next_due, schedule_key
+from rr_tui.schedule import AgencyFacts, CaseFacts, next_due, recordable, schedule_key
 from rr_tui.validation import (
     CHILD_LABELS,
     FIELD_LABELS,
@@ -589,6 +589,18 @@ class Store:
         _check_step_id(step_id)
         with self._write() as session:
             self._case(session, case_id)
+            if on is not None and step_id == "agency_returns":
+                agencies = tuple(
+                    AgencyFacts(name, sent, received)
+                    for name, sent, received in session.execute(
+                        select(Agency.name, Agency.request_sent, Agency.received_on)
+                        .where(Agency.case_id == case_id)
+                        .order_by(Agency.id)
+                    )
+                )
+                refusal = recordable(CaseFacts(agencies=agencies), step_id)
+                if refusal is not None:
+                    raise InputError(refusal)
             if expected is not UNCHECKED:
                 current = session.scalar(
                     select(StepDate.done_on).where(

@@ -164,8 +164,9 @@ def _not_before(profile: Profile) -> dict[str, set[str]]:
     direct: dict[str, set[str]] = {step_id: set() for step_id in ids}
     for step in profile.steps:
         for rule in step.rules:
-            if not rule.before and rule.anchor in ids:
-                direct[step.id].add(rule.anchor)
+            if not rule.before:
+                # Every fact the rule can count from (the SIN, or the referral).
+                direct[step.id].update(a for a in rule.anchors if a in ids)
         direct[step.id].update(a for a in _EXTRA_ORDER.get(step.id, ()) if a in ids)
         if step.full_review_only and "rr_meeting" in ids:
             direct[step.id].add("rr_meeting")

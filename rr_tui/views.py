@@ -10,7 +10,7 @@ from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
 from rr_tui.schedule import CaseSchedule, StepStatus, compute
 
-RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "closed": 3}
+RAG_ORDER = {"red": 0, "amber": 1, "incomplete": 2, "green": 3, "closed": 4}
 
 
 class CaseView(NamedTuple):
@@ -27,18 +27,24 @@ class CaseView(NamedTuple):
         return step.due if step else None
 
     @property
+    def first_due(self) -> date | None:
+        """The earliest open due date: the triage order's key (``schedule.first_due``)."""
+        return self.schedule.first_due
+
+    @property
     def slack(self) -> int | None:
         step = self.schedule.next_step
         return step.slack if step else None
 
 
-def urgency(view: CaseView) -> tuple[int, date, int, str]:
-    """Most urgent first: red, amber, green, closed; then earliest due; then least slack."""
-    slack = view.slack
+def urgency(view: CaseView) -> tuple[int, date, str]:
+    """Most urgent first: red, amber, incomplete, green, closed; then earliest open due date.
+
+    The stored triage order (``rr_tui.first_page``) sorts the same way.
+    """
     return (
         RAG_ORDER[view.schedule.rag],
-        view.next_due or date.max,
-        slack if slack is not None else 10**6,
+        view.schedule.first_due or date.max,
         view.record.reference,
     )
 
@@ -50,7 +56,7 @@ def build_views(records: Iterable[CaseRecord], profile: Profile, today: date) ->
 
 
 def rag_counts(views: Iterable[CaseView]) -> dict[str, int]:
-    counts = {"red": 0, "amber": 0, "green": 0, "closed": 0}
+    counts = {"red": 0, "amber": 0, "incomplete": 0, "green": 0, "closed": 0}
     for view in views:
         counts[view.schedule.rag] += 1
     return counts

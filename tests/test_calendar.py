@@ -23,7 +23,7 @@ ALL_EVENTS = [
     ("CAL-002", "sin_submitted", "SIN sent to the Panel", D(2025, 6, 9)),
     ("CAL-001", "agency_returns", "Agency returns in", D(2025, 6, 11)),
     ("CAL-001", "rr_meeting", "Rapid Review meeting", D(2025, 6, 19)),
-    ("CAL-001", "panel_notified", "Panel notified", D(2025, 6, 23)),
+    ("CAL-001", "panel_notified", "RR sent to Panel", D(2025, 6, 23)),
     ("CAL-004", "final_report", "Final report", D(2025, 11, 14)),
     ("CAL-004", "prepublication_copy", "Copy to Panel and SoS", D(2026, 1, 21)),
 ]
@@ -55,7 +55,7 @@ def new_case(
 
 @pytest.fixture
 def cal_db(store: Store, db_url: str) -> str:
-    # Referral Mon 2 Jun 2025: meeting due WD 13 Thu 19 Jun, Panel WD 15 Mon 23 Jun;
+    # SIN and referral Mon 2 Jun 2025: meeting due WD 13 Thu 19 Jun, Panel WD 15 Mon 23 Jun;
     # the one agency, asked Wed 4 Jun, is due Wed 11 Jun. The SIN and scoping are done.
     one = new_case(
         store,
@@ -63,7 +63,7 @@ def cal_db(store: Store, db_url: str) -> str:
         "Asha Patel",
         {
             "incident_aware": D(2025, 6, 2),
-            "sin_submitted": D(2025, 6, 6),
+            "sin_submitted": D(2025, 6, 2),
             "referral_received": D(2025, 6, 2),
             "scoping_requests_sent": D(2025, 6, 4),
         },
@@ -193,8 +193,8 @@ def test_cli_calendar_uids_are_stable_across_exports(
     _, third = export(capsys, cal_db, tmp_path / "c.ics")
     after = {summary: (uid, start) for uid, summary, start, _ in events_of(third)}
     assert "CAL-001: Rapid Review meeting due" not in after
-    assert after["CAL-001: Panel notified due"] == (
-        before["CAL-001: Panel notified due"],
+    assert after["CAL-001: RR sent to Panel due"] == (
+        before["CAL-001: RR sent to Panel due"],
         D(2025, 6, 12),
     )
     assert after["CAL-004: Final report due"][0] == before["CAL-004: Final report due"]

@@ -9,7 +9,7 @@ which the store tests check after every kind of write, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from types import MappingProxyType
 
@@ -26,6 +26,7 @@ from rr_tui.schedule import (
     AgencyFacts,
     CaseFacts,
     compute,
+    is_incomplete,
     next_due,
     rag_for_next_due,
     schedule_key,
@@ -36,14 +37,6 @@ from rr_tui.views import CaseView, build_views, urgency
 STEP_IDS = tuple(step.id for step in ENGLAND.steps if not step.per_agency)
 DAYS = st.dates(date(2021, 11, 1), date(2027, 3, 31))
 ENGLAND_AND_WALES = deadlines.england_and_wales()
-
-
-@pytest.fixture(autouse=True)
-def _england_and_wales_calendar() -> Iterator[None]:
-    previous = deadlines._active
-    deadlines.use_calendar(ENGLAND_AND_WALES)
-    yield
-    deadlines.use_calendar(previous)
 
 
 @st.composite
@@ -77,24 +70,29 @@ def case_facts(draw: st.DrawFn) -> CaseFacts:
 def test_the_next_due_date_does_not_depend_on_today(case: CaseFacts, one: date, two: date) -> None:
     first, second = compute(case, ENGLAND, one), compute(case, ENGLAND, two)
     due = next_due(case, ENGLAND)
-    assert (first.next_step.due if first.next_step else None) == due
-    assert (second.next_step.due if second.next_step else None) == due
+    assert first.first_due == due
+    assert second.first_due == due
+    # It is the earliest open due date, whichever step is shown as next.
+    dues = [s.due for s in first.steps if s.done is None and s.due is not None]
+    assert due == (None if case.closed or not dues else min(dues))
 
 
 def test_working_out_the_next_due_date_leaves_the_calendar_fast() -> None:
     # Saves work it out; a "today" far outside the calendar's years would widen
     # its lookup table to reach it and make every later deadline slow.
     calendar = deadlines.england_and_wales()
-    deadlines.use_calendar(calendar)
-    next_due(CaseFacts(done={"referral_received": date(2026, 11, 2)}), ENGLAND)
-    assert calendar._years == (deadlines.FIRST_YEAR, deadlines.LAST_YEAR)
+    profile = replace(ENGLAND, calendar=calendar)
+    next_due(CaseFacts(done={"referral_received": date(2026, 11, 2)}), profile)
+    assert calendar._state.years == (deadlines.FIRST_YEAR, deadlines.LAST_YEAR)
 
 
 @settings(max_examples=300, deadline=None)
 @given(case_facts(), DAYS, st.integers(0, 6))
 def test_the_state_follows_from_the_next_due_date(case: CaseFacts, today: date, amber: int) -> None:
     profile = customise(ENGLAND, {"amber_slack": amber})
-    rag = rag_for_next_due(next_due(case, profile), case.closed, today, profile)
+    rag = rag_for_next_due(
+        next_due(case, profile), case.closed, today, profile, is_incomplete(case.done)
+    )
     assert rag == compute(case, profile, today).rag
 
 
@@ -120,9 +118,12 @@ def test_triage_order_of_open_cases_is_next_due_then_reference(
     views = [v for v in build_views(records, ENGLAND, today) if v.schedule.rag != "closed"]
     assert [v.record.id for v in views] == [v.record.id for v in sorted(views, key=urgency)]
 
-    def stored_order(view: CaseView) -> tuple[bool, date, str]:
+    def stored_order(view: CaseView) -> tuple[int, bool, date, str]:
+        # As ``first_page`` orders: red, amber, incomplete, green; then the date.
         due = next_due(view.record.facts(), ENGLAND)
-        return (due is None, due or date.min, view.record.reference)
+        rag = rag_for_next_due(due, False, today, ENGLAND, is_incomplete(view.record.done))
+        rank = {"red": 0, "amber": 1, "incomplete": 2, "green": 3}[rag]
+        return (rank, due is None, due or date.min, view.record.reference)
 
     assert [v.record.id for v in views] == [v.record.id for v in sorted(views, key=stored_order)]
 
@@ -131,8 +132,9 @@ def test_the_key_names_the_profile_and_the_calendar() -> None:
     key = schedule_key(ENGLAND)
     assert key == schedule_key(ENGLAND)
     assert schedule_key(customise(ENGLAND, {"agency_timescale": 10})) != key
-    deadlines.use_calendar(deadlines.england_and_wales([date(2026, 12, 24)]))
-    assert schedule_key(ENGLAND) != key
+    closed = replace(ENGLAND, calendar=deadlines.england_and_wales([date(2026, 12, 24)]))
+    assert schedule_key(closed) != key
+    assert schedule_key(customise(ENGLAND, {"clock": "referral"})) != key
 
 
 # -- the store keeps it -------------------------------------------------------------

@@ -105,7 +105,8 @@ def test_profile_shows_steps_convention_and_configuration(
         "panel_response",
     ):
         assert step in out
-    assert "15 WD after referral_received" in out
+    assert "15 WD after the first recorded of sin_submitted, referral_received" in out
+    assert "(local target)" in out
     assert f"Configuration (from {isolated / 'config.toml'})." in out
 
 
@@ -135,9 +136,24 @@ def test_status_json_shape_and_order(capsys: pytest.CaptureFixture[str], seeded:
     rows = status_json(capsys, seeded)
     assert len(rows) == 11
     for row in rows:
-        assert set(row) - {"stage"} == {"reference", "rag", "next_step", "next_due", "steps"}
+        assert set(row) - {"stage"} == {
+            "reference",
+            "rag",
+            "next_step",
+            "next_due",
+            "provisional",
+            "steps",
+        }
         for step in row["steps"]:
-            assert set(step) == {"id", "due", "done", "state", "slack"}
+            assert set(step) == {
+                "id",
+                "due",
+                "done",
+                "state",
+                "slack",
+                "provisional",
+                "local_target",
+            }
             assert step["state"] in {"done", "late", "pending", "overdue", "waiting"}
     keys = [(RAG_ORDER[r["rag"]], r["next_due"] or "9999-12-31") for r in rows]
     assert keys == sorted(keys)
@@ -152,6 +168,8 @@ def test_status_json_shape_and_order(capsys: pytest.CaptureFixture[str], seeded:
         "done": None,
         "state": "overdue",
         "slack": -2,
+        "provisional": False,
+        "local_target": False,
     }
 
     everything = status_json(capsys, seeded, "--all")

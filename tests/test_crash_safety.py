@@ -32,7 +32,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from rr_tui import db
+from rr_tui.profile import ENGLAND
 from rr_tui.records import CaseFields, CaseRecord
+from rr_tui.schedule import schedule_key
 from rr_tui.store import Store
 
 # kill -9 trials: the full proof (200 each) when RR_TUI_FULL_PROOFS is set, as .ci/run
@@ -90,7 +92,12 @@ def _one_write(
         cases[case_id] = ref
         return _say(fd, "A")
     ref = record.reference
-    free = [s for s in STEP_IDS if s not in record.done]
+    # Agency returns come from the agencies' own returns once a case has any.
+    free = [
+        s
+        for s in STEP_IDS
+        if s not in record.done and not (s == "agency_returns" and record.agencies)
+    ]
     if choice < 0.55 and free:
         step, when = rng.choice(free), _day(n)
         _say(fd, "T " + json.dumps([["step", ref, step, when.isoformat()]]))
@@ -278,6 +285,9 @@ def one_trial(url: str, trial: int, seed: int, known: set[Fact], report: CrashRe
 def run_trials(url: str, trials: int, seed: int = 20260401) -> CrashReport:
     """``trials`` kill -9 trials in a row on one database (created here)."""
     Store(url, create=True, actor="setup").close()
+    # Load the bank holidays once, here: every forked writer inherits them
+    # instead of spending its short life loading them before its first save.
+    schedule_key(ENGLAND)
     report = CrashReport()
     known: set[Fact] = set()
     started = time.perf_counter()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -38,15 +37,6 @@ ENGLAND_AND_WALES = england_and_wales()
 
 dates_in_range = st.dates(min_value=FIRST, max_value=LAST)
 PROPERTY = settings(max_examples=400, deadline=None)
-
-
-@pytest.fixture(autouse=True)
-def _england_and_wales_calendar() -> Iterator[None]:
-    """Every test here runs against plain England and Wales, whatever ran before."""
-    previous = deadlines._active
-    deadlines.use_calendar(ENGLAND_AND_WALES)
-    yield
-    deadlines.use_calendar(previous)
 
 
 def _easter(year: int) -> date:
@@ -396,12 +386,56 @@ def test_extra_closures_are_skipped() -> None:
     assert not cal.is_working_day(date(2026, 8, 31))
 
 
-def test_installed_calendar_drives_module_functions() -> None:
-    deadlines.use_calendar(england_and_wales([date(2026, 3, 9)]))
-    assert add_working_days(date(2026, 3, 6), 1) == date(2026, 3, 10)
-    assert not is_working_day(date(2026, 3, 9))
-    deadlines.use_calendar(ENGLAND_AND_WALES)
+def test_closures_live_on_the_profile_not_in_the_process() -> None:
+    from dataclasses import replace
+
+    from rr_tui.profile import ENGLAND
+    from rr_tui.schedule import CaseFacts, compute
+
+    closed = replace(ENGLAND, calendar=england_and_wales([date(2026, 3, 9)]))
+    facts = CaseFacts(done={"incident_aware": date(2026, 3, 2)})
+    sin = {s.id: s.due for s in compute(facts, closed, date(2026, 3, 2)).steps}["sin_submitted"]
+    assert sin == date(2026, 3, 10)  # Mon 9 Mar closed: 5 WD is Tue 10 Mar
+    # The module functions, and every other profile, are untouched by it.
     assert add_working_days(date(2026, 3, 6), 1) == date(2026, 3, 9)
+    assert is_working_day(date(2026, 3, 9))
+    plain = {s.id: s.due for s in compute(facts, ENGLAND, date(2026, 3, 2)).steps}
+    assert plain["sin_submitted"] == date(2026, 3, 9)
+
+
+def test_widening_is_atomic_for_other_threads() -> None:
+    """A thread never sees a bank holiday as a working day while another widens the table."""
+    import threading
+
+    loads: list[tuple[int, int]] = []
+
+    def slow_source(first: int, last: int) -> list[date]:
+        loads.append((first, last))
+        return deadlines.england_and_wales_bank_holidays(first, last)
+
+    cal = deadlines.WorkingCalendar(years=(2026, 2026), source=slow_source)
+    christmas_2030 = date(2030, 12, 25)
+    wrong: list[object] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            if (
+                cal.is_working_day(christmas_2030)
+                or cal.working_days_between(date(2030, 12, 24), date(2030, 12, 29)) != 1
+            ):
+                wrong.append(1)
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for year in range(2031, 2060):
+        cal.add_working_days(date(year, 12, 20), 5)  # widens, year by year
+    stop.set()
+    for t in threads:
+        t.join()
+    assert not wrong
+    assert len(loads) >= 2
 
 
 @PROPERTY

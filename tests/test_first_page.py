@@ -125,7 +125,7 @@ def test_the_first_page_is_the_top_of_the_full_list(busy_url: str, limit: int) -
     assert repr(shown) == repr([without_chasers(r) for r in full[:limit]])
     assert first.open_cases == len(full)
     counts = rag_counts(build_views(full, ENGLAND, TODAY))
-    assert first.counts == {rag: counts[rag] for rag in ("red", "amber", "green")}
+    assert first.counts == {rag: counts[rag] for rag in ("red", "amber", "incomplete", "green")}
 
 
 def test_the_demo_cases_too(demo_url: str) -> None:
@@ -139,7 +139,7 @@ def test_the_demo_cases_too(demo_url: str) -> None:
 def test_nothing_open_gives_an_empty_page(tmp_path: Path) -> None:
     url = db_url(tmp_path / "db" / "empty.db")
     Store(url, create=True).close()
-    assert page(url) == FirstPage([], {"red": 0, "amber": 0, "green": 0}, 0)
+    assert page(url) == FirstPage([], {"red": 0, "amber": 0, "incomplete": 0, "green": 0}, 0)
 
 
 # -- when it cannot be trusted: None, and the full load does the work ---------------

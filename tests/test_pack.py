@@ -238,10 +238,12 @@ def test_the_timeline_and_audit_list_are_optional_and_use_readers_labels(store: 
     assert "## 14. Who recorded what" in markdown
     # Referral Mon 2 Jun: meeting due WD 13 Thu 19 Jun, held Mon 16 Jun (3 WD early);
     # Panel due min(WD 15 Mon 23 Jun, 2 WD after the meeting Wed 18 Jun).
-    assert "| Rapid Review meeting | Thu 19 Jun 2025 | Mon 16 Jun 2025 | Done on time | 3 |" in (
-        markdown
-    )
-    assert "| Panel notified | Wed 18 Jun 2025 | — | Not yet due | 0 |" in markdown
+    # No SIN date: the meeting's deadline is from the referral, and says so.
+    assert (
+        "| Rapid Review meeting | Thu 19 Jun 2025 (provisional: from the referral, SIN date "
+        "not recorded) | Mon 16 Jun 2025 | Done on time | 3 |"
+    ) in markdown
+    assert "| RR sent to Panel | Wed 18 Jun 2025 (local target) | — | Not yet due | 0 |" in markdown
     history = markdown.split("## 14. Who recorded what")[1]
     assert "Case: created" in history
     assert "Rapid Review meeting: created" in history

@@ -11,7 +11,6 @@ are in March 2026, which has no bank holidays:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -69,15 +68,6 @@ FULL_REVIEW_STEPS = (
 ENGLAND_AND_WALES = deadlines.england_and_wales()
 
 
-@pytest.fixture(autouse=True)
-def _england_and_wales_calendar() -> Iterator[None]:
-    """Plain England and Wales, whatever calendar another test installed."""
-    previous = deadlines._active
-    deadlines.use_calendar(ENGLAND_AND_WALES)
-    yield
-    deadlines.use_calendar(previous)
-
-
 def _case(**done: date) -> CaseFacts:
     return CaseFacts(done=done)
 
@@ -98,7 +88,7 @@ def test_nothing_recorded_everything_waiting() -> None:
     assert {s.state for s in schedule.steps} == {"waiting"}
     assert all(s.due is None and s.slack is None for s in schedule.steps)
     assert schedule.next_step is None
-    assert schedule.rag == "green"
+    assert schedule.rag == "incomplete"  # never green by omission
     assert schedule.stage == ENGLAND.step("incident_aware").stage
 
 
@@ -268,9 +258,19 @@ def test_next_step_is_the_open_step_due_first() -> None:
     )
     assert schedule.next_step == steps["rr_meeting"]
     # Waiting steps are never next, even with nothing else open.
-    schedule, _ = _run(
-        _case(incident_aware=INCIDENT, sin_submitted=date(2026, 2, 27)), date(2026, 3, 10)
+    schedule, steps = _run(
+        _case(
+            incident_aware=INCIDENT,
+            sin_submitted=date(2026, 2, 27),
+            referral_received=REFERRAL,
+            scoping_requests_sent=SCOPING_DUE,
+            agency_returns=date(2026, 3, 10),
+            rr_meeting=date(2026, 3, 16),
+            panel_notified=date(2026, 3, 17),
+        ),
+        date(2026, 3, 20),
     )
+    assert steps["panel_response"].state == "waiting"
     assert schedule.next_step is None
 
 
@@ -377,11 +377,18 @@ def test_agency_returns_without_agencies_fall_back_to_the_profile_rule() -> None
     assert steps["agency_returns"].due is None
 
 
-def test_agency_returns_marked_done_by_hand() -> None:
+def test_agency_returns_with_agencies_come_from_the_agencies_alone() -> None:
+    # A date recorded for the step itself does not mark it done while an
+    # agency is still outstanding: the agencies' own returns decide.
     case = _agencies(POLICE, HEALTH, agency_returns=date(2026, 3, 12))
     _, steps = _run(case, date(2026, 3, 20))
+    assert steps["agency_returns"].done is None
+    assert steps["agency_returns"].state == "overdue"
+    # Without agencies, the recorded date is the step's.
+    _, steps = _run(
+        _case(referral_received=REFERRAL, agency_returns=date(2026, 3, 12)), date(2026, 3, 20)
+    )
     assert steps["agency_returns"].done == date(2026, 3, 12)
-    assert steps["agency_returns"].state == "done"
 
 
 # --- full review ------------------------------------------------------------------------
@@ -518,7 +525,10 @@ def test_customise_months_and_before_rules_and_no_deadline() -> None:
 
 def test_describe_mentions_rules_and_threshold() -> None:
     text = describe(customise(ENGLAND, {"amber_slack": 3}))
-    assert "earliest of 15 WD after referral_received; 2 WD after rr_meeting" in text
+    assert (
+        "the earliest of 15 WD after the first recorded of sin_submitted, referral_received; "
+        "2 WD after rr_meeting (local target)"
+    ) in text
     assert "6 calendar months after decision" in text
     assert "7 WD before publication_planned" in text
     assert "3 working days of slack" in text
@@ -698,5 +708,5 @@ def test_uk_formatting() -> None:
 def test_every_state_and_rag_has_a_distinct_glyph_and_word() -> None:
     assert set(STATE_GLYPHS) == {"done", "late", "pending", "overdue", "waiting"}
     assert len(set(STATE_GLYPHS.values())) == len(STATE_GLYPHS)
-    assert set(RAG_GLYPHS) == set(RAG_WORDS) == {"red", "amber", "green", "closed"}
+    assert set(RAG_GLYPHS) == set(RAG_WORDS) == {"red", "amber", "incomplete", "green", "closed"}
     assert len(set(RAG_GLYPHS.values())) == len(RAG_GLYPHS)

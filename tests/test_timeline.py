@@ -41,7 +41,7 @@ def test_a_plausible_date_is_not_questioned() -> None:
 
 def test_a_date_in_the_future() -> None:
     assert warn({"panel_notified": D(2026, 11, 27)}) == [
-        "Panel notified: Fri 27 Nov 2026 is in the future."
+        "RR sent to Panel: Fri 27 Nov 2026 is in the future."
     ]
 
 
@@ -69,7 +69,7 @@ def test_moving_an_earlier_step_after_a_later_one() -> None:
 def test_two_changes_checked_against_each_other() -> None:
     notes = warn({"panel_notified": D(2026, 11, 20), "panel_response": D(2026, 11, 19)})
     assert notes == [
-        "Panel response (Thu 19 Nov 2026) is dated before Panel notified (Fri 20 Nov 2026)."
+        "Panel response (Thu 19 Nov 2026) is dated before RR sent to Panel (Fri 20 Nov 2026)."
     ]
 
 

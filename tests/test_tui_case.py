@@ -31,7 +31,7 @@ STEP_LABELS = (
     "Scoping sent",
     "Agency returns",
     "RR meeting",
-    "Panel notified",
+    "RR to Panel",
     "Panel reply",
     "IMRs asked",
     "Final report",
@@ -70,7 +70,7 @@ async def test_case_screen_shows_steps_states_dates_and_slack(demo_url: str) -> 
         assert "○ pending" in lines["RR meeting"] and "Thu 3 Dec 2026" in lines["RR meeting"]
         assert "· waiting" in lines["Panel reply"]
         bar = text_of(screen, "#case-bar")
-        assert "Referral Mon 16 Nov 2026" in bar and "Panel by Mon 7 Dec 2026" in bar
+        assert "SIN Mon 16 Nov 2026" in bar and "RR to Panel by Mon 7 Dec 2026" in bar
         assert "working day 8 of 15" in bar
         facts = text_of(screen, "#case-facts")
         assert "Child D" in facts and "J. Okafor" in facts and "Serious harm" in facts
@@ -101,26 +101,26 @@ async def test_case_screen_sections(demo_url: str) -> None:
         assert "Decision: Local CSPR" in meeting
         assert "Strategy discussion" in meeting and "Mon 30 Nov 2026" in meeting
         assert "Attendees: Police" in meeting
-        assert "Not notified yet" in text_of(screen, "#case-panel")
+        assert "RR not sent to Panel yet" in text_of(screen, "#case-panel")
         await pilot.press("escape")
 
         # The Panel's notification and response; the full-review steps.
         screen = await open_case(pilot, demo_url, "DEMO-2026-008")
         panel = text_of(screen, "#case-panel")
-        assert "Notified: Fri 25 Sep 2026" in panel
+        assert "RR sent to Panel: Fri 25 Sep 2026" in panel
         assert "Response: Thu 8 Oct 2026" in panel
         assert "Agrees with the recommendation" in panel
         lines = step_lines(screen)
         assert "○ pending" in lines["Final report"] and "Wed 24 Mar 2027" in lines["Final report"]
         assert "✓ done" in lines["IMRs asked"]
-        assert "Panel told on working day" in text_of(screen, "#case-bar")
+        assert "RR sent to Panel on working day" in text_of(screen, "#case-bar")
         await pilot.press("escape")
 
         # A step done after its due date is 'late', with how late.
         screen = await open_case(pilot, demo_url, "DEMO-2026-010")
         lines = step_lines(screen)
-        assert "✓! late" in lines["Panel notified"]
-        assert "WD late" in lines["Panel notified"]
+        assert "✓! late" in lines["RR to Panel"]
+        assert "WD late" in lines["RR to Panel"]
 
 
 async def test_agency_names_readable_at_80_columns(demo_url: str) -> None:

@@ -190,12 +190,20 @@ async def test_new_case_hint_shows_resulting_deadlines(demo_url: str) -> None:
         await fill(pilot, "referral_received", "2026-12-18")
         hint = date_hint(form, "referral_received")
         assert "Fri 18 Dec 2026" in hint
-        assert "Panel by Wed 13 Jan 2027" in hint
-        assert "meeting by Mon 11 Jan 2027" in hint
+        assert "RR to Panel by Wed 13 Jan" in hint
+        assert "provisional: from the referral, SIN date not recorded" in hint
+        assert "RR meeting by Mon 11 Jan (local target)" in hint
         shown = screen_text(app)  # drawn beside the field (it wraps at 80 columns)
-        assert "Panel by" in shown and "Wed 13 Jan 2027" in shown
+        assert "Panel by" in shown and "Wed 13 Jan" in shown
+        # Typing the SIN moves the clock to it: every hint follows.
+        await fill(pilot, "sin_submitted", "2026-12-17")
+        hint = date_hint(form, "referral_received")
+        assert "RR to Panel" not in hint and "provisional" not in hint
+        assert "RR to Panel by Tue 12 Jan" in date_hint(form, "sin_submitted")
         await fill(pilot, "incident_aware", "today")
-        assert date_hint(form, "incident_aware") == "Thu 26 Nov 2026 · SIN due Thu 3 Dec 2026"
+        assert date_hint(form, "incident_aware") == (
+            "Thu 26 Nov 2026 · SIN to Panel by Thu 3 Dec: done 10 WD late"
+        )
         await fill(pilot, "incident_aware", "2026-02-30")
         assert "no such date" in date_hint(form, "incident_aware")
         await fill(pilot, "incident_aware", "2026-1")  # half typed: no nagging yet
@@ -319,6 +327,8 @@ async def test_f1_in_a_form_shows_form_keys(demo_url: str) -> None:
         put(form, "reference", "RR-1")
         await pilot.press("f1")
         await wait_for_screen(pilot, HelpScreen, timeout=1)
+        # Laid out before it is read (the help is long: it lists the profile's rules).
+        await wait_until(pilot, lambda: "^s / f2" in screen_text(app), what="the help")
         shown = screen_text(app)
         assert "^s / f2" in shown and "19/12/2025 (day first)" in shown
         await pilot.press("escape")
@@ -494,7 +504,9 @@ async def test_add_agency_saves_with_live_due_hint(demo_url: str) -> None:
         await type_text(pilot, "Police")
         await fill(pilot, "request_sent", "today")
         # Default timescale: 5 WD from Thu 26 Nov.
-        assert date_hint(form, "request_sent") == "Thu 26 Nov 2026 · return due Thu 3 Dec 2026"
+        assert date_hint(form, "request_sent") == (
+            "Thu 26 Nov 2026 · return due Thu 3 Dec 2026 (local target)"
+        )
         put(form, "timescale", "10")
         await pilot.pause()
         assert "return due Thu 10 Dec 2026" in date_hint(form, "request_sent")
@@ -623,7 +635,7 @@ async def test_record_meeting_saves_with_actions(demo_url: str) -> None:
         form = await open_form(pilot, "m", MeetingForm)
         put(form, "held_on", "today")
         await pilot.pause()
-        assert "Panel to be told by Mon 30 Nov 2026" in date_hint(form, "held_on")
+        assert "RR to Panel by Mon 30 Nov (local target)" in date_hint(form, "held_on")
         decision = field(form, "decision").control
         assert isinstance(decision, Select)
         decision.value = "lcspr"
@@ -719,7 +731,7 @@ async def test_record_panel_notification_and_response(demo_url: str) -> None:
         await wait_closed(pilot, form)
         await wait_until(
             pilot,
-            lambda: "Notified: Thu 26 Nov 2026" in text_of(screen, "#case-panel"),
+            lambda: "RR sent to Panel: Thu 26 Nov 2026" in text_of(screen, "#case-panel"),
             what="reload",
         )
         # Later: the response, in the same form.
@@ -751,10 +763,15 @@ async def test_record_panel_invalid_input_is_refused_and_odd_date_asks(demo_url:
                 (
                     {"notified_on": "", "response_on": "2026-11-26"},
                     "notified_on",
-                    "Panel notified on",
+                    "RR sent to Panel on",
                     "needed before a response",
                 ),
-                ({"notified_on": "2026-11-31"}, "notified_on", "Panel notified on", "no such date"),
+                (
+                    {"notified_on": "2026-11-31"},
+                    "notified_on",
+                    "RR sent to Panel on",
+                    "no such date",
+                ),
                 (
                     {"response_on": "tomorrow"},
                     "response_on",
@@ -767,7 +784,7 @@ async def test_record_panel_invalid_input_is_refused_and_odd_date_asks(demo_url:
             pilot, form, {**good, "notified_on": "2026-11-20"}, "dated before Rapid Review meeting"
         )
         await check_asks(
-            pilot, form, {**good, "response_on": "2026-11-24"}, "is dated before Panel notified"
+            pilot, form, {**good, "response_on": "2026-11-24"}, "is dated before RR sent to Panel"
         )
         await check_asks(pilot, form, {**good, "notified_on": "2026-11-27"}, "in the future")
         saved = case(demo_url, "DEMO-2026-006")

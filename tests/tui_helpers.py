@@ -300,6 +300,7 @@ async def fill(pilot: Pilot[Any], field_id: str, text: str) -> None:
     elif isinstance(control, TextArea):
         control.clear()
     await type_text(pilot, text)
+    await pilot.pause()  # the last key's Changed message (and the hints it moves) handled
 
 
 def put(screen: Screen[Any], field_id: str, text: str) -> None:

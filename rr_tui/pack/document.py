@@ -40,7 +40,7 @@ from rr_tui.records import (
     missing_partners,
 )
 from rr_tui.sanitize import clean_text, for_display
-from rr_tui.schedule import agency_due, compute
+from rr_tui.schedule import agency_due, compute, provisional_note
 from rr_tui.validation import FIELD_LABELS
 
 # The sections the Panel expects, in its order: id -> default heading.
@@ -519,7 +519,9 @@ def _timeline(record: CaseRecord, profile: Profile, today: date) -> tuple[Block,
             tuple(
                 (
                     s.label,
-                    uk(s.due),
+                    uk(s.due)
+                    + (f" ({provisional_note(s)})" if s.provisional and s.due else "")
+                    + (" (local target)" if s.local and s.due and not s.done else ""),
                     uk(s.done),
                     STATE_LABELS.get(s.state, s.state),
                     "" if s.slack is None else str(s.slack),

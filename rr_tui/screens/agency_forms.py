@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.widgets import Select
 
-from rr_tui import deadlines
 from rr_tui.dates import DateInputError, uk
 from rr_tui.edits import AGENCY, Target
 from rr_tui.records import AgencyRecord, CaseRecord
-from rr_tui.schedule import agency_due
+from rr_tui.schedule import AgencyFacts, agency_due, lateness_text
 from rr_tui.screens.form import FormError, FormScreen
 from rr_tui.validation import check_line, check_timescale
 from rr_tui.widgets.fields import AreaField, CheckField, ChoiceField, DateField, TextField
@@ -73,7 +72,8 @@ class AgencyForm(FormScreen):
     def _due_hint(self, sent: date) -> str:
         wd = self._timescale()
         wd = self.rr.profile.agency_timescale_wd if wd is None else wd
-        return f"return due {uk(deadlines.add_working_days(sent, wd))}" if wd else "due same day"
+        due = agency_due(AgencyFacts("", sent, None, wd), self.rr.profile)
+        return f"return due {uk(due)} (local target)" if wd else "due same day"
 
     def on_input_changed(self) -> None:
         if self.is_mounted and self.query("#request_sent"):
@@ -161,8 +161,7 @@ class ReturnForm(FormScreen):
         due = agency_due(self._agency().facts(), self.rr.profile)
         if due is None:
             return "no request date recorded"
-        slack = deadlines.working_days_between(received, due)
-        return f"due {uk(due)}: " + ("on time" if slack >= 0 else f"{-slack} WD late")
+        return lateness_text(due, received, self.rr.profile, uk)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         # Another agency: show what is stored for it (keeping what you typed),

@@ -32,7 +32,17 @@ from rr_tui.records import (
     missing_partners,
 )
 from rr_tui.sanitize import clean_text, for_display
-from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, CaseSchedule, agency_due, compute
+from rr_tui.schedule import (
+    PROVISIONAL_MARK,
+    RAG_GLYPHS,
+    RAG_WORDS,
+    STATE_GLYPHS,
+    CaseSchedule,
+    agency_due,
+    clock_bar,
+    compute,
+    provisional_note,
+)
 from rr_tui.screens.base import RRScreen
 from rr_tui.screens.form import FormScreen, on_saved
 from rr_tui.widgets.palette import state_styles
@@ -136,15 +146,31 @@ def _steps(schedule: CaseSchedule, st: dict[str, str], short: Profile | None) ->
     table.add_column("Due", no_wrap=True)
     table.add_column("Done", no_wrap=True)
     table.add_column("Slack", justify="right", no_wrap=True)
+    notes: list[str] = []
     for step in schedule.steps:
+        due = uk(step.due, "")
+        if step.due is not None and step.provisional:
+            due += PROVISIONAL_MARK
+            note = provisional_note(step)
+            if note not in notes:
+                notes.append(note)
+        if step.due is not None and step.local and step.done is None:
+            due += "*"
         plain_row(
             table,
             state_text(step.state, st),
             short.short_label(step.id) if short else step.label,
-            uk(step.due, ""),
+            due,
             uk(step.done, ""),
             slack_text(step.slack),
         )
+    hint = [f"{PROVISIONAL_MARK} {note}" for note in notes]
+    if any(s.due is not None and s.local and s.done is None for s in schedule.steps):
+        hint.append("* local target (the partnership's own, not Panel guidance)")
+    if hint:
+        table.caption = "   ".join(hint)
+        table.caption_justify = "left"
+        table.caption_style = "dim"
     return table
 
 
@@ -226,10 +252,10 @@ def _panel(record: CaseRecord) -> RenderableType:
     notified, response = record.done.get("panel_notified"), record.done.get("panel_response")
     if panel is None and notified is None and response is None:
         return Group(
-            Text("Not notified yet. Press p to record the notification.", style="dim"),
+            Text("RR not sent to Panel yet. Press p to record it.", style="dim"),
             _signoffs(record),
         )
-    parts: list[RenderableType] = [Text(f"Notified: {uk(notified, 'not yet')}")]
+    parts: list[RenderableType] = [Text(f"RR sent to Panel: {uk(notified, 'not yet')}")]
     if panel is not None:
         parts.append(_block("Notification notes", panel.notification_notes))
     parts.append(Text(f"Response: {uk(response, 'awaited')}"))
@@ -445,18 +471,11 @@ class CaseScreen(RRScreen):
                 f" ({slack_text(nxt.slack)})"
             )
         self.query_one("#case-title", Static).update(title)
-        panel = next((s for s in schedule.steps if s.id == "panel_notified"), None)
         # Below 100 columns the long step names would wrap: use the short ones.
         short = profile if self.size.width < 100 else None
         self.query_one("#case-facts", Static).update(_facts(record, schedule, profile, st))
         self.query_one("#case-bar", Static).update(
-            progress_bar(
-                record.done.get("referral_received"),
-                panel.due if panel else None,
-                today,
-                panel.done if panel else None,
-                st,
-            )
+            progress_bar(clock_bar(schedule, profile, today), profile, st)
         )
         self.query_one("#case-steps", Static).update(_steps(schedule, st, short))
         self.query_one("#case-children", Static).update(_children(record))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 
-from rr_tui import deadlines
-from rr_tui.dates import DateInputError, uk
+from rr_tui.dates import DateInputError, uk_brief
 from rr_tui.edits import CASE, Target
 from rr_tui.records import (
     CASE_FIELDS,
@@ -20,6 +20,7 @@ from rr_tui.records import (
     CaseRecord,
     ChildFields,
 )
+from rr_tui.schedule import CaseFacts, hint_for
 from rr_tui.screens.form import FormError, FormScreen, step_warnings
 from rr_tui.validation import case_field_errors, check_line
 from rr_tui.widgets.fields import (
@@ -34,8 +35,10 @@ if TYPE_CHECKING:
     from rr_tui.store import Store
 
 
-# The form's dates that are step dates (the others are the case's own fields).
-STEP_DATES = ("incident_aware", "referral_received")
+# The dates a new case can start with: every fact a clock can start from. They
+# are the form's step dates (the others are the case's own fields).
+NEW_CASE_DATES = ("incident_aware", "sin_submitted", "referral_received")
+STEP_DATES = NEW_CASE_DATES
 
 
 @dataclass(frozen=True)
@@ -67,22 +70,13 @@ class CaseForm(FormScreen):
                 max_length=40,
                 placeholder="e.g. AB",
             )
-            yield DateField(
-                "LA aware of incident",
-                id="incident_aware",
-                today=today,
-                hint=lambda d: f"SIN due {uk(deadlines.add_working_days(d, 5))}",
-            )
-            yield DateField(
-                "Referral received",
-                id="referral_received",
-                today=today,
-                hint=lambda d: (
-                    "meeting by "
-                    f"{uk(deadlines.add_working_days(d, 13))}, Panel by "
-                    f"{uk(deadlines.add_working_days(d, 15))}"
-                ),
-            )
+            for step_id in NEW_CASE_DATES:
+                yield DateField(
+                    self.rr.profile.step(step_id).label,
+                    id=step_id,
+                    today=today,
+                    hint=self._hint(step_id),
+                )
         yield TextField("Owner (coordinator)", f.owner, id="owner", max_length=80)
         yield ChoiceField(
             "Notification",
@@ -126,13 +120,44 @@ class CaseForm(FormScreen):
             )
         yield AreaField("Notes", f.notes, id="notes")
 
+    def _typed(self, but: str) -> dict[str, date | None]:
+        """The other dates typed so far on the form (those that parse)."""
+        typed: dict[str, date | None] = {}
+        for step_id in NEW_CASE_DATES:
+            if step_id == but or not self.query(f"#{step_id}"):
+                continue
+            try:
+                typed[step_id] = self.query_one(f"#{step_id}", DateField).parse()
+            except DateInputError:
+                typed[step_id] = None
+        return typed
+
+    def _hint(self, step_id: str) -> Callable[[date], str]:
+        """What falls due because of this date, with the others typed: the schedule's own."""
+
+        def hint(on: date) -> str:
+            rr = self.rr
+            return hint_for(
+                CaseFacts(), rr.profile, rr.today, step_id, on, uk_brief, self._typed(step_id)
+            )
+
+        return hint
+
+    def on_date_field_typed(self, event: DateField.Typed) -> None:
+        # One date moves what the others count towards (the SIN takes over
+        # the clock from the referral): refresh every hint.
+        event.stop()
+        if self.record is None and self.is_mounted:
+            for step_id in NEW_CASE_DATES:
+                if self.query(f"#{step_id}"):
+                    self.query_one(f"#{step_id}", DateField).set_hint_source(self._hint(step_id))
+
     def collect(self) -> CasePayload:
         errors: dict[str, str] = {}
         dates: dict[str, date | None] = {}
         for name in (
             "incident_date",
-            "incident_aware",
-            "referral_received",
+            *NEW_CASE_DATES,
             "partners_copied_on",
             "publication_planned",
         ):

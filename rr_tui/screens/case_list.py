@@ -20,7 +20,7 @@ from rr_tui.messages import FirstPageRead, StoreReady
 from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
-from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, compute
+from rr_tui.schedule import PROVISIONAL_MARK, RAG_GLYPHS, RAG_WORDS, compute
 from rr_tui.screens.base import RRScreen
 from rr_tui.views import CaseView, urgency
 from rr_tui.widgets.case_filter import fold, state_words
@@ -96,13 +96,17 @@ def make_rows(records: list[CaseRecord], profile: Profile, today: date) -> list[
         view = CaseView(record, compute(record.facts(), profile, today))
         fields, step = record.fields, view.next_step
         rag, due, slack = view.schedule.rag, view.next_due, view.slack
+        # The mark says the clock (or this deadline) counts from a stand-in fact.
+        provisional = step is not None and (
+            step.provisional or view.schedule.clock_awaiting is not None
+        )
         cells = (
             STATE_CELLS[rag],
             for_display(fields.reference),
             for_display(record.child_label),
             view.schedule.stage,
             profile.short_label(step.id) if step else "—",
-            once(due, uk_short(due, "")),
+            once((due, provisional), uk_short(due, "") + (PROVISIONAL_MARK if provisional else "")),
             once(slack, "" if slack is None else str(slack)),
             for_display(fields.owner),
         )
@@ -276,7 +280,7 @@ class CaseListScreen(RRScreen):
                 # Today (and its time-zone import) is worked out here, off the first frame.
                 today = app.today
                 rows = make_rows(records, profile, today)
-            counts = {"red": 0, "amber": 0, "green": 0, "closed": 0}
+            counts = {"red": 0, "amber": 0, "incomplete": 0, "green": 0, "closed": 0}
             for row in rows:
                 counts[row.rag] = counts.get(row.rag, 0) + 1
             no_cases = not rows and not store.references()
@@ -332,8 +336,10 @@ class CaseListScreen(RRScreen):
             text.append("  ·  loading…")
             return text
         text.append("  ")
-        for rag in ("red", "amber", "green"):
-            text.append(f"  {RAG_GLYPHS[rag]} {self.counts[rag]} {rag}")
+        for rag in ("red", "amber", "incomplete", "green"):
+            if rag == "incomplete" and not self.counts.get(rag):
+                continue
+            text.append(f"  {RAG_GLYPHS[rag]} {self.counts.get(rag, 0)} {rag}")
         if self.show_closed:
             text.append(f"  {RAG_GLYPHS['closed']} {self.counts['closed']} closed")
         if self.partial_of is not None and self.partial_of > len(self.all_rows):

@@ -1,4 +1,4 @@
-"""Agency chase list: returns due within 2 working days or overdue, grouped by agency."""
+"""Agency chase list: returns due within the amber slack or overdue, grouped by agency."""
 
 from __future__ import annotations
 
@@ -75,7 +75,8 @@ class ChaseScreen(RRScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "Agency returns to chase (due within 2 working days, or overdue)",
+            "Agency returns to chase (due within "
+            f"{self.rr.profile.amber_slack} working days, or overdue)",
             id="chase-title",
             markup=False,
         )
@@ -109,7 +110,8 @@ class ChaseScreen(RRScreen):
             options.add_option(Option(label, id=agency))
         if not data.groups:
             self.query_one("#chase-items", Static).update(
-                "Nothing to chase: no agency return is due within 2 working days."
+                "Nothing to chase: no agency return is due within "
+                f"{self.rr.profile.amber_slack} working days."
             )
             self.query_one("#chase-text", Static).update("")
             return
@@ -153,7 +155,10 @@ class ChaseScreen(RRScreen):
             )
         self.query_one("#chase-items", Static).update(table)
         self.query_one("#chase-text", Static).update(
-            Text("\n" + chaser_text(agency, items, self.data.today), style="italic")
+            Text(
+                "\n" + chaser_text(agency, items, self.data.today, profile=self.rr.profile),
+                style="italic",
+            )
         )
 
     def action_copy(self) -> None:
@@ -163,7 +168,8 @@ class ChaseScreen(RRScreen):
         agency, items = current
         # OSC 52: the terminal (not the server) puts it on the clipboard, so it
         # works over SSH; whether it did, rr-tui cannot tell.
-        self.app.copy_to_clipboard(chaser_text(agency, items, self.data.today))
+        text = chaser_text(agency, items, self.data.today, profile=self.rr.profile)
+        self.app.copy_to_clipboard(text)
         self.notify(clipboard_message("Chaser text", "v"), timeout=8)
 
     def action_view_text(self) -> None:
@@ -173,7 +179,7 @@ class ChaseScreen(RRScreen):
         if current is None or self.data is None:
             return
         agency, items = current
-        text = chaser_text(agency, items, self.data.today)
+        text = chaser_text(agency, items, self.data.today, profile=self.rr.profile)
         self.app.clear_notifications()  # nothing over the text to copy
         self.app.push_screen(TextViewScreen(f"Chaser text for {for_display(agency)}", text))
 

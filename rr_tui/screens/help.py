@@ -16,7 +16,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from rr_tui.schedule import RAG_GLYPHS, STATE_GLYPHS
+from rr_tui.profile import ENGLAND, Profile, fact_words
+from rr_tui.schedule import PROVISIONAL_MARK, RAG_GLYPHS, STATE_GLYPHS
 from rr_tui.widgets.plain import plain_row
 
 STATES = (
@@ -26,14 +27,70 @@ STATES = (
     ("overdue", "not done, and the due date has passed"),
     ("waiting", "no due date yet: what it counts from is not recorded"),
 )
-RAGS = (
-    ("red", "a step is overdue"),
-    ("amber", "a pending step has 2 working days of slack or fewer"),
-    ("green", "every pending step has more slack"),
-    ("closed", "the case is closed"),
+# Marks beside a due date, and the words for a paused review.
+MARKS = (
+    (
+        PROVISIONAL_MARK + " provisional",
+        "counted from a stand-in fact (the referral while no SIN date is recorded): "
+        "the date moves once the fact is recorded",
+    ),
+    ("* local target", "the partnership's own timescale, not Panel guidance"),
+    (
+        "paused",
+        "a review paused for parallel proceedings: due dates do not move, "
+        "the pause is shown beside them",
+    ),
 )
 # Textual's own key, on every screen.
 PALETTE = ("ctrl+p", "command palette: every action by name")
+
+
+def rags(profile: Profile) -> tuple[tuple[str, str], ...]:
+    """What each case state means, with the profile's own threshold."""
+    n = profile.amber_slack
+    return (
+        ("red", "a step is overdue"),
+        ("amber", f"a pending step has {n} working day{'s' if n != 1 else ''} of slack or fewer"),
+        (
+            "incomplete",
+            "none of LA aware, SIN or referral is recorded: no clock can run, so never green",
+        ),
+        ("green", "every clock is running and every pending step has more slack"),
+        ("closed", "the case is closed"),
+    )
+
+
+def clock_lines(profile: Profile) -> list[str]:
+    """The profile's rapid-review rules, as the help says them ("should", local targets)."""
+    first, *rest = profile.clock_anchors
+    fallback = ", ".join(fact_words(a) for a in rest)
+    lines = [
+        f"The rapid-review clock starts at {fact_words(first)}"
+        + (f" ({fallback} while it is not recorded)." if rest else ".")
+    ]
+    if profile.clock_wd:
+        lines.append(
+            f"The rapid review should reach the Panel within {profile.clock_wd} working days "
+            "of the clock start (Panel guidance)."
+        )
+    for step_id in ("sin_submitted", "scoping_requests_sent", "rr_meeting", "panel_notified"):
+        if not profile.has_step(step_id):
+            continue
+        step = profile.step(step_id)
+        for rule in step.rules:
+            if step_id == "panel_notified" and rule is profile.clock_rule:
+                continue
+            lines.append(f"{step.label}: should be within {rule.describe_words()}.")
+    lines.append(
+        f"Agency returns: {profile.agency_timescale_wd} working days after each request "
+        "(local target)."
+    )
+    if profile.reconsideration_wd:
+        lines.append(
+            f"Reconsideration, after the Panel challenges or asks for more: "
+            f"{profile.reconsideration_wd} working days after its response (local target)."
+        )
+    return lines
 
 
 def key_rows(screen: Screen[Any]) -> list[tuple[str, str]]:
@@ -77,8 +134,12 @@ class HelpScreen(ModalScreen[None]):
         states.add_column()
         for state, what in STATES:
             plain_row(states, f"{STATE_GLYPHS[state]} {state}", what)
-        for rag, what in RAGS:
+        profile: Profile = getattr(self.app, "profile", ENGLAND)
+        for rag, what in rags(profile):
             plain_row(states, f"{RAG_GLYPHS[rag]} {rag.upper()}", what)
+        for mark, what in MARKS:
+            plain_row(states, mark, what)
+        rules = Text("\n".join(clock_lines(profile)))
         convention = Text(
             "Working days are Monday to Friday, not England and Wales bank holidays. "
             "The trigger date is day 0; working day 1 is the next working day. Slack is "
@@ -89,7 +150,9 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll():
                 yield Static("Keys", classes="section-title", markup=False)
                 yield Static(keys)
-                yield Static("States", classes="section-title", markup=False)
+                yield Static("Deadlines (this profile)", classes="section-title", markup=False)
+                yield Static(rules)
+                yield Static("What the states mean", classes="section-title", markup=False)
                 yield Static(states)
                 yield Static("Working days", classes="section-title", markup=False)
                 yield Static(convention)

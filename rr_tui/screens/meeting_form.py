@@ -8,11 +8,11 @@ from typing import Any
 
 from textual.app import ComposeResult
 
-from rr_tui import deadlines
-from rr_tui.dates import DateInputError, parse_user_date, uk
+from rr_tui.dates import DateInputError, parse_user_date, uk_brief
 from rr_tui.edits import MEETING, STEP, Target
 from rr_tui.profile import DECISIONS
 from rr_tui.records import MEETING_TEXT, ActionRecord, CaseRecord, MeetingRecord
+from rr_tui.schedule import due_text, hint_if_done, schedule_if
 from rr_tui.screens.form import FormError, FormScreen, step_warnings
 from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
 
@@ -127,11 +127,14 @@ class MeetingForm(FormScreen):
             yield AreaField(MEETING_TEXT[name], getattr(m, name), id=name)
 
     def _panel_hint(self, held: date) -> str:
-        referral = self.record.done.get("referral_received")
-        due = deadlines.add_working_days(held, 2)
-        if referral:
-            due = min(due, deadlines.add_working_days(referral, 15))
-        return f"Panel to be told by {uk(due)}"
+        rr = self.rr
+        facts = self.record.facts()
+        own = hint_if_done(facts, rr.profile, rr.today, "rr_meeting", held, uk_brief)
+        panel = schedule_if(facts, rr.profile, rr.today, {"rr_meeting": held}).step(
+            "panel_notified"
+        )
+        follows = due_text(panel, rr.profile, uk_brief) if panel and panel.done is None else ""
+        return " · ".join(t for t in (own, follows) if t)
 
     def collect(self) -> MeetingPayload:
         errors: dict[str, str] = {}

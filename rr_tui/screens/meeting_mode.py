@@ -21,7 +21,14 @@ from textual.widgets import Static
 from rr_tui.dates import uk
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
-from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, STATE_GLYPHS, compute
+from rr_tui.schedule import (
+    RAG_GLYPHS,
+    RAG_WORDS,
+    STATE_GLYPHS,
+    clock_bar,
+    compute,
+    provisional_note,
+)
 from rr_tui.screens.base import RRScreen
 from rr_tui.widgets.case_table import CaseTable, Row, natural_widths
 from rr_tui.widgets.meeting_table import MEETING_COLUMNS, meeting_rows
@@ -175,17 +182,12 @@ class MeetingModeScreen(RRScreen):
         table.add_column(no_wrap=True)
         for step in schedule.steps:
             when = f"done {uk(step.done)}" if step.done else f"due {uk(step.due, '—')}"
+            if step.done is None and step.provisional and step.due is not None:
+                when += f" ({provisional_note(step)})"
             plain_row(table, f"{STATE_GLYPHS[step.state]} {step.state.upper()}", step.label, when)
         head = Text(f"{for_display(record.reference)}   ", style="bold")
         head.append(f"{RAG_GLYPHS[schedule.rag]} {RAG_WORDS[schedule.rag]}   {uk(today)}\n")
-        panel = next((s for s in schedule.steps if s.id == "panel_notified"), None)
-        clock = progress_bar(
-            record.done.get("referral_received"),
-            panel.due if panel else None,
-            today,
-            panel.done if panel else None,
-            state_styles(self.app),
-        )
+        clock = progress_bar(clock_bar(schedule, profile, today), profile, state_styles(self.app))
         view.update(_stack(head, table, Text("\n") + clock))
 
     def action_close(self) -> None:

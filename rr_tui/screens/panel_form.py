@@ -7,11 +7,10 @@ from datetime import date
 
 from textual.app import ComposeResult
 
-from rr_tui import deadlines
 from rr_tui.dates import DateInputError, uk
 from rr_tui.edits import PANEL, STEP, Target
 from rr_tui.records import PANEL_OUTCOMES, CaseRecord, PanelRecord
-from rr_tui.schedule import compute
+from rr_tui.schedule import hint_if_done
 from rr_tui.screens.form import FormError, FormScreen, step_warnings
 from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
 
@@ -38,7 +37,7 @@ class PanelForm(FormScreen):
     def compose_fields(self) -> ComposeResult:
         today = lambda: self.rr.today  # noqa: E731
         yield DateField(
-            "Panel notified on",
+            "RR sent to Panel on",
             self.record.done.get("panel_notified"),
             id="notified_on",
             today=today,
@@ -59,12 +58,9 @@ class PanelForm(FormScreen):
         yield AreaField("Response notes", self.panel.response_notes, id="response_notes")
 
     def _notified_hint(self, when: date) -> str:
-        schedule = compute(self.record.facts(), self.rr.profile, self.rr.today)
-        step = next((s for s in schedule.steps if s.id == "panel_notified"), None)
-        if step is None or step.due is None:
-            return "no deadline yet (no referral date)"
-        slack = deadlines.working_days_between(when, step.due)
-        return f"due {uk(step.due)}: " + ("on time" if slack >= 0 else f"{-slack} WD late")
+        rr = self.rr
+        text = hint_if_done(self.record.facts(), rr.profile, rr.today, "panel_notified", when, uk)
+        return text or "no deadline yet (no SIN or referral date)"
 
     def collect(self) -> PanelPayload:
         errors: dict[str, str] = {}

@@ -11,7 +11,7 @@ from textual.widgets import Select
 from rr_tui.dates import DateInputError, uk
 from rr_tui.edits import STEP, Target
 from rr_tui.records import CaseRecord
-from rr_tui.schedule import compute
+from rr_tui.schedule import compute, hint_if_done, recordable
 from rr_tui.screens.form import FormError, FormScreen, step_warnings
 from rr_tui.widgets.fields import ChoiceField, DateField
 
@@ -32,8 +32,11 @@ class StepForm(FormScreen):
         self.case_id = record.id
 
     def _steps(self) -> list[tuple[str, str]]:
-        schedule = compute(self.record.facts(), self.rr.profile, self.rr.today)
-        return [(s.id, s.label) for s in schedule.steps]
+        facts = self.record.facts()
+        schedule = compute(facts, self.rr.profile, self.rr.today)
+        # Steps the schedule derives (agency returns, when the case has
+        # agencies) are recorded where they come from, not here.
+        return [(s.id, s.label) for s in schedule.steps if recordable(facts, s.id) is None]
 
     def compose_fields(self) -> ComposeResult:
         steps = self._steps()
@@ -49,11 +52,8 @@ class StepForm(FormScreen):
 
     def _due_hint(self, when: date) -> str:
         step_id = self.query_one("#step", ChoiceField).value
-        schedule = compute(self.record.facts(), self.rr.profile, self.rr.today)
-        step = next((s for s in schedule.steps if s.id == step_id), None)
-        if step is None or step.due is None:
-            return ""
-        return f"due {uk(step.due)}: " + ("on time" if when <= step.due else "late")
+        rr = self.rr
+        return hint_if_done(self.record.facts(), rr.profile, rr.today, step_id, when, uk)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         # Another step: show its date, and check against that one when saving.

@@ -10,6 +10,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
@@ -282,11 +283,16 @@ class DateField(Field):
             return None
         return parse_user_date(text, self._today())
 
+    class Typed(Message):
+        """The date field's text changed (a form whose hints depend on several dates listens)."""
+
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         # A date pasted with spaces around it is read without them (parse
         # strips); the field has room for them (MAX_DATE_TEXT).
         self._update_hint()
+        if self._hint is not None:  # only fields with a live deadline hint concern others
+            self.post_message(self.Typed())
 
     def _update_hint(self) -> None:
         hint = self.query_one(".field--hint", Static)

@@ -16,7 +16,7 @@ from rr_tui.dates import uk
 from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
-from rr_tui.schedule import RAG_GLYPHS, RAG_WORDS, compute
+from rr_tui.schedule import PROVISIONAL_MARK, RAG_GLYPHS, RAG_WORDS, compute
 from rr_tui.views import CaseView, urgency
 from rr_tui.widgets.case_table import Column, Row
 
@@ -42,12 +42,22 @@ _STATE_CELLS = {rag: state_cell(rag) for rag in RAG_GLYPHS}
 
 
 def meeting_row(
-    key: int, rank: int, rag: str, reference: str, step_label: str, due: date | None
+    key: int,
+    rank: int,
+    rag: str,
+    reference: str,
+    step_label: str,
+    due: date | None,
+    provisional: bool = False,
 ) -> Row:
-    """One case's row; ``reference`` already made safe for display."""
+    """One case's row; ``reference`` already made safe for display.
+
+    ``provisional``: the due date counts from a stand-in fact (marked ``~``).
+    """
+    due_text = _due_text(due) + (PROVISIONAL_MARK if provisional and due else "")
     return Row(
         key,
-        (_STATE_CELLS.get(rag) or state_cell(rag), reference, step_label or "—", _due_text(due)),
+        (_STATE_CELLS.get(rag) or state_cell(rag), reference, step_label or "—", due_text),
         rag,
         (rank, reference, step_label, due or date.max),
     )
@@ -72,6 +82,7 @@ def meeting_rows(records: Iterable[CaseRecord], profile: Profile, today: date) -
                 for_display(view.record.reference),
                 step.label if step else "",
                 view.next_due,
+                step is not None and (step.provisional or view.schedule.clock_awaiting is not None),
             )
         )
     return rows

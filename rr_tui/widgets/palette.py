@@ -23,6 +23,7 @@ def state_styles(app: App[object]) -> dict[str, str]:
         # Case RAG
         "red": f"bold {error}",
         "amber": f"bold {warning}",
+        "incomplete": f"bold italic {warning}",
         "green": success,
         "closed": "dim",
         # Decorations

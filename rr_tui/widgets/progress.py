@@ -1,42 +1,47 @@
-"""The 15-working-day clock as a bar: drawn by the case screen and meeting mode.
+"""The rapid-review clock as a bar: drawn by the case screen and meeting mode.
 
 Rendering shared by screens lives in ``rr_tui.widgets``; screens import it
-from here and never from each other.
+from here and never from each other. The numbers come from the rules engine
+(``rr_tui.schedule.clock_bar``): N in "WD n/N" is the profile's.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 from rich.text import Text
 
-from rr_tui import deadlines
 from rr_tui.dates import uk
+from rr_tui.profile import FACT_NAMES, Profile, fact_words
+from rr_tui.schedule import ClockBar
 
 
 def progress_bar(
-    referral: date | None,
-    due: date | None,
-    today: date,
-    done: date | None,
-    st: dict[str, str],
-    width: int = 40,
+    bar: ClockBar | None, profile: Profile, st: dict[str, str], width: int = 40
 ) -> Text:
-    """Where today sits between the referral and the Panel deadline, in working days."""
-    if referral is None or due is None:
-        return Text("The 15-working-day clock starts when the referral is recorded.", style="dim")
-    total = max(deadlines.working_days_between(referral, due), 1)
-    point = done or today
-    used = deadlines.working_days_between(referral, point)
+    """Where today sits on the rapid-review clock: "WD n/N", N from the profile."""
+    if bar is None:
+        start = " or ".join(profile.label(a) for a in profile.clock_anchors)
+        n = profile.clock_wd
+        clock = f"The {n}-working-day clock" if n else "The rapid-review clock"
+        return Text(f"{clock} starts when the {start.lower()} date is recorded.", style="dim")
+    total, used = max(bar.total, 1), bar.used
     filled = max(0, min(width, round(width * used / total)))
     over = used > total
     text = Text()
     text.append("█" * filled, style=st["red"] if over else st["bar"])
     text.append("░" * (width - filled), style="dim")
     text.append(f" WD {max(used, 0)}/{total}\n")
-    text.append(f"Referral {uk(referral)} → Panel by {uk(due)}\n")
-    if done:
-        text.append(f"Panel told on working day {used} of {total}.")
+    name = FACT_NAMES.get(bar.anchor, bar.anchor)
+    text.append(f"{name[:1].upper()}{name[1:]} {uk(bar.start)} → ")
+    text.append(f"RR to Panel by {uk(bar.due)}\n")
+    if bar.provisional:
+        first = profile.clock_anchors[0]
+        text.append(
+            f"Provisional: from {fact_words(bar.anchor)}, "
+            f"{FACT_NAMES.get(first, first)} date not recorded.\n",
+            style=st["amber"],
+        )
+    if bar.sent:
+        text.append(f"RR sent to Panel on working day {used} of {total}.")
     elif over:
         text.append(
             f"Today is working day {used}: {used - total} past the {total}-day deadline.",
