@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 
-from rr_tui.dates import DateInputError, uk_brief
+from rr_tui.dates import DateInputError, uk, uk_brief
 from rr_tui.edits import CASE, Target
 from rr_tui.records import (
     CASE_FIELDS,
