@@ -75,10 +75,10 @@ def panel_sentence(profile: Profile) -> str:
     """What the Panel expects, in the profile's numbers and words ("should", not "must")."""
     wd = profile.clock_wd
     if wd is None:
-        return "The partnership should send the rapid review to the National Panel promptly"
+        return "Rapid reviews should reach the National Panel promptly"
     return (
-        f"The partnership should send the rapid review to the National Panel within {wd} "
-        f"working days of {fact_words(profile.clock_anchors[0])}"
+        f"Rapid reviews should reach the National Panel within {wd} working days of "
+        f"{fact_words(profile.clock_anchors[0])}"
     )
 
 

@@ -378,3 +378,13 @@ def test_status_says_incomplete_and_provisional(
     assert "1 incomplete" in out
     assert "? INCOMPLETE" in out
     assert "~ provisional: from the referral, SIN date not recorded" in out
+
+
+def test_the_chaser_wording_follows_the_profile() -> None:
+    from rr_tui.chase import chaser_text
+
+    text = chaser_text("Police", [], REFERRAL, profile=ENGLAND)
+    assert "should reach the National Panel within 15 working days of the SIN" in text
+    assert "must" not in text
+    text = chaser_text("Police", [], REFERRAL, profile=REFERRAL_PROFILE)
+    assert "within 15 working days of the referral" in text
