@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rr_tui.deadlines import add_working_days, subtract_working_days
 from rr_tui.profile import Profile
-from rr_tui.records import ActionRecord, CaseFields, ChildFields, MeetingRecord
+from rr_tui.records import ActionRecord, CaseFields, ChildFields, MeetingRecord, SignOffRecord
 from rr_tui.store import Store
 
 AUTHORITY = "Northshire Council (fictional)"
@@ -163,6 +163,23 @@ def seed(store: Store, today: date) -> int:
         c8, 0, _ago(today, 45), MeetingRecord(decision="lcspr", rationale="Fictional.")
     )
     store.record_panel(c8, 0, outcome="agrees", response_notes="Fictional: Panel agrees.")
+    # Its rapid review was signed off by all three safeguarding partners: a final pack.
+    store.record_signoffs(
+        c8,
+        {},
+        {
+            partner: SignOffRecord(
+                partner, name, role, organisation, _ago(today, 44), capacity="delegated"
+            )
+            for partner, name, role, organisation in (
+                ("local_authority", "A. Fictional", "Director of Children's Services",
+                 "Northshire Council (fictional)"),
+                ("police", "B. Fictional", "Detective Superintendent",
+                 "Northshire Police (fictional)"),
+                ("health", "C. Fictional", "Designated Nurse", "Northshire ICB (fictional)"),
+            )
+        },
+    )  # fmt: skip
     # 9: national review nearing publication: the pre-publication copy is due.
     case(
         9,

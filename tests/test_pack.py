@@ -684,3 +684,20 @@ def test_cli_and_tui_share_one_pack_path(
     code, _, _ = cli(capsys, "--db", pack_db[0], "pack", REF, "--output", "-")
     assert code == 0
     assert [(c["fmt"], c["final"]) for c in calls] == [("md", False)]
+
+
+def test_the_demo_has_a_signed_off_case_whose_final_pack_can_be_written(
+    capsys: pytest.CaptureFixture[str], demo_url: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "final.docx"
+    code, out, err = cli(
+        capsys, "--db", demo_url, "--today", "2026-11-26", "pack", "DEMO-2026-008", "--final",
+        "--format", "docx", "--output", str(target),
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert out == f"wrote {target} (signed off; readable only by you)\n"
+    tables = docx_of(target.read_bytes()).tables
+    signoff = next(t for t in tables if t.cell(0, 0).text == "Partner")
+    partners = [row.cells[0].text for row in signoff.rows[1:]]
+    assert partners == ["Local authority", "Police", "Health"]
+    assert "Not signed off" not in [row.cells[1].text for row in signoff.rows]
