@@ -10,6 +10,7 @@ visible □; nothing becomes a silent question mark or vanishes.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,7 +59,6 @@ def render_pdf(pack: Pack, created: datetime | None = None) -> PdfResult:
     pdf = PackPDF(format="A4")
     pdf.add_font(FAMILY, "", str(font_path(REGULAR)))
     pdf.add_font(FAMILY, "B", str(font_path(BOLD)))
-    pdf.set_text_shaping(True)
     pdf.set_title(pack.title)  # metadata: any character is fine
     pdf.set_creator("rr-tui")
     if created is not None:
@@ -81,6 +81,7 @@ def render_pdf(pack: Pack, created: datetime | None = None) -> PdfResult:
         pdf.set_font(FAMILY, "", 9)
         for block in section.blocks:
             if isinstance(block, Table):
+                _shape(pdf, *block.headers, *(c for row in block.rows for c in row))
                 with pdf.table(
                     headings_style=FontFace(emphasis="BOLD"),
                     line_height=5,
@@ -101,4 +102,24 @@ def render_pdf(pack: Pack, created: datetime | None = None) -> PdfResult:
 
 
 def _lines(pdf: Any, height: float, text: str) -> None:
+    _shape(pdf, text)
     pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _needs_shaping(text: str) -> bool:
+    """Right-to-left text, combining marks or a script whose letters join or reorder."""
+    for char in text:
+        if ord(char) < 0x0300:
+            continue
+        if unicodedata.bidirectional(char) in ("R", "AL", "AN") or unicodedata.combining(char):
+            return True
+        if 0x0900 <= ord(char) <= 0x109F or 0x1780 <= ord(char) <= 0x18AF:  # Indic, SE Asian
+            return True
+    return False
+
+
+def _shape(pdf: Any, *texts: str) -> None:
+    """Shape (HarfBuzz) only the text that needs it: it costs ten times plain layout."""
+    wanted = any(_needs_shaping(t) for t in texts)
+    if wanted != bool(pdf.text_shaping):
+        pdf.set_text_shaping(wanted)
