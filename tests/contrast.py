@@ -22,7 +22,7 @@ from textual.geometry import Region
 
 RGB = tuple[int, int, int]
 # Drawing, not text: borders, scrollbars, bars, the cursor's half blocks.
-DECORATION = set("█░▀▄▌▐▔▁▎▊▏▕▉▍▋▆▅▃▂━─│┃╭╮╯╰┌┐└┘├┤┬┴┼═║╔╗╚╝▶◀")
+DECORATION = set("█░▀▄▌▐▔▁▎▊▏▕▉▍▋▇▆▅▃▂━─│┃╭╮╯╰┌┐└┘├┤┬┴┼═║╔╗╚╝▶◀")
 
 
 @dataclass(frozen=True)

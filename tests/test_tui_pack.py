@@ -258,3 +258,61 @@ async def test_meeting_form_saves_the_new_pack_fields(demo_url: str) -> None:
         "Mother told",
         "Local only",
     )
+
+
+async def test_signoff_form_never_undoes_a_colleagues_sign_off_of_another_partner(
+    demo_url: str,
+) -> None:
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, demo_url, REF)
+        form = await open_form(pilot, "s", SignOffForm)
+        # Meanwhile a colleague records the police sign-off.
+        with fresh_store(demo_url) as store:
+            store.record_signoffs(
+                store.case_id(REF),
+                {},
+                {"police": SignOffRecord("police", "Theirs", "DS", "Police", date(2026, 11, 24))},
+            )
+        for field_id, text in (
+            ("health-name", "H. Nurse"),
+            ("health-role", "Designated nurse"),
+            ("health-organisation", "Northshire ICB"),
+            ("health-date", "2026-11-25"),
+        ):
+            await fill(pilot, field_id, text)
+            await typed_into(pilot, form, field_id, text)
+        await save(pilot)
+        await wait_closed(pilot, form)
+    with fresh_store(demo_url) as store:
+        signed = {s.partner: s.name for s in store.get_case(store.case_id(REF)).signoffs}
+    assert signed == {"police": "Theirs", "health": "H. Nurse"}
+
+
+async def test_signoff_form_refuses_a_stale_partner_and_keeps_their_sign_off(
+    demo_url: str,
+) -> None:
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, demo_url, REF)
+        form = await open_form(pilot, "s", SignOffForm)
+        with fresh_store(demo_url) as store:
+            store.record_signoffs(
+                store.case_id(REF),
+                {},
+                {"police": SignOffRecord("police", "Theirs", "DS", "Police", date(2026, 11, 24))},
+            )
+        for field_id, text in (
+            ("police-name", "Mine"),
+            ("police-role", "DCI"),
+            ("police-organisation", "Police"),
+            ("police-date", "2026-11-25"),
+        ):
+            await fill(pilot, field_id, text)
+            await typed_into(pilot, form, field_id, text)
+        await save(pilot)
+        await wait_until(pilot, lambda: "police sign-off" in form_status(form))
+        assert form in app.screen_stack
+    with fresh_store(demo_url) as store:
+        (police,) = store.get_case(store.case_id(REF)).signoffs
+    assert police.name == "Theirs"

@@ -112,8 +112,15 @@ class SignOffForm(FormScreen):
                 )
         if errors:
             raise FormError(errors)
-        expected = {key: s.version for key, s in self.signed.items()}
-        return SignOffPayload(expected, signoffs)
+        # Only the partners the user changed are sent (and checked): a colleague's
+        # sign-off of another partner in the meantime is neither refused nor undone.
+        changed = {
+            key: entry
+            for key, entry in signoffs.items()
+            if entry is None or _fields(entry) != _fields(self.signed.get(key))
+        }
+        expected = {key: self.signed[key].version for key in changed if key in self.signed}
+        return SignOffPayload(expected, changed)
 
     def warnings(self, payload: SignOffPayload) -> list[str]:
         notes = []
@@ -153,6 +160,13 @@ class SignOffForm(FormScreen):
     def save(self, store: Store, payload: SignOffPayload) -> int | None:
         store.record_signoffs(self.record.id, payload.expected, payload.signoffs)
         return self.record.id
+
+
+def _fields(s: SignOffRecord | None) -> tuple[object, ...] | None:
+    """What a sign-off says, without its version."""
+    if s is None:
+        return None
+    return (s.name, s.role, s.organisation, s.signed_on, s.capacity)
 
 
 def _summary(s: SignOffRecord | None) -> str:
