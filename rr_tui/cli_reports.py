@@ -73,6 +73,13 @@ def add_commands(
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON keyed by measure")
     fmt.add_argument("--csv", action="store_true", help="CSV, the period and each quarter")
+    p.add_argument(
+        "--by",
+        choices=("start", "notification", "incident"),
+        default="start",
+        help="put each case in the period of: each measure's starting event (default), "
+        "its SIN date (as DfE counts), or its incident date (as the Panel's annual report)",
+    )
     p = command("calendar", "every upcoming deadline as an iCalendar (.ics) file")
     p.add_argument("--owner", metavar="NAME", help="only cases this coordinator owns")
     p.add_argument(
@@ -198,6 +205,7 @@ def _chase(args: argparse.Namespace, config: Config, store: Store, today: date) 
 
 def _report(args: argparse.Namespace, config: Config, store: Store) -> int:
     from rr_tui.timeliness import (
+        ASSIGN_BY,
         LABELS,
         MEASURES,
         Period,
@@ -220,11 +228,12 @@ def _report(args: argparse.Namespace, config: Config, store: Store) -> int:
     if args.end is not None and args.start is None:
         raise UsageError("--to goes with --from")
     records = store.list_cases(include_closed=True)
-    totals = figures(records, config.profile, period)
+    by = getattr(args, "by", "start")
+    totals = figures(records, config.profile, period, by)
     if args.json:
         print(json.dumps({m: totals[m].as_dict() for m in MEASURES}, indent=1))
         return 0
-    quarters = by_quarter(records, config.profile, period)
+    quarters = by_quarter(records, config.profile, period, by)
     if args.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -245,6 +254,8 @@ def _report(args: argparse.Namespace, config: Config, store: Store) -> int:
         sys.stdout.write(buffer.getvalue())
         return 0
     print(f"Timeliness, {period.label}")
+    if by != "start":
+        print(f"  Cases counted in the period by {ASSIGN_BY[by]}.")
     for m in MEASURES:
         f = totals[m]
         median = "—" if f.median_wd is None else f"{f.median_wd:g} WD"

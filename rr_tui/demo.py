@@ -198,7 +198,9 @@ def seed(store: Store, today: date) -> int:
         publication_planned=add_working_days(today, 9),
     )
     store_decision(store, f"DEMO-{today.year}-009", "national_review", _ago(today, 123))
-    # 10: Panel told late (done, late), response awaited.
+    # 10: Panel told late (done, late), response awaited. One notification for
+    # three siblings, the youngest unborn when it was made; harmed outside their
+    # home authority.
     c10 = case(
         10,
         {
@@ -210,6 +212,12 @@ def seed(store: Store, today: date) -> int:
             "rr_meeting": 9,
             "panel_notified": 4,
         },
+        (
+            child(10, age_band="6_to_10", cp_plan=True),
+            child(13, age_band="1_to_5", sex="male", cp_plan=True),
+            child(14, age_band="unborn", sex="unknown", ethnicity="not_known", disability=""),
+        ),
+        home_authority="Southshire Council (fictional)",
     )
     store.record_meeting(c10, 0, _ago(today, 9), MeetingRecord(decision="other_learning_review"))
     # 11: closed: criteria not met.
@@ -240,7 +248,26 @@ def seed(store: Store, today: date) -> int:
         },
         children=(child(12, looked_after=True, age_band="11_to_15"),),
     )
-    return 12
+    # 13: a looked-after child's death, no abuse or neglect suspected: a
+    # notification only. The SIN is sent, so it needs nothing more (closed).
+    case(
+        13,
+        {"incident_aware": 30, "sin_submitted": 27},
+        (child(15, age_band="16_plus", looked_after=True, cp_plan=False),),
+        kind="lac_death",
+        incident_type="death",
+        status="closed",
+    )
+    # 14: a care leaver's death (aged 19): a notification only, SIN sent (closed).
+    case(
+        14,
+        {"incident_aware": 40, "sin_submitted": 38},
+        (child(16, age_band="16_plus", care_leaver=True, cp_plan=False),),
+        kind="care_leaver_death",
+        incident_type="death",
+        status="closed",
+    )
+    return 14
 
 
 def store_decision(store: Store, reference: str, decision: str, held_on: date) -> None:

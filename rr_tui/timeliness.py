@@ -89,34 +89,78 @@ def _figure(pairs: Iterable[tuple[date, date | None]], deadline: Callable[[date]
     return Figure(total, met, pending, float(median(spans)) if spans else None)
 
 
-def figures(records: Sequence[CaseRecord], profile: Profile, period: Period) -> dict[str, Figure]:
-    """The three measures for the cases whose starting event falls in ``period``."""
+# How a case is given to a period: by each measure's own starting event (the
+# default), by the date of its SIN (as DfE's statistics count notifications), or
+# by the date of the incident (as the Panel's annual report does).
+ASSIGN_BY: dict[str, str] = {
+    "start": "each measure's starting event",
+    "notification": "the date the SIN was sent",
+    "incident": "the incident date",
+}
 
-    def pairs(start_step: str, end_step: str) -> list[tuple[date, date | None]]:
+
+def assigned_on(record: CaseRecord, start: date, by: str) -> date | None:
+    """The date that puts this case's measure in a period (None: in no period)."""
+    if by == "notification":
+        return record.done.get("sin_submitted")
+    if by == "incident":
+        return record.fields.incident_date
+    return start
+
+
+def figures(
+    records: Sequence[CaseRecord], profile: Profile, period: Period, by: str = "start"
+) -> dict[str, Figure]:
+    """The three measures for the cases that ``by`` puts in ``period``.
+
+    With ``by="start"`` a case counts in the period of the measure's own
+    starting event; otherwise every measure of a case counts in the period of
+    its SIN date (``notification``) or its incident date (``incident``), and a
+    case without that date counts in none. The working days are always counted
+    from the measure's own starting event. The Panel and final-report measures
+    leave out notification-only cases (no rapid review is run for them).
+    """
+    if by not in ASSIGN_BY:
+        raise ValueError(f"unknown assignment {by!r}")
+
+    def pairs(
+        start_step: str, end_step: str, reviews_only: bool = False
+    ) -> list[tuple[date, date | None]]:
         out = []
         for r in records:
+            if reviews_only and r.notification_only:
+                continue
             start = r.done.get(start_step)
-            if start is not None and start in period:
+            if start is None:
+                continue
+            when = assigned_on(r, start, by)
+            if when is not None and when in period:
                 out.append((start, r.done.get(end_step)))
         return out
 
     decided = []
     for r in records:
         meeting = r.done.get("rr_meeting")
-        if r.decision in profile.full_review_decisions and meeting and meeting in period:
+        if r.notification_only or r.decision not in profile.full_review_decisions:
+            continue
+        if meeting is None:
+            continue
+        when = assigned_on(r, meeting, by)
+        if when is not None and when in period:
             decided.append((meeting, r.done.get("final_report")))
     return {
         "sin_within_5wd": _figure(
             pairs("incident_aware", "sin_submitted"), lambda d: add_working_days(d, 5)
         ),
         "panel_within_15wd": _figure(
-            pairs("referral_received", "panel_notified"), lambda d: add_working_days(d, 15)
+            pairs("referral_received", "panel_notified", reviews_only=True),
+            lambda d: add_working_days(d, 15),
         ),
         "final_report_within_6_months": _figure(decided, lambda d: add_calendar_months(d, 6)),
     }
 
 
 def by_quarter(
-    records: Sequence[CaseRecord], profile: Profile, period: Period
+    records: Sequence[CaseRecord], profile: Profile, period: Period, by: str = "start"
 ) -> list[tuple[Period, dict[str, Figure]]]:
-    return [(q, figures(records, profile, q)) for q in quarters(period)]
+    return [(q, figures(records, profile, q, by)) for q in quarters(period)]

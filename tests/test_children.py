@@ -173,3 +173,24 @@ def test_children_never_appear_in_status_chasers_or_calendar(
         assert "Qzxy" not in out + err, args
     text = calendar.read_text(encoding="utf-8")
     assert "RR-PRIV-1" in text and "Qzxy" not in text
+
+
+def test_the_demo_has_siblings_and_every_notification_kind(tmp_path: Path) -> None:
+    from rr_tui.demo import seed
+    from rr_tui.records import NOTIFICATION_KINDS
+
+    store = Store("sqlite:///" + str(tmp_path / "demo.db"), create=True)
+    try:
+        assert seed(store, D(2026, 11, 26)) == 14
+        records = [store.get_case(r.id) for r in store.list_cases(include_closed=True)]
+        assert {r.fields.kind for r in records} == set(NOTIFICATION_KINDS)
+        siblings = [r for r in records if len(r.children) > 1]
+        assert siblings and siblings[0].child_label.endswith("+2")
+        assert {c.fields.age_band for r in records for c in r.children} >= {"unborn", "16_plus"}
+        today = D(2026, 11, 26)
+        for r in records:
+            if r.notification_only:
+                assert compute(r.facts(), ENGLAND, today).rag == "closed"
+        assert store.verify_audit() == []
+    finally:
+        store.close()

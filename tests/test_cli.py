@@ -128,7 +128,7 @@ def test_status_lists_open_cases_most_urgent_first(
 def test_status_all_includes_closed_cases(capsys: pytest.CaptureFixture[str], seeded: str) -> None:
     code, out, _ = cli(capsys, "--db", seeded, "--today", "2026-03-10", "status", "--all")
     assert code == 0
-    assert out.splitlines()[-1].startswith("DEMO-2026-011")
+    assert out.splitlines()[-1].startswith("DEMO-2026-014")  # closed cases last, by reference
     assert "CLOSED" in out.splitlines()[-1]
 
 
@@ -173,8 +173,9 @@ def test_status_json_shape_and_order(capsys: pytest.CaptureFixture[str], seeded:
     }
 
     everything = status_json(capsys, seeded, "--all")
-    assert [r["reference"] for r in everything if r["rag"] == "closed"] == ["DEMO-2026-011"]
-    assert everything[-1]["reference"] == "DEMO-2026-011"
+    closed = ["DEMO-2026-011", "DEMO-2026-013", "DEMO-2026-014"]
+    assert [r["reference"] for r in everything if r["rag"] == "closed"] == closed
+    assert everything[-1]["reference"] == "DEMO-2026-014"
 
 
 def test_record_then_status_shows_the_step_done(

@@ -75,7 +75,7 @@ def test_export_header_is_reference_case_columns_step_ids_and_decision(
     rows = list(csv.reader(io.StringIO(export(capsys, demo_url))))
     assert rows[0] == HEADER
     assert "incident_aware" in rows[0] and "panel_response" in rows[0]
-    assert len(rows) == 1 + 12
+    assert len(rows) == 1 + 14
     assert [r[0] for r in rows[1:]] == sorted(r[0] for r in rows[1:])
 
 
@@ -92,7 +92,7 @@ def test_csv_is_a_summary_that_reimports_only_its_own_columns(
     exported = tmp_path / "cases.csv"
     exported.write_text(first, encoding="utf-8")
 
-    assert cli(capsys, "--db", db_url, "import", str(exported)) == (0, "imported 12 cases\n", "")
+    assert cli(capsys, "--db", db_url, "import", str(exported)) == (0, "imported 14 cases\n", "")
     assert export(capsys, db_url, "csv") == first
     with fresh(demo_url) as original, fresh(db_url) as summary:
         for reference in sorted(original.references()):
@@ -115,7 +115,7 @@ def test_the_json_export_is_the_full_export_not_the_summary(
     document = json.loads(export(capsys, demo_url, "json"))
     assert document["format"] == "rr-tui export"
     cases = document["tables"]["cases"]
-    assert len(cases) == 12
+    assert len(cases) == 14
     assert cases[0]["reference"] == "DEMO-2026-001"
     assert {"agencies", "children", "meetings", "step_dates"} <= set(document["tables"])
 
@@ -163,7 +163,7 @@ def test_exported_files_are_private(
     assert code == 0
     for path in (fresh, stale):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert len(json.loads(stale.read_text())["tables"]["cases"]) == 12
+    assert len(json.loads(stale.read_text())["tables"]["cases"]) == 14
 
 
 BAD_FILES = {

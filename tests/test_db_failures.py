@@ -238,7 +238,7 @@ def test_a_lock_held_too_long_gives_database_busy_and_loses_nothing(
         assert fails(capsys, str(rr_db), "status") == (7, busy)
         exclusive_lock.rollback()
         assert "RR-LOCKED" not in store.references()
-        assert len(store.references()) == 12
+        assert len(store.references()) == 14
         assert store.create_case(CaseFields("RR-LATER")) > 0
     finally:
         store.close()

@@ -250,8 +250,9 @@ async def test_c_shows_and_hides_closed_cases(demo_url: str) -> None:
         await wait_until(pilot, lambda: "DEMO-2026-011" in row_refs(pilot), what="closed case")
         closed = next(r for r in table(pilot).rows if r.cells[1] == "DEMO-2026-011")
         assert closed.rag == "closed" and closed.cells[0] == f"{RAG_GLYPHS['closed']} Closed"
-        assert row_refs(pilot)[-1] == "DEMO-2026-011"  # closed cases sort last
-        assert "1 closed" in summary(pilot)
+        # Closed cases sort last (11; 13 and 14 are notifications only, SIN sent).
+        assert row_refs(pilot)[-3:] == ["DEMO-2026-011", "DEMO-2026-013", "DEMO-2026-014"]
+        assert "3 closed" in summary(pilot)
         await pilot.press("c")
         await wait_until(pilot, lambda: "DEMO-2026-011" not in row_refs(pilot), what="hidden")
         assert "closed" not in summary(pilot)
