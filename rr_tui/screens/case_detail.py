@@ -274,7 +274,7 @@ def _signoffs(record: CaseRecord) -> Text:
     text = Text("Sign-off: ")
     if signed:
         text.append("✓ " + ", ".join(signed) + "; ")
-    text.append("awaited from " + ", ".join(missing) + " (s to record)", style="dim")
+    text.append("awaited from " + ", ".join(missing) + " (s to record)")
     return text
 
 
