@@ -119,7 +119,7 @@ def run(
         if command == "chase":
             return _chase(args, config, store, today)
         if command == "report":
-            return _report(args, config, store)
+            return _report(args, config, store, today)
         if command == "digest":
             return _digest(args, config, store, today)
         return _calendar(args, config, store, today)
@@ -203,16 +203,17 @@ def _chase(args: argparse.Namespace, config: Config, store: Store, today: date) 
     return 0
 
 
-def _report(args: argparse.Namespace, config: Config, store: Store) -> int:
+def _report(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
     from rr_tui.timeliness import (
         ASSIGN_BY,
-        LABELS,
         MEASURES,
         Period,
         by_quarter,
         calendar_year,
+        counts,
         figures,
         financial_year,
+        labels,
     )
 
     if args.year is not None:
@@ -229,15 +230,20 @@ def _report(args: argparse.Namespace, config: Config, store: Store) -> int:
         raise UsageError("--to goes with --from")
     records = store.list_cases(include_closed=True)
     by = getattr(args, "by", "start")
-    totals = figures(records, config.profile, period, by)
+    totals = figures(records, config.profile, period, today, by)
     if args.json:
-        print(json.dumps({m: totals[m].as_dict() for m in MEASURES}, indent=1))
+        out: dict[str, object] = {m: totals[m].as_dict() for m in MEASURES}
+        out["counts"] = counts(records, period)
+        print(json.dumps(out, indent=1))
         return 0
-    quarters = by_quarter(records, config.profile, period, by)
+    quarters = by_quarter(records, config.profile, period, today, by)
+    names = labels(config.profile)
     if args.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["period", "measure", "total", "met", "pending", "median_wd"])
+        writer.writerow(
+            ["period", "measure", "total", "met", "pending", "missed", "paused", "median_wd"]
+        )
         for label, result in [(period.label, totals), *((q.label, r) for q, r in quarters)]:
             for m in MEASURES:
                 f = result[m]
@@ -248,6 +254,8 @@ def _report(args: argparse.Namespace, config: Config, store: Store) -> int:
                         f.total,
                         f.met,
                         f.pending,
+                        f.missed,
+                        f.paused,
                         "" if f.median_wd is None else f"{f.median_wd:g}",
                     ]
                 )
@@ -259,10 +267,26 @@ def _report(args: argparse.Namespace, config: Config, store: Store) -> int:
     for m in MEASURES:
         f = totals[m]
         median = "—" if f.median_wd is None else f"{f.median_wd:g} WD"
-        print(f"  {LABELS[m]}: {f.met} of {f.total} met; {f.pending} pending; median {median}")
+        paused = f"; {f.paused} paused" if f.paused else ""
+        print(
+            f"  {names[m]}: {f.met} of {f.total} met; {f.missed} missed; "
+            f"{f.pending} pending{paused}; median {median}"
+        )
         for q, result in quarters:
             qf = result[m]
-            print(f"    {q.label}: {qf.met} of {qf.total} met; {qf.pending} pending")
+            print(
+                f"    {q.label}: {qf.met} of {qf.total} met; {qf.missed} missed; "
+                f"{qf.pending} pending"
+            )
+    c = counts(records, period)
+    decided = c["decisions"]
+    assert isinstance(decided, dict)
+    kinds = ", ".join(f"{k} {n}" for k, n in decided.items()) or "none"
+    print(
+        f"  Counts: {c['sins']} SINs; {c['rapid_reviews_sent']} rapid reviews sent to the "
+        f"Panel; decisions: {kinds}; {c['national_referrals']} national referrals; "
+        f"{c['lcspr_initiated']} LCSPRs initiated; {c['lcspr_published']} published"
+    )
     return 0
 
 

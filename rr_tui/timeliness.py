@@ -1,9 +1,12 @@
 """Timeliness figures for the partnership's yearly report. Pure: no Textual, no database.
 
-Each measure counts the cases whose starting event falls in the period:
-``total`` with the later event recorded, ``met`` recorded in time, ``pending``
-not yet recorded, and ``median_wd`` the median working days between the two
-(as ``working_days_between``; None when nothing is recorded).
+Every measure follows the profile (its clock and its numbers, through the
+rules engine's calendar). Each counts the cases whose starting event falls in
+the period: ``total`` with the later event recorded, ``met`` recorded in time,
+``missed`` not recorded and already past due on ``today``, ``pending`` not
+recorded and not yet due, ``paused`` (LCSPRs paused for parallel proceedings,
+reported apart), and ``median_wd`` the median working days between the two
+events (None when nothing is recorded).
 """
 
 from __future__ import annotations
@@ -13,15 +16,36 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from statistics import median
 
-from rr_tui.deadlines import add_calendar_months, add_working_days, working_days_between
-from rr_tui.profile import Profile
+from rr_tui.deadlines import add_calendar_months
+from rr_tui.profile import Profile, fact_words
 from rr_tui.records import CaseRecord
 
-MEASURES = ("sin_within_5wd", "panel_within_15wd", "final_report_within_6_months")
+MEASURES = ("sin_within_5wd", "panel_within_15wd", "lcspr_published_within_6_months")
+PUBLICATION_MONTHS = 6
+
+
+def labels(profile: Profile) -> dict[str, str]:
+    """The measures' names, in the profile's numbers and clock."""
+    sin = profile.rule_wd("sin_submitted", "incident_aware")
+    clock = profile.clock_wd
+    return {
+        "sin_within_5wd": f"SIN within {sin} working days of the LA becoming aware",
+        "panel_within_15wd": (
+            f"RR sent to Panel within {clock} working days of the clock start "
+            f"({fact_words(profile.clock_anchors[0])}, or "
+            f"{fact_words(profile.clock_anchors[1])} without it)"
+        ),
+        "lcspr_published_within_6_months": (
+            f"LCSPR published within {PUBLICATION_MONTHS} months of its initiation"
+        ),
+    }
+
+
+# The England profile's names (screens that have a profile use ``labels``).
 LABELS = {
     "sin_within_5wd": "SIN within 5 working days of the LA becoming aware",
-    "panel_within_15wd": "Panel notified within 15 working days of the referral",
-    "final_report_within_6_months": "Final report within 6 months of the decision",
+    "panel_within_15wd": "RR sent to Panel within 15 working days of the clock start",
+    "lcspr_published_within_6_months": "LCSPR published within 6 months of its initiation",
 }
 
 
@@ -31,6 +55,8 @@ class Figure:
     met: int
     pending: int
     median_wd: float | None
+    missed: int = 0
+    paused: int = 0
 
     def as_dict(self) -> dict[str, int | float | None]:
         return asdict(self)
@@ -75,18 +101,39 @@ def quarters(period: Period) -> list[Period]:
     return result
 
 
-def _figure(pairs: Iterable[tuple[date, date | None]], deadline: Callable[[date], date]) -> Figure:
-    total = met = pending = 0
+def is_paused(record: CaseRecord) -> bool:
+    """Whether the review is paused for parallel proceedings (reported apart).
+
+    The hook for pauses (issue 9 §5): until they are recorded, no case is.
+    """
+    return bool(getattr(record, "paused", False))
+
+
+Pair = tuple[date, date | None, bool]  # start, end (None: not recorded), paused
+
+
+def _figure(
+    pairs: Iterable[Pair],
+    deadline: Callable[[date], date],
+    between: Callable[[date, date], int],
+    today: date | None,
+) -> Figure:
+    total = met = pending = missed = paused = 0
     spans: list[int] = []
-    for start, end in pairs:
+    for start, end, is_paused_now in pairs:
         if end is None:
-            pending += 1
+            if is_paused_now:
+                paused += 1
+            elif today is not None and today > deadline(start):
+                missed += 1
+            else:
+                pending += 1
             continue
         total += 1
-        spans.append(working_days_between(start, end))
+        spans.append(between(start, end))
         if end <= deadline(start):
             met += 1
-    return Figure(total, met, pending, float(median(spans)) if spans else None)
+    return Figure(total, met, pending, float(median(spans)) if spans else None, missed, paused)
 
 
 # How a case is given to a period: by each measure's own starting event (the
@@ -108,59 +155,108 @@ def assigned_on(record: CaseRecord, start: date, by: str) -> date | None:
     return start
 
 
+def _clock_start(record: CaseRecord, profile: Profile) -> date | None:
+    for anchor in profile.clock_anchors:
+        on = record.done.get(anchor)
+        if on is not None:
+            return on
+    return None
+
+
+def lcspr_initiated(record: CaseRecord) -> date | None:
+    """When an LCSPR was initiated: its recorded date, by default the meeting's."""
+    if record.decision != "lcspr":
+        return None
+    return record.done.get("lcspr_initiated") or record.done.get("rr_meeting")
+
+
 def figures(
-    records: Sequence[CaseRecord], profile: Profile, period: Period, by: str = "start"
+    records: Sequence[CaseRecord],
+    profile: Profile,
+    period: Period,
+    today: date | None = None,
+    by: str = "start",
 ) -> dict[str, Figure]:
-    """The three measures for the cases that ``by`` puts in ``period``.
+    """The measures for the cases that ``by`` puts in ``period``.
 
     With ``by="start"`` a case counts in the period of the measure's own
     starting event; otherwise every measure of a case counts in the period of
     its SIN date (``notification``) or its incident date (``incident``), and a
     case without that date counts in none. The working days are always counted
-    from the measure's own starting event. The Panel and final-report measures
-    leave out notification-only cases (no rapid review is run for them).
+    from the measure's own starting event. The Panel and LCSPR measures leave
+    out notification-only cases (no rapid review is run for them). Without
+    ``today`` nothing is counted as missed (everything unrecorded is pending).
     """
     if by not in ASSIGN_BY:
         raise ValueError(f"unknown assignment {by!r}")
+    calendar = profile.calendar
+    sin_wd = profile.rule_wd("sin_submitted", "incident_aware") or 5
+    clock_wd = profile.clock_wd or 15
+    sin: list[Pair] = []
+    panel: list[Pair] = []
+    published: list[Pair] = []
 
-    def pairs(
-        start_step: str, end_step: str, reviews_only: bool = False
-    ) -> list[tuple[date, date | None]]:
-        out = []
-        for r in records:
-            if reviews_only and r.notification_only:
-                continue
-            start = r.done.get(start_step)
-            if start is None:
-                continue
-            when = assigned_on(r, start, by)
-            if when is not None and when in period:
-                out.append((start, r.done.get(end_step)))
-        return out
+    def counted(r: CaseRecord, start: date) -> bool:
+        when = assigned_on(r, start, by)
+        return when is not None and when in period
 
-    decided = []
     for r in records:
-        meeting = r.done.get("rr_meeting")
-        if r.notification_only or r.decision not in profile.full_review_decisions:
+        aware = r.done.get("incident_aware")
+        if aware is not None and counted(r, aware):
+            sin.append((aware, r.done.get("sin_submitted"), False))
+        if r.notification_only:
             continue
-        if meeting is None:
-            continue
-        when = assigned_on(r, meeting, by)
-        if when is not None and when in period:
-            decided.append((meeting, r.done.get("final_report")))
+        start = _clock_start(r, profile)
+        if start is not None and counted(r, start):
+            panel.append((start, r.done.get("panel_notified"), False))
+        initiated = lcspr_initiated(r)
+        if initiated is not None and counted(r, initiated):
+            published.append((initiated, r.done.get("published"), is_paused(r)))
+    between = calendar.working_days_between
     return {
-        "sin_within_5wd": _figure(
-            pairs("incident_aware", "sin_submitted"), lambda d: add_working_days(d, 5)
+        "sin_within_5wd": _figure(sin, lambda d: calendar.add(d, sin_wd), between, today),
+        "panel_within_15wd": _figure(panel, lambda d: calendar.add(d, clock_wd), between, today),
+        "lcspr_published_within_6_months": _figure(
+            published, lambda d: add_calendar_months(d, PUBLICATION_MONTHS), between, today
         ),
-        "panel_within_15wd": _figure(
-            pairs("referral_received", "panel_notified", reviews_only=True),
-            lambda d: add_working_days(d, 15),
-        ),
-        "final_report_within_6_months": _figure(decided, lambda d: add_calendar_months(d, 6)),
+    }
+
+
+def counts(records: Sequence[CaseRecord], period: Period) -> dict[str, object]:
+    """How many of each event fell in the period: SINs, RRs sent, decisions by kind, ..."""
+    sins = sent = national = initiated = published = 0
+    decisions: dict[str, int] = {}
+    for r in records:
+        done = r.done
+        if (d := done.get("sin_submitted")) is not None and d in period:
+            sins += 1
+        if (d := done.get("panel_notified")) is not None and d in period:
+            sent += 1
+        meeting = done.get("rr_meeting")
+        if r.decision and meeting is not None and meeting in period:
+            decisions[r.decision] = decisions.get(r.decision, 0) + 1
+            if r.decision == "national_review" or getattr(r, "national_referral", False):
+                national += 1
+        start = lcspr_initiated(r)
+        if start is not None and start in period:
+            initiated += 1
+        if r.decision == "lcspr" and (d := done.get("published")) is not None and d in period:
+            published += 1
+    return {
+        "sins": sins,
+        "rapid_reviews_sent": sent,
+        "decisions": dict(sorted(decisions.items())),
+        "national_referrals": national,
+        "lcspr_initiated": initiated,
+        "lcspr_published": published,
     }
 
 
 def by_quarter(
-    records: Sequence[CaseRecord], profile: Profile, period: Period, by: str = "start"
+    records: Sequence[CaseRecord],
+    profile: Profile,
+    period: Period,
+    today: date | None = None,
+    by: str = "start",
 ) -> list[tuple[Period, dict[str, Figure]]]:
-    return [(q, figures(records, profile, q, by)) for q in quarters(period)]
+    return [(q, figures(records, profile, q, today, by)) for q in quarters(period)]

@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from rr_tui.cli import main
-from rr_tui.profile import ENGLAND
+from rr_tui.profile import ENGLAND, customise
 from rr_tui.records import CaseFields, ChildFields, MeetingRecord
 from rr_tui.store import Store
 from rr_tui.timeliness import (
@@ -30,7 +30,7 @@ from rr_tui.timeliness import (
 
 D = date
 FY2025 = financial_year(2025)  # 1 Apr 2025 to 31 Mar 2026
-FIGURE_KEYS = {"total", "met", "pending", "median_wd"}
+FIGURE_KEYS = {"total", "met", "pending", "missed", "paused", "median_wd"}
 AWARE, SIN = "incident_aware", "sin_submitted"
 REFERRAL, PANEL = "referral_received", "panel_notified"
 
@@ -125,7 +125,9 @@ def test_cases_outside_the_period_are_ignored(store: Store) -> None:
     make_case(store, "REF-BEFORE", {REFERRAL: D(2025, 3, 31)})
     sin = run_figures(store, FY2025)["sin_within_5wd"]
     assert sin == Figure(total=1, met=1, pending=0, median_wd=1.0)
-    assert run_figures(store, FY2025)["panel_within_15wd"] == Figure(0, 0, 0, None)
+    # The clock starts at the SINs of IN (Tue 3 Jun 2025) and BEFORE (Thu 1 May 2025), both in
+    # the year: not sent, so pending (no today given).
+    assert run_figures(store, FY2025)["panel_within_15wd"] == Figure(0, 0, 2, None)
 
 
 def test_closed_cases_count(store: Store) -> None:
@@ -168,52 +170,68 @@ def test_panel_within_15_working_days_of_the_referral(store: Store) -> None:
 # -- final report within 6 calendar months of the decision ----------------------------
 
 
-def test_final_report_within_six_months_only_for_full_review_decisions(store: Store) -> None:
-    # Wed 14 May 2025 + 6 months = Fri 14 Nov 2025: 26 weeks to Wed 12 Nov (130 weekdays)
-    # + 13, 14 Nov - 26 May and 25 Aug bank holidays = 130 WD; Mon 17 Nov is 131.
+def test_lcspr_published_within_six_months_of_initiation_lcsprs_only(store: Store) -> None:
+    # Initiated at the meeting, Wed 14 May 2025; 6 months on is Fri 14 Nov 2025: 26 weeks to
+    # Wed 12 Nov (130 weekdays) + 13, 14 Nov - 26 May and 25 Aug bank holidays = 130 WD.
     make_case(
         store,
         "F-LCSPR",
-        {"rr_meeting": D(2025, 5, 14), "final_report": D(2025, 11, 14)},
+        {"rr_meeting": D(2025, 5, 14), "published": D(2025, 11, 14)},
         decision="lcspr",
     )
     make_case(
         store,
-        "F-NATIONAL",
-        {"rr_meeting": D(2025, 5, 14), "final_report": D(2025, 11, 17)},
-        decision="national_review",
-    )
-    # Fri 29 Aug 2025 + 6 months = 28 Feb 2026 (no 29 Feb); Fri 27 Feb 2026 is exactly
-    # 26 weeks on (130 weekdays) - 25, 26 Dec and 1 Jan = 127 WD.
-    make_case(
-        store,
-        "F-JOINT",
-        {"rr_meeting": D(2025, 8, 29), "final_report": D(2026, 2, 27)},
-        decision="joint_review",
+        "F-LATE",
+        {"rr_meeting": D(2025, 5, 14), "published": D(2025, 11, 17)},
+        decision="lcspr",
     )
     make_case(store, "F-WAIT", {"rr_meeting": D(2025, 9, 1)}, decision="lcspr")
-    # Not full reviews, whatever is recorded:
+    # Not LCSPRs, whatever is recorded (a joint review is a full review, not an LCSPR):
     for ref, decision in (
+        ("F-JOINT", "joint_review"),
+        ("F-NATIONAL", "national_review"),
         ("F-OTHER", "other_learning_review"),
         ("F-NFR", "no_further_review"),
-        ("F-CNM", "criteria_not_met"),
     ):
         make_case(
-            store,
-            ref,
-            {"rr_meeting": D(2025, 6, 2), "final_report": D(2026, 6, 2)},
-            decision=decision,
+            store, ref, {"rr_meeting": D(2025, 6, 2), "published": D(2025, 7, 2)}, decision=decision
         )
-    make_case(store, "F-UNDECIDED", {"rr_meeting": D(2025, 6, 2)})
-    # A decision in the year before: not this year's figure.
+    # Initiated the year before: not this year's figure.
     make_case(
         store,
         "F-BEFORE",
-        {"rr_meeting": D(2025, 3, 20), "final_report": D(2025, 12, 1)},
+        {"rr_meeting": D(2025, 3, 20), "published": D(2025, 12, 1)},
         decision="lcspr",
     )
-    final = run_figures(store, FY2025)["final_report_within_6_months"]
-    assert final == Figure(total=3, met=2, pending=1, median_wd=130.0)
+    final = run_figures(store, FY2025)["lcspr_published_within_6_months"]
+    assert final == Figure(total=2, met=1, pending=1, median_wd=130.5)
+    # On 1 Apr 2026, F-WAIT (initiated Mon 1 Sep 2025, due Sun 1 Mar 2026) is missed.
+    late = figures(store.list_cases(include_closed=True), ENGLAND, FY2025, D(2026, 4, 1))
+    assert late["lcspr_published_within_6_months"] == Figure(2, 1, 0, 130.5, missed=1)
+
+
+def test_missed_and_pending_follow_today(store: Store) -> None:
+    # Aware Mon 2 Feb 2026: the SIN is due Mon 9 Feb.
+    make_case(store, "WAIT", {AWARE: D(2026, 2, 2)})
+    records = store.list_cases(include_closed=True)
+    assert figures(records, ENGLAND, FY2025, D(2026, 2, 9))["sin_within_5wd"] == Figure(
+        0, 0, 1, None
+    )
+    assert figures(records, ENGLAND, FY2025, D(2026, 2, 10))["sin_within_5wd"] == Figure(
+        0, 0, 0, None, missed=1
+    )
+
+
+def test_the_panel_measure_follows_the_profile_clock(store: Store) -> None:
+    # SIN Mon 1 Dec 2025, referral Wed 3 Dec, RR sent Mon 22 Dec: 15 WD from the SIN (met),
+    # 13 from the referral. Under clock = "referral" the clock starts at the referral.
+    make_case(
+        store, "BOTH", {SIN: D(2025, 12, 1), REFERRAL: D(2025, 12, 3), PANEL: D(2025, 12, 22)}
+    )
+    records = store.list_cases(include_closed=True)
+    assert figures(records, ENGLAND, FY2025)["panel_within_15wd"] == Figure(1, 1, 0, 15.0)
+    referral = customise(ENGLAND, {"clock": "referral"})
+    assert figures(records, referral, FY2025)["panel_within_15wd"] == Figure(1, 1, 0, 13.0)
 
 
 # -- periods and quarters -------------------------------------------------------------
@@ -299,73 +317,160 @@ def report_db(store: Store, db_url: str) -> str:
 
 
 def test_report_financial_year_json(capsys: pytest.CaptureFixture[str], report_db: str) -> None:
-    code, out, err = cli(capsys, "--db", report_db, "report", "--financial-year", "2025", "--json")
+    code, out, err = cli(
+        capsys,
+        "--db",
+        report_db,
+        "--today",
+        "2026-03-10",
+        "report",
+        "--financial-year",
+        "2025",
+        "--json",
+    )
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert set(data) == {"sin_within_5wd", "panel_within_15wd", "final_report_within_6_months"}
-    for figure in data.values():
-        assert set(figure) == FIGURE_KEYS
-    assert data["sin_within_5wd"] == {"total": 3, "met": 2, "pending": 1, "median_wd": 5.0}
-    # F-LCSPR's referral (Thu 1 May 2025) counts as pending for the Panel measure.
-    assert data["panel_within_15wd"] == {"total": 1, "met": 1, "pending": 1, "median_wd": 15.0}
-    assert data["final_report_within_6_months"] == {
+    assert set(data) == {*MEASURES, "counts"}
+    for measure in MEASURES:
+        assert set(data[measure]) == FIGURE_KEYS
+    # SIN-WAIT (aware Mon 2 Feb 2026, SIN due Mon 9 Feb) is past due on 10 Mar: missed.
+    assert data["sin_within_5wd"] == {
+        "total": 3,
+        "met": 2,
+        "pending": 0,
+        "missed": 1,
+        "paused": 0,
+        "median_wd": 5.0,
+    }
+    # The clock starts at the SIN where there is one: SIN-5, SIN-6 and XMAS-5 were never
+    # sent and are long past due, as is F-LCSPR (from its referral, Thu 1 May 2025).
+    assert data["panel_within_15wd"] == {
+        "total": 1,
+        "met": 1,
+        "pending": 0,
+        "missed": 4,
+        "paused": 0,
+        "median_wd": 15.0,
+    }
+    # F-LCSPR, initiated at its meeting (Wed 14 May 2025), unpublished on 14 Nov 2025: missed.
+    assert data["lcspr_published_within_6_months"] == {
         "total": 0,
         "met": 0,
-        "pending": 1,
+        "pending": 0,
+        "missed": 1,
+        "paused": 0,
         "median_wd": None,
+    }
+    assert data["counts"] == {
+        "sins": 3,
+        "rapid_reviews_sent": 1,
+        "decisions": {"lcspr": 1},
+        "national_referrals": 0,
+        "lcspr_initiated": 1,
+        "lcspr_published": 0,
     }
 
 
 def test_report_calendar_year_and_explicit_period(
     capsys: pytest.CaptureFixture[str], report_db: str
 ) -> None:
-    code, out, err = cli(capsys, "--db", report_db, "report", "--year", "2025", "--json")
+    code, out, err = cli(
+        capsys, "--db", report_db, "--today", "2026-03-10", "report", "--year", "2025", "--json"
+    )
     assert (code, err) == (0, "")
     # March's case (1 WD) joins; February 2026's pending case leaves.
     assert json.loads(out)["sin_within_5wd"] == {
         "total": 4,
         "met": 3,
         "pending": 0,
+        "missed": 0,
+        "paused": 0,
         "median_wd": 5.0,
     }
     code, out, err = cli(
-        capsys, "--db", report_db, "report", "--from", "2025-06-02", "--to", "2025-06-02", "--json"
+        capsys,
+        "--db",
+        report_db,
+        "--today",
+        "2026-03-10",
+        "report",
+        "--from",
+        "2025-06-02",
+        "--to",
+        "2025-06-02",
+        "--json",
     )
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert data["sin_within_5wd"] == {"total": 2, "met": 1, "pending": 0, "median_wd": 5.5}
-    assert data["panel_within_15wd"] == {"total": 0, "met": 0, "pending": 0, "median_wd": None}
+    assert data["sin_within_5wd"] == {
+        "total": 2,
+        "met": 1,
+        "pending": 0,
+        "missed": 0,
+        "paused": 0,
+        "median_wd": 5.5,
+    }
+    assert data["panel_within_15wd"] == {
+        "total": 0,
+        "met": 0,
+        "pending": 0,
+        "missed": 0,
+        "paused": 0,
+        "median_wd": None,
+    }
 
 
 def test_report_csv_has_the_period_and_each_quarter(
     capsys: pytest.CaptureFixture[str], report_db: str
 ) -> None:
-    code, out, err = cli(capsys, "--db", report_db, "report", "--financial-year", "2025", "--csv")
+    code, out, err = cli(
+        capsys,
+        "--db",
+        report_db,
+        "--today",
+        "2026-03-10",
+        "report",
+        "--financial-year",
+        "2025",
+        "--csv",
+    )
     assert (code, err) == (0, "")
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["period", "measure", "total", "met", "pending", "median_wd"]
+    assert rows[0] == [
+        "period",
+        "measure",
+        "total",
+        "met",
+        "pending",
+        "missed",
+        "paused",
+        "median_wd",
+    ]
     body = {(r[0], r[1]): r[2:] for r in rows[1:]}
     assert len(rows) == 1 + 5 * 3 == 1 + len(body)
     labels = ["2025-26", "2025-26 Q1", "2025-26 Q2", "2025-26 Q3", "2025-26 Q4"]
     assert [r[0] for r in rows[1::3]] == labels
     assert [r[1] for r in rows[1:4]] == list(MEASURES)
-    assert body[("2025-26", "sin_within_5wd")] == ["3", "2", "1", "5"]
-    assert body[("2025-26 Q1", "sin_within_5wd")] == ["2", "1", "0", "5.5"]
-    assert body[("2025-26 Q2", "sin_within_5wd")] == ["0", "0", "0", ""]
-    assert body[("2025-26 Q3", "sin_within_5wd")] == ["1", "1", "0", "5"]
-    assert body[("2025-26 Q4", "sin_within_5wd")] == ["0", "0", "1", ""]
-    assert body[("2025-26 Q3", "panel_within_15wd")] == ["1", "1", "0", "15"]
-    assert body[("2025-26 Q1", "final_report_within_6_months")] == ["0", "0", "1", ""]
+    assert body[("2025-26", "sin_within_5wd")] == ["3", "2", "0", "1", "0", "5"]
+    assert body[("2025-26 Q1", "sin_within_5wd")] == ["2", "1", "0", "0", "0", "5.5"]
+    assert body[("2025-26 Q2", "sin_within_5wd")] == ["0", "0", "0", "0", "0", ""]
+    assert body[("2025-26 Q3", "sin_within_5wd")] == ["1", "1", "0", "0", "0", "5"]
+    assert body[("2025-26 Q4", "sin_within_5wd")] == ["0", "0", "0", "1", "0", ""]
+    assert body[("2025-26 Q3", "panel_within_15wd")] == ["1", "1", "0", "1", "0", "15"]
+    assert body[("2025-26 Q1", "lcspr_published_within_6_months")] == ["0", "0", "0", "1", "0", ""]
 
 
 def test_report_text_names_the_period_and_quarters(
     capsys: pytest.CaptureFixture[str], report_db: str
 ) -> None:
-    code, out, err = cli(capsys, "--db", report_db, "report", "--financial-year", "2025")
+    code, out, err = cli(
+        capsys, "--db", report_db, "--today", "2026-03-10", "report", "--financial-year", "2025"
+    )
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == "Timeliness, 2025-26"
-    assert "2 of 3 met; 1 pending; median 5 WD" in out
-    assert "2025-26 Q4: 0 of 0 met; 1 pending" in out
+    assert "2 of 3 met; 1 missed; 0 pending; median 5 WD" in out
+    assert "2025-26 Q4: 0 of 0 met; 1 missed; 0 pending" in out
+    assert "Counts: 3 SINs; 1 rapid reviews sent to the Panel; decisions: lcspr 1" in out
 
 
 @pytest.mark.parametrize(

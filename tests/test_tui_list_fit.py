@@ -116,6 +116,7 @@ def test_layout_fits_shares_and_never_overgrows(available: int, natural: list[in
     widths = layout(COLUMNS, available, natural)
     shown = [w for w in widths if w]
     used = sum(shown) + len(shown) - 1
+
     def narrowest(c: Column, n: int) -> int:
         least = c.min_width or c.width
         return max(least, min(n, c.max_width)) if c.fit else least

@@ -19,9 +19,9 @@ async def test_figures_are_worked_out_in_a_worker_and_cached_per_period(
     calls: list[tuple[str, bool]] = []
     ui_thread = threading.get_ident()
 
-    def spying(records: Any, profile: Any, period: Any) -> Any:
+    def spying(records: Any, profile: Any, period: Any, today: Any = None) -> Any:
         calls.append((period.label, threading.get_ident() == ui_thread))
-        return figures(records, profile, period)
+        return figures(records, profile, period, today)
 
     monkeypatch.setattr(report_screen, "figures", spying)
     app = make_app(demo_url)
@@ -65,3 +65,15 @@ async def test_only_the_latest_period_asked_for_is_drawn(demo_url: str) -> None:
         shown = text_of(screen, "#report-view")
         assert "2023-24" in shown and "Median WD" in shown
         assert len(screen.cache) == 4  # every answer kept for when it is asked for again
+
+
+async def test_the_report_screen_shows_missed_and_the_profile_s_measures(demo_url: str) -> None:
+    app = make_app(demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_rows(pilot)
+        await pilot.press("R")
+        screen = await wait_for_screen(pilot, ReportScreen)
+        await wait_until(pilot, lambda: "Median WD" in text_of(screen, "#report-view"))
+        shown = " ".join(text_of(screen, "#report-view").split())
+        assert "Missed" in shown
+        assert "LCSPR published within 6 months" in shown

@@ -17,14 +17,15 @@ from rr_tui.errors import RRError
 from rr_tui.records import CaseRecord
 from rr_tui.screens.base import RRScreen
 from rr_tui.timeliness import (
-    LABELS,
     MEASURES,
     Figure,
     Period,
     by_quarter,
     calendar_year,
+    counts,
     figures,
     financial_year,
+    labels,
 )
 from rr_tui.widgets.palette import state_styles
 from rr_tui.widgets.plain import plain_row
@@ -129,11 +130,12 @@ class ReportScreen(RRScreen):
             self._show_figures(cached)
             return
         self.generation += 1
-        generation, records, profile, period = (
+        generation, records, profile, period, today = (
             self.generation,
             self.records,
             self.rr.profile,
             self._period(),
+            self.rr.today,
         )
         self.query_one("#report-view", Static).update(
             Text(f"{self._heading(period)}\nWorking out the figures…", style="bold")
@@ -144,8 +146,8 @@ class ReportScreen(RRScreen):
             try:
                 result = Figures(
                     period,
-                    figures(records, profile, period),
-                    by_quarter(records, profile, period),
+                    figures(records, profile, period, today),
+                    by_quarter(records, profile, period, today),
                 )
             except Exception as exc:  # reported, never lost with the worker
                 error = RRError(f"the figures could not be worked out ({type(exc).__name__})")
@@ -168,21 +170,46 @@ class ReportScreen(RRScreen):
         st = state_styles(self.app)
         parts: list[Table | Text] = [Text(f"{self._heading(result.period)}\n", style="bold")]
         totals = result.totals
+        names = labels(self.rr.profile)
         summary = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
-        for name in ("Measure", "Met", "Total", "Pending", "Median WD"):
+        for name in ("Measure", "Met", "Total", "Missed", "Pending", "Median WD"):
             summary.add_column(name, no_wrap=name != "Measure")
         for measure in MEASURES:
             f = totals[measure]
             median = "—" if f.median_wd is None else f"{f.median_wd:g}"
-            plain_row(summary, LABELS[measure], str(f.met), str(f.total), str(f.pending), median)
+            plain_row(
+                summary,
+                names[measure],
+                str(f.met),
+                str(f.total),
+                str(f.missed),
+                str(f.pending) + (f" (+{f.paused} paused)" if f.paused else ""),
+                median,
+            )
         parts.append(summary)
+        if self.records is not None:
+            c = counts(self.records, result.period)
+            decided = c["decisions"]
+            kinds = (
+                ", ".join(f"{k} {n}" for k, n in decided.items())
+                if isinstance(decided, dict)
+                else ""
+            )
+            parts.append(
+                Text(
+                    f"\nIn the period: {c['sins']} SINs · {c['rapid_reviews_sent']} RRs sent to "
+                    f"the Panel · decisions: {kinds or 'none'} · {c['national_referrals']} "
+                    f"national referrals · {c['lcspr_initiated']} LCSPRs initiated, "
+                    f"{c['lcspr_published']} published"
+                )
+            )
         for measure in MEASURES:
             chart = Table.grid(padding=(0, 1))
             chart.add_column(no_wrap=True)
             chart.add_column()
             for quarter, figures_of in result.quarters:
                 plain_row(chart, quarter.label, bar(figures_of[measure], st["green"]))
-            parts.append(Text(f"\n{LABELS[measure]}", style="bold"))
+            parts.append(Text(f"\n{names[measure]}", style="bold"))
             parts.append(chart)
         self.query_one("#report-view", Static).update(Group(*parts))
 
