@@ -62,7 +62,7 @@ def totals(url: str, by: str, period: object) -> dict[str, tuple[int, int, int]]
         records = store.list_cases(include_closed=True)
     finally:
         store.close()
-    result = figures(records, ENGLAND, period, by)  # type: ignore[arg-type]
+    result = figures(records, ENGLAND, period, by=by)  # type: ignore[arg-type]
     return {m: (f.total, f.met, f.pending) for m, f in result.items()}
 
 
@@ -70,8 +70,9 @@ def test_by_start_counts_each_measure_from_its_own_starting_event(url: str) -> N
     fy25 = totals(url, "start", FY25)
     # SIN measure: B (aware 2 May) and C (aware 2 Jun; SIN late); A's awareness is in FY24.
     assert fy25["sin_within_5wd"] == (2, 1, 0)
-    # Panel measure: A only (B is a notification, not a rapid review).
-    assert fy25["panel_within_15wd"] == (1, 1, 0)
+    # Panel measure, from the clock start (the SIN): A sent; C's clock started 12 Jun and
+    # nothing is sent yet (pending); B is a notification, not a rapid review.
+    assert fy25["panel_within_15wd"] == (1, 1, 1)
     assert totals(url, "start", FY24)["sin_within_5wd"] == (1, 1, 0)  # A
 
 
