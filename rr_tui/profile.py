@@ -32,7 +32,7 @@ DECISIONS: dict[str, str] = {
     "other_learning_review": "Other learning review",
     "no_further_review": "No further review",
     "joint_review": "Joint review (DHR, SAR or similar)",
-    "criteria_not_met": "Criteria not met",
+    "criteria_not_met": "SIN criteria not met (withdrawn)",
 }
 
 # The rapid-review clock: the first recorded of these facts starts it. The
@@ -42,6 +42,19 @@ CLOCKS: dict[str, tuple[str, ...]] = {
     "sin": ("sin_submitted", "referral_received"),
     "referral": ("referral_received", "sin_submitted"),
 }
+# A decision that the SIN criteria were not met withdraws the notification:
+# the rapid-review steps not yet done stop (they are no longer shown or due).
+WITHDRAWN = "criteria_not_met"
+RAPID_REVIEW_STEPS = frozenset(
+    {
+        "scoping_requests_sent",
+        "agency_returns",
+        "rr_meeting",
+        "panel_notified",
+        "panel_response",
+        "reconsideration",
+    }
+)
 # Without any of these a case has no clock that can run: it is incomplete.
 START_FACTS: tuple[str, ...] = ("incident_aware", "sin_submitted", "referral_received")
 

@@ -19,6 +19,7 @@ PANEL_OUTCOMES: dict[str, str] = {
     "challenges": "Challenges the recommendation",
     "more_information": "Asks for more information",
     "national_review": "Takes a national review",
+    "national_thematic": "Includes it in a national thematic review",
 }
 # The nature of the incident, as DfE's serious incident notification statistics count it.
 INCIDENT_TYPES: dict[str, str] = {

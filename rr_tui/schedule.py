@@ -23,7 +23,9 @@ from rr_tui.deadlines import WorkingCalendar
 from rr_tui.profile import (
     DECISION,
     PUBLICATION_PLANNED,
+    RAPID_REVIEW_STEPS,
     START_FACTS,
+    WITHDRAWN,
     Profile,
     Rule,
     StepDef,
@@ -313,11 +315,14 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
     steps: list[StepStatus] = []
     last_done = -1
     notification_only = case.kind != "rapid_review"
+    withdrawn = case.decision == WITHDRAWN
     for step in profile.steps:
         if not _applies(step, case, profile, full_review):
             continue
         if notification_only and step.id not in NOTIFICATION_STEPS:
             continue
+        if withdrawn and step.id in RAPID_REVIEW_STEPS and step.id not in done_map:
+            continue  # SIN criteria not met: the rapid-review clocks stop
         if step.per_agency:
             due, done = _agency_step(step, case, facts, profile)
         else:
@@ -585,7 +590,7 @@ def amber_until(today: date, profile: Profile) -> date:
 
 # Bump when ``compute`` changes how it works a due date out: every stored
 # order key is then stale and is worked out again.
-ORDER_FORMAT = 2
+ORDER_FORMAT = 3
 
 
 def schedule_key(profile: Profile) -> str:

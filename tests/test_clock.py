@@ -388,3 +388,19 @@ def test_the_chaser_wording_follows_the_profile() -> None:
     assert "must" not in text
     text = chaser_text("Police", [], REFERRAL, profile=REFERRAL_PROFILE)
     assert "within 15 working days of the referral" in text
+
+
+def test_sin_criteria_not_met_withdraws_and_stops_the_rapid_review_clocks() -> None:
+    from rr_tui.profile import DECISIONS
+    from rr_tui.records import PANEL_OUTCOMES
+
+    assert DECISIONS["criteria_not_met"] == "SIN criteria not met (withdrawn)"
+    assert "national_thematic" in PANEL_OUTCOMES
+    done = {"sin_submitted": date(2025, 11, 3), "rr_meeting": date(2025, 11, 10)}
+    schedule, by_id = steps(done, date(2025, 12, 10), decision="criteria_not_met")
+    assert "panel_notified" not in by_id and "scoping_requests_sent" not in by_id
+    assert by_id["rr_meeting"].done == date(2025, 11, 10)  # what was done stays
+    assert schedule.rag == "green" and schedule.next_step is None
+    # Any other decision: the RR to Panel is still owed, and late.
+    schedule, _ = steps(done, date(2025, 12, 10), decision="no_further_review")
+    assert schedule.rag == "red"
