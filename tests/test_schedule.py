@@ -401,7 +401,7 @@ def test_full_review_steps_only_after_a_full_review_decision(decision: str | Non
     )
     _, steps = _run(case, MEETING_DUE)
     full = decision in {"lcspr", "national_review", "joint_review"}
-    expected = BASE_STEPS + FULL_REVIEW_STEPS if full else BASE_STEPS
+    expected: tuple[str, ...] = BASE_STEPS + FULL_REVIEW_STEPS if full else BASE_STEPS
     if decision == "criteria_not_met":
         # Withdrawn: the rapid-review steps not yet done stop (the meeting was held).
         expected = tuple(
