@@ -392,6 +392,8 @@ def _is_full_export(path: Path) -> bool:
     """Whether the import file is ``export --format json``'s whole-database export."""
     if path.suffix.lower() != ".json":
         try:
+            if not path.is_file():
+                return False  # a FIFO or device would block here: the import refuses it
             with path.open("rb") as handle:
                 start = handle.read(64).lstrip()
         except OSError:
