@@ -198,19 +198,17 @@ def _due_by_rules(
 ) -> _Due | None:
     """The earliest date any rule gives, each rule counting from its first recorded anchor."""
     best: _Due | None = None
+    best_due: date | None = None
     for rule in step.rules:
-        for position, anchor in enumerate(rule.anchors):
+        anchors = rule.anchors
+        for anchor in anchors:
             on = facts.get(anchor)
             if on is not None:
                 due = _rule_due(rule, on, calendar)
-                if best is None or due < best.due:
-                    best = _Due(
-                        due,
-                        anchor,
-                        position > 0,
-                        rule.local,
-                        rule.anchors[0] if position else None,
-                    )
+                if best_due is None or due < best_due:
+                    best_due = due
+                    fallback = anchor is not anchors[0]
+                    best = _Due(due, anchor, fallback, rule.local, anchors[0] if fallback else None)
                 break
     return best
 
@@ -300,6 +298,9 @@ def _applies(step: StepDef, case: CaseFacts, profile: Profile, full_review: bool
     return True
 
 
+_START_SET = frozenset(START_FACTS)
+
+
 def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
     """Every step's due date, state and slack, the case's state and its next step."""
     # One pass over the steps (it runs for every case in the list: keep it lean).
@@ -313,46 +314,62 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
         facts[PUBLICATION_PLANNED] = case.publication_planned
 
     steps: list[StepStatus] = []
+    append = steps.append
+    between = calendar.working_days_between
     last_done = -1
     notification_only = case.kind != "rapid_review"
     withdrawn = case.decision == WITHDRAWN
     for step in profile.steps:
-        if not _applies(step, case, profile, full_review):
+        sid = step.id
+        if step.full_review_only and not full_review:
             continue
-        if notification_only and step.id not in NOTIFICATION_STEPS:
+        if step.when:
+            test = CONDITIONS.get(step.when)
+            if test is None or not test(case, profile):
+                continue
+        if notification_only and sid not in NOTIFICATION_STEPS:
             continue
-        if withdrawn and step.id in RAPID_REVIEW_STEPS and step.id not in done_map:
+        if withdrawn and sid in RAPID_REVIEW_STEPS and sid not in done_map:
             continue  # SIN criteria not met: the rapid-review clocks stop
         if step.per_agency:
             due, done = _agency_step(step, case, facts, profile)
         else:
-            due, done = _due_by_rules(step, facts, calendar), done_map.get(step.id)
-            if done is None and step.done_by_agency_request:
+            due = _due_by_rules(step, facts, calendar) if step.rules else None
+            done = done_map.get(sid)
+            if done is None and step.done_by_agency_request and case.agencies:
                 requests = [a.request_sent for a in case.agencies if a.request_sent is not None]
                 if requests:
                     done = min(requests)
-                    facts[step.id] = done  # later rules count from it
-        when = due.due if due is not None else None
-        state, slack = step_status(when, done, today, calendar)
+                    facts[sid] = done  # later rules count from it
+        # The state and slack (``step_status``, inlined: this runs for every step).
         if due is None:
-            status = StepStatus(step.id, step.label, step.stage, None, done, state, slack)
-        else:
             status = StepStatus(
-                step.id,
+                sid, step.label, step.stage, None, done, "waiting" if done is None else "done", None
+            )
+        else:
+            when = due[0]
+            if done is not None:
+                slack = between(done, when)
+                state: State = "late" if done > when else "done"
+            else:
+                slack = between(today, when)
+                state = "overdue" if today > when else "pending"
+            status = StepStatus(
+                sid,
                 step.label,
                 step.stage,
                 when,
                 done,
                 state,
                 slack,
-                due.basis,
-                due.provisional,
-                due.local,
-                due.awaiting,
+                due[1],
+                due[2],
+                due[3],
+                due[4],
             )
         if done is not None:
             last_done = len(steps)
-        steps.append(status)
+        append(status)
 
     # The stage is where progress has reached: the step after the last one done.
     stage = steps[last_done + 1].stage if last_done + 1 < len(steps) else "Complete"
@@ -366,7 +383,7 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
         return CaseSchedule(
             tuple(steps), "closed", None, "Closed", clock_start, clock_anchor, None, awaiting
         )
-    incomplete = not any(fact in done_map for fact in START_FACTS)
+    incomplete = _START_SET.isdisjoint(done_map)
     rag, next_step, first_due = summarise(steps, profile.amber_slack, incomplete)
     return CaseSchedule(
         tuple(steps), rag, next_step, stage, clock_start, clock_anchor, first_due, awaiting
