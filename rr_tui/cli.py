@@ -404,19 +404,16 @@ def _is_full_export(path: Path) -> bool:
 
 
 def _import_full(args: argparse.Namespace, config: Config) -> int:
-    import json
-
+    from rr_tui.csvio import load_json
     from rr_tui.safe_files import MAX_IMPORT_BYTES, read_input
     from rr_tui.transfer import check_document, is_full_export
 
     raw = read_input(args.file, what="the import file", limit=MAX_IMPORT_BYTES)
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("nothing imported: the import file is not UTF-8 text") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
-        message = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-        raise InputError(f"nothing imported: the JSON is malformed ({message})") from None
+    data = load_json(text)
     if not is_full_export(data):
         # A JSON list of case rows (what rr-tui wrote before): the summary import.
         from rr_tui.csvio import check_existing, read_import

@@ -367,15 +367,20 @@ def dry_run(
     return "\n".join(lines) + "\n", ok and not any(c.column is None for c in understood)
 
 
-def _json_source(text: str) -> Source:
+def load_json(text: str) -> Any:
+    """Parse an import file's JSON, or say in one sentence why it cannot be read."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
         message = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
         raise InputError(f"nothing imported: the JSON is malformed ({message})") from None
     except ValueError:
         # Python refuses integers of more than 4,300 digits.
         raise InputError("nothing imported: the JSON holds a number too long to read") from None
+
+
+def _json_source(text: str) -> Source:
+    data = load_json(text)
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise InputError(
             "nothing imported: the JSON must be an rr-tui export, or a list of objects, "

@@ -14,7 +14,6 @@ included, into a target that holds nothing yet.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -37,8 +36,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapper
 
 from rr_tui import db
+from rr_tui.csvio import load_json
 from rr_tui.errors import InputError, SchemaError
 from rr_tui.models import Base, Tracked
+from rr_tui.out import json_text
 from rr_tui.sanitize import clean_text
 
 FORMAT = "rr-tui export"
@@ -93,7 +94,8 @@ def export_document(tables: Mapping[str, list[dict[str, Any]]], revision: str) -
         "schema_revision": revision,
         "tables": tables,
     }
-    return json.dumps(document, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+    # Bidi overrides and C1 controls as \u escapes, like every JSON rr-tui prints.
+    return json_text(document, indent=1) + "\n"
 
 
 def is_full_export(data: object) -> bool:
@@ -150,11 +152,7 @@ def parse_document(text_: str) -> dict[str, list[dict[str, Any]]]:
     Raises one InputError listing the problems (by table, row and column; never
     the values); returns the rows, typed, keyed by table.
     """
-    try:
-        data = json.loads(text_)
-    except (json.JSONDecodeError, RecursionError):
-        raise InputError("nothing imported: the JSON is malformed") from None
-    return check_document(data)
+    return check_document(load_json(text_))
 
 
 def check_document(data: object) -> dict[str, list[dict[str, Any]]]:
