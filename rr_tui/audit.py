@@ -32,8 +32,6 @@ from rr_tui.models import (
     Base,
     Case,
     Chaser,
-    Meeting,
-    MeetingAction,
     Tracked,
 )
 
@@ -76,8 +74,6 @@ def _case_id(session: Session, obj: Tracked) -> int | None:
         return obj_id(obj)
     if isinstance(obj, Chaser):
         query = select(Agency.case_id).where(Agency.id == obj.agency_id)
-    elif isinstance(obj, MeetingAction):
-        query = select(Meeting.case_id).where(Meeting.id == obj.meeting_id)
     else:
         value = getattr(obj, "case_id", None)
         return value if isinstance(value, int) else None

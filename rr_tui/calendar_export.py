@@ -25,7 +25,8 @@ def upcoming(
     for view in build_views(records, profile, today):
         if wanted is not None and view.record.fields.owner.strip().lower() != wanted:
             continue
-        for step in view.schedule.steps:
+        # The steps, then the actions tracked to completion (by number only).
+        for step in (*view.schedule.steps, *view.schedule.actions):
             if step.done is None and step.due is not None and step.due >= today:
                 events.append((view.record.reference, step.id, step.label, step.due))
     events.sort(key=lambda e: (e[3], e[0], e[1]))

@@ -117,3 +117,94 @@ def chaser_text(
         f"({uk(today)})",
     ]
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ActionChaseItem:
+    """An action not yet done, due within the chase window or overdue."""
+
+    reference: str
+    case_id: int
+    number: int
+    recommendation: int | None
+    due: date
+    slack: int  # working days left; negative when overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.slack < 0
+
+
+def action_chase_list(
+    records: Sequence[CaseRecord],
+    today: date,
+    within: int | None = None,
+    profile: Profile = ENGLAND,
+) -> dict[str, list[ActionChaseItem]]:
+    """Open actions due within ``within`` WD (default: the amber slack) or overdue,
+    grouped by owner, most urgent first."""
+    if within is None:
+        within = profile.amber_slack
+    working_days_between = profile.calendar.working_days_between
+    groups: dict[str, list[ActionChaseItem]] = {}
+    for record in records:
+        if record.fields.status == "closed":
+            continue
+        for action in record.actions:
+            if action.done_on is not None or action.due_on is None:
+                continue
+            slack = working_days_between(today, action.due_on)
+            if slack > within:
+                continue
+            item = ActionChaseItem(
+                record.reference,
+                record.id,
+                action.number,
+                action.recommendation,
+                action.due_on,
+                slack,
+            )
+            owner = action.owner.strip() or "(no owner recorded)"
+            groups.setdefault(owner, []).append(item)
+    for items in groups.values():
+        items.sort(key=lambda i: (i.due, i.reference, i.number))
+    return dict(sorted(groups.items(), key=lambda kv: (kv[1][0].due, kv[0].lower())))
+
+
+def action_reminder_text(
+    owner: str, items: Sequence[ActionChaseItem], today: date, sender: str = ""
+) -> str:
+    """A ready-to-send reminder to an action's owner.
+
+    Case references and action numbers only: never a child's name, and never
+    the action's own words, which may name the child or the family.
+    """
+    lines = [
+        f"Dear {for_display(owner)},",
+        "",
+        "Safeguarding actions: reminder",
+        "",
+        "The following actions agreed by the safeguarding partnership are not yet "
+        "recorded as done:",
+        "",
+    ]
+    for item in items:
+        what = f"action {item.number}"
+        if item.recommendation is not None:
+            what += f" (recommendation {item.recommendation})"
+        when = (
+            f"was due {uk(item.due)} ({-item.slack} working day"
+            f"{'s' if item.slack != -1 else ''} overdue)"
+            if item.overdue
+            else f"is due {uk(item.due)}"
+        )
+        lines.append(f"  - {for_display(item.reference)}, {what}: {when}")
+    lines += [
+        "",
+        "Please confirm when each is done, with the evidence, so that we can record it.",
+        "",
+        "Thank you,",
+        sender or "Safeguarding partnership business unit",
+        f"({uk(today)})",
+    ]
+    return "\n".join(lines)

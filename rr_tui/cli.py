@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rr_tui import __version__, cli_reports
+from rr_tui import __version__, cli_actions, cli_reports
 from rr_tui.dates import DateInputError, parse_user_date
 from rr_tui.errors import InputError, RRError, UsageError
 
@@ -244,6 +244,9 @@ def build_parser(today: Callable[[], date] = _real_today) -> argparse.ArgumentPa
     p = command("backup", "copy the database safely while it is in use")
     p.add_argument("target", type=Path, metavar="PATH")
     cli_reports.add_commands(command, date_arg, int_arg)
+    cli_actions.add_command(
+        command, lambda p: _common(p, suppress=True, date_arg=_date_type(_real_today))
+    )
     return parser
 
 
@@ -318,6 +321,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 0
     if command == "record":
         return _record(args, config)
+    if command == "action":
+        return cli_actions.run(args, lambda: _open(args, config, create=False), _today(args))
     if command in cli_reports.COMMANDS:
         return cli_reports.run(
             command, args, config, lambda: _open(args, config, create=False), _today(args)

@@ -43,7 +43,10 @@ def add_commands(
         help="default: REFERENCE-rapid-review.md, .pdf or .docx in this folder; "
         "- for standard output (Markdown only)",
     )
-    p = command("chase", "agency returns due within 2 working days or overdue, with chaser texts")
+    p = command(
+        "chase",
+        "agency returns and actions due within 2 working days or overdue, with chaser texts",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = command("report", "timeliness figures for a period (SIN, Panel, final report)")
     period = p.add_mutually_exclusive_group(required=True)
@@ -158,11 +161,14 @@ def _pack(args: argparse.Namespace, config: Config, store: Store, today: date) -
 
 
 def _chase(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
-    from rr_tui.chase import chase_list, chaser_text
+    from rr_tui.chase import action_chase_list, action_reminder_text, chase_list, chaser_text
     from rr_tui.dates import uk
     from rr_tui.out import json_text
+    from rr_tui.sanitize import for_display
 
-    groups = chase_list(store.list_cases(), config.profile, today)
+    records = store.list_cases()
+    groups = chase_list(records, config.profile, today)
+    actions = action_chase_list(records, today, profile=config.profile)
     if args.json:
         out = [
             {
@@ -182,11 +188,30 @@ def _chase(args: argparse.Namespace, config: Config, store: Store, today: date) 
             }
             for agency, items in groups.items()
         ]
+        # Then the actions, by owner: numbers and dates, never the action's text.
+        out += [
+            {
+                "owner": owner,
+                "actions": [
+                    {
+                        "reference": i.reference,
+                        "number": i.number,
+                        "recommendation": i.recommendation,
+                        "due": i.due.isoformat(),
+                        "slack": i.slack,
+                        "overdue": i.overdue,
+                    }
+                    for i in owned
+                ],
+                "reminder": action_reminder_text(owner, owned, today),
+            }
+            for owner, owned in actions.items()
+        ]
         print(json_text(out))
         return 0
-    if not groups:
+    if not groups and not actions:
         print(
-            "Nothing to chase: no agency return is due within "
+            "Nothing to chase: no agency return or action is due within "
             f"{config.profile.amber_slack} working days."
         )
         return 0
@@ -199,6 +224,16 @@ def _chase(args: argparse.Namespace, config: Config, store: Store, today: date) 
         print()
         text = chaser_text(agency, items, today, profile=config.profile)
         print("\n".join("    " + line for line in text.splitlines()))
+        print()
+    for owner, owned in actions.items():
+        print(f"== Actions: {for_display(owner)} ==")
+        for a in owned:
+            state = f"{-a.slack} WD overdue" if a.overdue else f"{a.slack} WD left"
+            rec = f" (recommendation {a.recommendation})" if a.recommendation else ""
+            print(f"  {for_display(a.reference)}  action {a.number}{rec}  due {uk(a.due)}  {state}")
+        print()
+        reminder = action_reminder_text(owner, owned, today)
+        print("\n".join("    " + line for line in reminder.splitlines()))
         print()
     return 0
 
@@ -232,8 +267,11 @@ def _report(args: argparse.Namespace, config: Config, store: Store, today: date)
     by = getattr(args, "by", "start")
     totals = figures(records, config.profile, period, today, by)
     if args.json:
+        from rr_tui.followup import action_figures
+
         out: dict[str, object] = {m: totals[m].as_dict() for m in MEASURES}
         out["counts"] = counts(records, period)
+        out.update(action_figures(records, period.start, period.end, today))
         print(json.dumps(out, indent=1))
         return 0
     quarters = by_quarter(records, config.profile, period, today, by)

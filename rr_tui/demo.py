@@ -82,6 +82,10 @@ def seed(store: Store, today: date) -> int:
     store.update_agency(police, 1, received_on=_ago(today, 3), records_secured=True)
     store.add_agency(c4, "Children's social care", _ago(today, 7))
     store.add_agency(c4, "GP practice", _ago(today, 7), timescale_wd=10)
+    # An immediate safeguarding action agreed at the strategy discussion, now overdue.
+    store.add_action(
+        c4, "Check on the siblings' safety plan", owner="J. Okafor", due_on=_ago(today, 1)
+    )
     # 5: all returns in; meeting due in 2 working days: amber.
     c5 = case(
         5,
@@ -180,6 +184,17 @@ def seed(store: Store, today: date) -> int:
             )
         },
     )  # fmt: skip
+    store.record_step(c8, "lcspr_panel_agreed", _ago(today, 35))
+    # Progress checked (regulation 14), then paused for a criminal trial: the
+    # review's steps show the pause, their due dates stay where they were.
+    store.add_progress_check(c8, _ago(today, 20), "Fictional: chronologies on time.")
+    store.start_pause(c8, "criminal_proceedings", _ago(today, 5), "Fictional: trial listed.")
+    store.add_recommendation(
+        c8,
+        "Fictional: agencies share concerns about unseen babies at the first contact.",
+        _ago(today, 10),
+        [("Brief every health visiting team", "R. Hughes", add_working_days(today, 40))],
+    )
     # 9: national review nearing publication: the pre-publication copy is due.
     case(
         9,
@@ -198,6 +213,9 @@ def seed(store: Store, today: date) -> int:
         publication_planned=add_working_days(today, 9),
     )
     store_decision(store, f"DEMO-{today.year}-009", "national_review", _ago(today, 123))
+    store.add_progress_check(
+        store.case_id(f"DEMO-{today.year}-009"), _ago(today, 10), "Fictional: draft report read."
+    )
     # 10: Panel told late (done, late), response awaited. One notification for
     # three siblings, the youngest unborn when it was made; harmed outside their
     # home authority.

@@ -33,6 +33,10 @@ from rr_tui.records import (
     CASE_ROW,
     AgencyRecord,
     CaseRecord,
+    PauseRecord,
+    ProgressCheckRecord,
+    RecommendationRecord,
+    TrackedAction,
     agency_record,
     case_record,
 )
@@ -174,6 +178,7 @@ def _records(connection: sqlite3.Connection, ids: Sequence[int]) -> list[CaseRec
         initials[case_id].append(name)
 
     decisions = dict(rows("SELECT case_id, decision FROM meetings WHERE case_id IN ({ids})"))
+    extras = _lifecycle(rows)
     return [
         case_record(
             _typed(CASE_ROW, row),
@@ -181,9 +186,63 @@ def _records(connection: sqlite3.Connection, ids: Sequence[int]) -> list[CaseRec
             tuple(agencies.get(row[0], ())),
             decisions.get(row[0]),
             child_initials=tuple(initials.get(row[0], ())),
+            extras=extras.get(row[0], ()),
         )
         for row in rows(f"SELECT {', '.join(CASE_ROW)} FROM cases WHERE id IN ({{ids}})")
     ]
+
+
+def _lifecycle(rows: Callable[[str], list[Any]]) -> dict[int, tuple[Any, ...]]:
+    """Actions, recommendations, pauses and progress checks, as the store reads them."""
+    recs: dict[int, list[RecommendationRecord]] = defaultdict(list)
+    numbers: dict[int, int] = {}
+    for rid, cid, version, number, text, made in rows(
+        "SELECT id, case_id, version, number, text, made_on FROM recommendations "
+        "WHERE case_id IN ({ids}) ORDER BY number"
+    ):
+        numbers[rid] = number
+        recs[cid].append(RecommendationRecord(rid, version, number, text, _date(made)))
+    actions: dict[int, list[TrackedAction]] = defaultdict(list)
+    for aid, cid, version, number, text, owner, due, done, evidence, rec in rows(
+        "SELECT id, case_id, version, number, action, owner, due_on, done_on, evidence, "
+        "recommendation_id FROM meeting_actions WHERE case_id IN ({ids}) ORDER BY number"
+    ):
+        actions[cid].append(
+            TrackedAction(
+                aid,
+                version,
+                number,
+                text,
+                owner,
+                _date(due),
+                _date(done),
+                evidence,
+                numbers.get(rec) if rec is not None else None,
+            )
+        )
+    pauses: dict[int, list[PauseRecord]] = defaultdict(list)
+    for pid, cid, version, reason, started, ended, detail in rows(
+        "SELECT id, case_id, version, reason, started_on, ended_on, detail FROM review_pauses "
+        "WHERE case_id IN ({ids}) ORDER BY started_on, id"
+    ):
+        pauses[cid].append(
+            PauseRecord(pid, version, reason, date.fromisoformat(started), _date(ended), detail)
+        )
+    checks: dict[int, list[ProgressCheckRecord]] = defaultdict(list)
+    for kid, cid, version, checked, note in rows(
+        "SELECT id, case_id, version, checked_on, note FROM progress_checks "
+        "WHERE case_id IN ({ids}) ORDER BY checked_on, id"
+    ):
+        checks[cid].append(ProgressCheckRecord(kid, version, date.fromisoformat(checked), note))
+    return {
+        cid: (
+            tuple(actions.get(cid, ())),
+            tuple(recs.get(cid, ())),
+            tuple(pauses.get(cid, ())),
+            tuple(checks.get(cid, ())),
+        )
+        for cid in set(recs) | set(actions) | set(pauses) | set(checks)
+    }
 
 
 def _date(value: str | None) -> date | None:

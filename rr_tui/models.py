@@ -197,20 +197,74 @@ class Meeting(Tracked, Base):
 
 
 class MeetingAction(Tracked, Base):
-    """An immediate safeguarding action agreed at the meeting."""
+    """An action tracked to completion: an immediate safeguarding action agreed
+    at the meeting (``recommendation_id`` empty), or an action of a review's
+    recommendation.
+
+    Numbered per case (1, 2, ...) so a coordinator can name one on the command
+    line. Revision 0008 added ``case_id``, ``number``, ``evidence`` and
+    ``recommendation_id``; ``meeting_id`` is kept for older rows and set when
+    the case has a meeting, but the case is the link that counts.
+    """
 
     __tablename__ = "meeting_actions"
+    __table_args__ = (UniqueConstraint("case_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
+    meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     action: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(120), default="")
     due_on: Mapped[date | None] = mapped_column(Date)
     done_on: Mapped[date | None] = mapped_column(Date)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    # The evidence that an immediate action was done, or the assurance note of
+    # a recommendation's action.
+    evidence: Mapped[str] = mapped_column(Text, default="", server_default="")
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
 
-    meeting: Mapped[Meeting] = relationship(back_populates="actions")
+    meeting: Mapped[Meeting | None] = relationship(back_populates="actions")
+
+
+class Recommendation(Tracked, Base):
+    """A recommendation of a review; its actions are ``MeetingAction`` rows."""
+
+    __tablename__ = "recommendations"
+    __table_args__ = (UniqueConstraint("case_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    made_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ReviewPause(Tracked, Base):
+    """A local review paused for parallel proceedings (a trial, an inquest, ...)."""
+
+    __tablename__ = "review_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ProgressCheck(Tracked, Base):
+    """A check of the local review's time and quality (regulation 14)."""
+
+    __tablename__ = "progress_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    checked_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class PanelContact(Tracked, Base):

@@ -158,6 +158,10 @@ class Profile:
     steps: tuple[StepDef, ...]
     amber_slack: int = 2
     agency_timescale_wd: int = 5  # local target
+    # Regulation 14: the partners check the local review's progress every N WD.
+    progress_check_wd: int = 30
+    # Who receives the final report before publication.
+    prepublication_recipients: tuple[str, ...] = ("the National Panel", "the Secretary of State")
     full_review_decisions: frozenset[str] = field(
         default_factory=lambda: frozenset({"lcspr", "national_review", "joint_review"})
     )
@@ -177,7 +181,11 @@ class Profile:
         return step_id in self._steps_by_id
 
     def short_label(self, step_id: str) -> str:
-        step = self.step(step_id)
+        step = self._steps_by_id.get(step_id)
+        if step is None:  # a progress check or an action (rr_tui.lifecycle)
+            from rr_tui.lifecycle import extra_label
+
+            return extra_label(step_id) or step_id
         return step.short or step.label
 
     def label(self, fact: str) -> str:
@@ -287,6 +295,20 @@ def _steps(clock: tuple[str, ...]) -> tuple[StepDef, ...]:
             when="reconsideration",
         ),
         StepDef(
+            "lcspr_initiated",
+            "LCSPR initiated (partners' decision)",
+            "Full review",
+            full_review_only=True,
+            short="LCSPR started",
+        ),
+        StepDef(
+            "lcspr_panel_agreed",
+            "Panel agreed the local review",
+            "Full review",
+            full_review_only=True,
+            short="Panel agreed",
+        ),
+        StepDef(
             "imrs_requested",
             "Chronologies and IMRs requested",
             "Full review",
@@ -304,7 +326,6 @@ def _steps(clock: tuple[str, ...]) -> tuple[StepDef, ...]:
             "final_report",
             "Final report",
             "Full review",
-            (Rule((DECISION,), months=6),),
             full_review_only=True,
             short="Final report",
         ),
@@ -317,7 +338,12 @@ def _steps(clock: tuple[str, ...]) -> tuple[StepDef, ...]:
             short="Pre-pub copy",
         ),
         StepDef(
-            "published", "Report published", "Full review", full_review_only=True, short="Published"
+            "published",
+            "Report published",
+            "Full review",
+            (Rule(("lcspr_initiated",), months=6),),
+            full_review_only=True,
+            short="Published",
         ),
     )
 
@@ -394,6 +420,8 @@ def customise(base: Profile, table: Mapping[str, Any]) -> Profile:
         "steps",
         "convention",
         "clock",
+        "progress_check_interval",
+        "prepublication_recipients",
     }
     unknown = set(table) - allowed
     if unknown:
@@ -412,6 +440,25 @@ def customise(base: Profile, table: Mapping[str, Any]) -> Profile:
         profile = replace(profile, amber_slack=_whole(table, "amber_slack"))
     if "agency_timescale" in table:
         profile = replace(profile, agency_timescale_wd=_whole(table, "agency_timescale"))
+    if "progress_check_interval" in table:
+        value = _whole(table, "progress_check_interval")
+        if value < 1:
+            raise ProfileError(
+                "[profile] progress_check_interval: a whole number of working days >= 1"
+            )
+        profile = replace(profile, progress_check_wd=value)
+    if "prepublication_recipients" in table:
+        recipients = table["prepublication_recipients"]
+        if (
+            not isinstance(recipients, list)
+            or not recipients
+            or not all(isinstance(r, str) and r.strip() for r in recipients)
+        ):
+            raise ProfileError(
+                "[profile] prepublication_recipients: a list of names, "
+                'such as ["the National Panel", "the Secretary of State"]'
+            )
+        profile = replace(profile, prepublication_recipients=tuple(r.strip() for r in recipients))
     if "reconsideration" in table:
         value = _whole(table, "reconsideration")
         if value < 1:
@@ -547,5 +594,12 @@ def describe(profile: Profile) -> str:
     lines.append(
         f"Amber when a pending step has {profile.amber_slack} working days of slack or fewer; "
         "incomplete when none of incident_aware, sin_submitted or referral_received is recorded."
+    )
+    lines.append(
+        f"Local review progress checks every {profile.progress_check_wd} working days "
+        "from its initiation until publication."
+    )
+    lines.append(
+        "Copy before publication to: " + ", ".join(profile.prepublication_recipients) + "."
     )
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
+from rr_tui.lifecycle import ActionFacts, PauseFacts
 from rr_tui.schedule import AgencyFacts, CaseFacts
 
 PANEL_OUTCOMES: dict[str, str] = {
@@ -184,6 +185,66 @@ class ActionRecord:
     done_on: date | None = None
 
 
+# Parallel proceedings that can pause a local review.
+PAUSE_REASONS: dict[str, str] = {
+    "criminal_proceedings": "criminal proceedings",
+    "inquest": "inquest",
+    "dhr_sar": "DHR/SAR",
+    "family_court": "family court",
+    "other": "other proceedings",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedAction:
+    """An action tracked to completion: an immediate safeguarding action
+    (``recommendation`` None) or an action of a review's recommendation."""
+
+    id: int
+    version: int
+    number: int
+    text: str
+    owner: str = ""
+    due_on: date | None = None
+    done_on: date | None = None
+    evidence: str = ""
+    recommendation: int | None = None  # the recommendation's number
+
+    def facts(self) -> ActionFacts:
+        return ActionFacts(self.number, self.due_on, self.done_on, self.recommendation)
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendationRecord:
+    id: int
+    version: int
+    number: int
+    text: str
+    made_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PauseRecord:
+    id: int
+    version: int
+    reason: str
+    started_on: date
+    ended_on: date | None = None
+    detail: str = ""
+
+    @property
+    def reason_label(self) -> str:
+        return PAUSE_REASONS.get(self.reason, self.reason)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressCheckRecord:
+    id: int
+    version: int
+    checked_on: date
+    note: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class MeetingRecord:
     version: int = 0  # 0: not recorded yet
@@ -280,6 +341,11 @@ class CaseRecord:
     # has them; the full ``children`` records only the case screen's (and exports).
     child_initials: tuple[str, ...] = ()
     children: tuple[ChildRecord, ...] = ()
+    # The local review's lifecycle and the actions tracked to completion.
+    actions: tuple[TrackedAction, ...] = ()
+    recommendations: tuple[RecommendationRecord, ...] = ()
+    pauses: tuple[PauseRecord, ...] = ()
+    progress_checks: tuple[ProgressCheckRecord, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -294,7 +360,12 @@ class CaseRecord:
     def notification_only(self) -> bool:
         return self.fields.kind != RAPID_REVIEW
 
+    @property
+    def active_pause(self) -> PauseRecord | None:
+        return next((p for p in reversed(self.pauses) if p.ended_on is None), None)
+
     def facts(self) -> CaseFacts:
+        pause = self.active_pause
         return CaseFacts(
             done=self.done,
             decision=self.decision,
@@ -302,6 +373,9 @@ class CaseRecord:
             agencies=tuple(a.facts() for a in self.agencies),
             closed=self.fields.status == "closed",
             kind=self.fields.kind,
+            actions=tuple(a.facts() for a in self.actions),
+            progress_checks=tuple(c.checked_on for c in self.progress_checks),
+            pause=PauseFacts(pause.reason_label, pause.started_on) if pause else None,
         )
 
 
@@ -350,8 +424,33 @@ def case_record(
     panel: PanelRecord | None = None,
     child_initials: tuple[str, ...] = (),
     children: tuple[ChildRecord, ...] = (),
+    extras: tuple[Any, ...] = (),
 ) -> CaseRecord:
-    """A case from a row of ``CASE_ROW`` columns (its values already typed)."""
+    """A case from a row of ``CASE_ROW`` columns (its values already typed).
+
+    ``extras``: () or (actions, recommendations, pauses, progress checks).
+    """
+    if extras:
+        actions, recommendations, pauses, checks = extras
+        return CaseRecord(
+            row[0],
+            row[1],
+            CaseFields(*row[2:_FIELDS_END]),
+            MappingProxyType(done) if done else _EMPTY_DONE,
+            agencies,
+            decision,
+            meeting,
+            panel,
+            row[_FIELDS_END],
+            row[_FIELDS_END + 1],
+            (),
+            child_initials,
+            children,
+            actions=actions,
+            recommendations=recommendations,
+            pauses=pauses,
+            progress_checks=checks,
+        )
     # Indexing rather than unpacking into a list: it runs for every case in the list.
     return CaseRecord(
         row[0],

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from rr_tui.dates import uk, uk_short
+from rr_tui.lifecycle import action_id
 from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
@@ -80,8 +81,34 @@ def status_row_json(view: CaseView, memo: Memo | None = None) -> str:
         f'{{"reference": {json.dumps(view.record.reference)}, "rag": "{schedule.rag}", '
         f'"stage": {json.dumps(schedule.stage)}, "next_step": {next_id}, '
         f'"next_due": {_date_json(view.next_due, j)}, '
-        f'"provisional": {json.dumps(note) if note else "null"}, "steps": [{steps}]}}'
+        f'"provisional": {json.dumps(note) if note else "null"}, "steps": [{steps}], '
+        f'"actions": {_actions_json(view, j)}, "paused": {_pause_json(view, j)}}}'
     )
+
+
+def _actions_json(view: CaseView, memo: Memo) -> str:
+    """Each action's number, owner, dates and state: never its text, which may name people."""
+    actions = view.record.actions
+    if not actions:
+        return "[]"
+    states = {s.id: s.state for s in view.schedule.actions}
+    return (
+        "["
+        + ", ".join(
+            f'{{"number": {a.number}, "owner": {json.dumps(a.owner)}, '
+            f'"due": {_date_json(a.due_on, memo)}, "done": {_date_json(a.done_on, memo)}, '
+            f'"state": "{states.get(action_id(a.number), "waiting")}"}}'
+            for a in actions
+        )
+        + "]"
+    )
+
+
+def _pause_json(view: CaseView, memo: Memo) -> str:
+    pause = view.record.active_pause
+    if pause is None:
+        return "null"
+    return f'{{"reason": "{pause.reason}", "since": {_date_json(pause.started_on, memo)}}}'
 
 
 def status_json(records: Sequence[CaseRecord], profile: Profile, today: date) -> str:

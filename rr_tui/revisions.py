@@ -13,5 +13,6 @@ REVISIONS: tuple[str, ...] = (
     "0005_audit_anchor",
     "0006_reference_nocase",
     "0007_notification_children",
+    "0008_review_lifecycle",
 )
 HEAD = REVISIONS[-1]

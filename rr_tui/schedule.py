@@ -18,7 +18,8 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
-from rr_tui import deadlines
+from rr_tui import deadlines, lifecycle
+from rr_tui.dates import uk
 from rr_tui.deadlines import WorkingCalendar
 from rr_tui.profile import (
     DECISION,
@@ -32,7 +33,7 @@ from rr_tui.profile import (
     fact_words,
 )
 
-State = Literal["done", "late", "pending", "overdue", "waiting"]
+State = Literal["done", "late", "pending", "overdue", "waiting", "paused"]
 Rag = Literal["red", "amber", "incomplete", "green", "closed"]
 
 # Glyph and word for every state, so nothing depends on colour alone.
@@ -42,6 +43,7 @@ STATE_GLYPHS: dict[str, str] = {
     "pending": "○",
     "overdue": "✗",
     "waiting": "·",
+    "paused": "‖",
 }
 RAG_GLYPHS: dict[str, str] = {
     "red": "▲",
@@ -87,6 +89,10 @@ class CaseFacts(NamedTuple):
     # death) runs only NOTIFICATION_STEPS and is closed once the SIN is done.
     kind: str = "rapid_review"
     panel_outcome: str | None = None
+    # The local review's lifecycle (rr_tui.lifecycle).
+    actions: tuple[lifecycle.ActionFacts, ...] = ()
+    progress_checks: tuple[date, ...] = ()
+    pause: lifecycle.PauseFacts | None = None
 
 
 # The steps a notification-only case shows; the others run for rapid reviews.
@@ -110,6 +116,7 @@ class StepStatus(NamedTuple):
     local: bool = False
     # The fact the rule would count from once recorded (when provisional).
     awaiting: str | None = None
+    note: str = ""  # e.g. "paused: inquest since Mon 2 Mar 2026"
 
     @property
     def open(self) -> bool:
@@ -131,6 +138,8 @@ class CaseSchedule(NamedTuple):
     # The fact the clock should start from, when it runs provisionally from
     # another (the SIN, while only the referral is recorded); else None.
     clock_awaiting: str | None = None
+    # Immediate safeguarding actions and recommendations' actions, by number.
+    actions: tuple[StepStatus, ...] = ()
 
     @property
     def provisional(self) -> bool:
@@ -310,6 +319,9 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
     full_review = case.decision in profile.full_review_decisions
     if full_review and "rr_meeting" in facts:
         facts[DECISION] = facts["rr_meeting"]
+    if full_review:
+        lifecycle.default_facts(facts, facts.get(DECISION))
+    pause = case.pause if full_review else None
     if case.publication_planned is not None:
         facts[PUBLICATION_PLANNED] = case.publication_planned
 
@@ -333,6 +345,9 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
             continue  # SIN criteria not met: the rapid-review clocks stop
         if step.per_agency:
             due, done = _agency_step(step, case, facts, profile)
+        elif step.id == lifecycle.LCSPR_INITIATED:
+            # The partners' decision: the meeting date unless recorded.
+            due, done = _due_by_rules(step, facts, calendar), facts.get(step.id)
         else:
             due = _due_by_rules(step, facts, calendar) if step.rules else None
             done = done_map.get(sid)
@@ -367,12 +382,20 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
                 due[3],
                 due[4],
             )
-        if done is not None:
+        if pause is not None:
+            status = lifecycle.paused(status, pause)
+        # The initiation taken from the meeting date is not progress of its own.
+        if done is not None and (step.id in done_map or step.id != lifecycle.LCSPR_INITIATED):
             last_done = len(steps)
         append(status)
 
     # The stage is where progress has reached: the step after the last one done.
     stage = steps[last_done + 1].stage if last_done + 1 < len(steps) else "Complete"
+    if full_review and not notification_only:
+        check = _progress_step(case, facts, profile, today, pause)
+        if check is not None:
+            steps.append(check)
+    actions = _action_steps(case, today, calendar)
     anchors = profile.clock_anchors
     clock_anchor = next((a for a in anchors if a in done_map), None)
     clock_start = done_map[clock_anchor] if clock_anchor is not None else None
@@ -381,13 +404,85 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
     # runs unless it is converted to a rapid review.
     if case.closed or (notification_only and "sin_submitted" in done_map):
         return CaseSchedule(
-            tuple(steps), "closed", None, "Closed", clock_start, clock_anchor, None, awaiting
+            tuple(steps),
+            "closed",
+            None,
+            "Closed",
+            clock_start,
+            clock_anchor,
+            None,
+            awaiting,
+            actions,
         )
     incomplete = _START_SET.isdisjoint(done_map)
-    rag, next_step, first_due = summarise(steps, profile.amber_slack, incomplete)
+    # Paused steps make the case neither red nor amber (their due dates stand);
+    # the earliest is the next step only when nothing else is open.
+    live = [s for s in (*steps, *actions) if s.state != "paused"]
+    rag, next_step, first_due = summarise(live, profile.amber_slack, incomplete)
+    if next_step is None:
+        held = [s for s in steps if s.state == "paused" and s.due is not None]
+        next_step = min(held, key=lambda s: s.due or date.max, default=None)
     return CaseSchedule(
-        tuple(steps), rag, next_step, stage, clock_start, clock_anchor, first_due, awaiting
+        tuple(steps),
+        rag,
+        next_step,
+        stage,
+        clock_start,
+        clock_anchor,
+        first_due,
+        awaiting,
+        actions,
     )
+
+
+def _progress_step(
+    case: CaseFacts,
+    facts: Mapping[str, date],
+    profile: Profile,
+    today: date,
+    pause: lifecycle.PauseFacts | None,
+) -> StepStatus | None:
+    """The next progress check of a local review, as a step (None before initiation)."""
+    due, last = lifecycle.progress_due(
+        facts, case.progress_checks, profile.progress_check_wd, profile.calendar
+    )
+    if due is None:
+        return None
+    state, slack = step_status(due, None, today, profile.calendar)
+    note = f"last check {uk(last)}" if last else ""
+    status = StepStatus(
+        lifecycle.PROGRESS_CHECK,
+        "Progress check",
+        "Full review",
+        due,
+        None,
+        state,
+        slack,
+        lifecycle.LCSPR_INITIATED,
+        note=note,
+    )
+    return lifecycle.paused(status, pause)
+
+
+def _action_steps(
+    case: CaseFacts, today: date, calendar: WorkingCalendar
+) -> tuple[StepStatus, ...]:
+    """Each action as a step: an overdue one turns the case red like any other step."""
+    out = []
+    for action in case.actions:
+        state, slack = step_status(action.due, action.done, today, calendar)
+        out.append(
+            StepStatus(
+                lifecycle.action_id(action.number),
+                lifecycle.action_label(action),
+                lifecycle.ACTIONS_STAGE,
+                action.due,
+                action.done,
+                state,
+                slack,
+            )
+        )
+    return tuple(out)
 
 
 def summarise(
@@ -642,6 +737,7 @@ def _schedule_key(profile: Profile, calendar: deadlines.WorkingCalendar) -> str:
             ORDER_FORMAT,
             steps,
             profile.agency_timescale_wd,
+            profile.progress_check_wd,
             sorted(profile.full_review_decisions),
             START_FACTS,
             closed,

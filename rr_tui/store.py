@@ -65,6 +65,9 @@ from rr_tui.models import (
     Meeting,
     MeetingAction,
     PanelContact,
+    ProgressCheck,
+    Recommendation,
+    ReviewPause,
     SignOff,
     StepDate,
     Tracked,
@@ -78,6 +81,7 @@ from rr_tui.records import (
     CHILD_FIELDS,
     MEETING_TEXT,
     PARTNERS,
+    PAUSE_REASONS,
     ActionRecord,
     AgencyRecord,
     CaseFields,
@@ -87,7 +91,11 @@ from rr_tui.records import (
     HistoryEntry,
     MeetingRecord,
     PanelRecord,
+    PauseRecord,
+    ProgressCheckRecord,
+    RecommendationRecord,
     SignOffRecord,
+    TrackedAction,
     agency_record,
     case_record,
 )
@@ -747,6 +755,7 @@ class Store:
             current = row.version if row is not None else 0
             if current != expected_version:
                 raise ConflictError("someone else saved this meeting since you opened it")
+            created = row is None
             if row is None:
                 row = Meeting(case_id=case_id)
                 self._touch(session, row, new=True)
@@ -757,9 +766,14 @@ class Store:
                 setattr(row, name, clean_text(getattr(meeting, name)))
             row.decision = meeting.decision or None
             session.flush()
-            existing = list(row.actions)
+            # The immediate safeguarding actions, in number order; the actions
+            # of recommendations are not the meeting's.
+            # A first meeting record was typed without the actions added before
+            # it (``rr-tui action add``): they stay, and the typed ones follow.
+            existing = [] if created else _immediate_actions(session, case_id)
             for old in existing[len(actions) :]:
                 session.delete(old)
+            next_number = _next_action_number(session, case_id)
             for index, action in enumerate(actions):
                 if index < len(existing):
                     target = existing[index]
@@ -772,7 +786,10 @@ class Store:
                         continue
                     self._touch(session, target)
                 else:
-                    target = MeetingAction(meeting_id=row.id)
+                    target = MeetingAction(
+                        meeting_id=row.id, case_id=case_id, number=next_number, evidence=""
+                    )
+                    next_number += 1
                     self._touch(session, target, new=True)
                     session.add(target)
                 target.action, target.owner = action.action, action.owner
@@ -936,6 +953,199 @@ class Store:
                 session.flush()
             reset_sequences(session.connection(), [table_of(m) for m in mappers])
         return len(tables.get("cases", []))
+
+    # -- writes: actions, recommendations, the local review's lifecycle ------
+
+    def add_action(
+        self,
+        case_id: int,
+        text: str,
+        *,
+        owner: str = "",
+        due_on: date | None = None,
+        recommendation: int | None = None,
+        evidence: str = "",
+    ) -> int:
+        """Add an action (immediate, or of recommendation number ``recommendation``).
+
+        Returns its number, unique within the case.
+        """
+        text = _required_line("Action", text, 500)
+        owner = _line("Owner", owner, 120)
+        evidence = _text("Evidence", evidence)
+        with self._write() as session:
+            self._case(session, case_id)
+            rec_id = None
+            if recommendation is not None:
+                rec_id = _recommendation_id(session, case_id, recommendation)
+            number = _next_action_number(session, case_id)
+            meeting = session.scalar(select(Meeting).where(Meeting.case_id == case_id))
+            row = MeetingAction(
+                case_id=case_id,
+                number=number,
+                action=text,
+                owner=owner,
+                due_on=due_on,
+                done_on=None,
+                evidence=evidence,
+                recommendation_id=rec_id,
+                meeting_id=meeting.id if meeting is not None and rec_id is None else None,
+            )
+            self._touch(session, row, new=True)
+            session.add(row)
+            if meeting is not None and rec_id is None:
+                # The meeting form edits the immediate actions as a whole: make
+                # a form opened before this addition see a conflict, not drop it.
+                self._touch(session, meeting)
+        return number
+
+    def update_action(
+        self,
+        case_id: int,
+        number: int,
+        expected_version: int | None,
+        *,
+        text: str | None = None,
+        owner: str | None = None,
+        due_on: date | object | None = UNCHECKED,
+        done_on: date | object | None = UNCHECKED,
+        evidence: str | None = None,
+    ) -> None:
+        """Change an action; ``expected_version`` None skips the conflict check (the CLI)."""
+        if text is not None:
+            text = _required_line("Action", text, 500)
+        if owner is not None:
+            owner = _line("Owner", owner, 120)
+        if evidence is not None:
+            evidence = _text("Evidence", evidence)
+        with self._write() as session:
+            self._case(session, case_id)
+            row = session.scalar(
+                select(MeetingAction).where(
+                    MeetingAction.case_id == case_id, MeetingAction.number == number
+                )
+            )
+            if row is None:
+                raise NotFoundError(f"the case has no action {number}")
+            if expected_version is not None and row.version != expected_version:
+                raise ConflictError("someone else saved this action since you opened it")
+            if text is not None:
+                row.action = text
+            if owner is not None:
+                row.owner = owner
+            if due_on is not UNCHECKED:
+                row.due_on = due_on  # type: ignore[assignment]
+            if done_on is not UNCHECKED:
+                row.done_on = done_on  # type: ignore[assignment]
+            if evidence is not None:
+                row.evidence = evidence
+            if session.is_modified(row):
+                self._touch(session, row)
+                if row.meeting_id is not None and row.recommendation_id is None:
+                    meeting = session.get(Meeting, row.meeting_id)
+                    if meeting is not None:
+                        self._touch(session, meeting)
+
+    def complete_action(
+        self,
+        case_id: int,
+        number: int,
+        done_on: date | None,
+        *,
+        evidence: str | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        """Record the date an action was done (None: not done after all)."""
+        self.update_action(case_id, number, expected_version, done_on=done_on, evidence=evidence)
+
+    def add_recommendation(
+        self,
+        case_id: int,
+        text: str,
+        made_on: date | None,
+        actions: Sequence[tuple[str, str, date | None]] = (),
+    ) -> int:
+        """A review's recommendation with its actions (text, owner, due); returns its number."""
+        text = _text("Recommendation", text)
+        _raise_if("Recommendation", check_line(text.strip(), 4000, required=True))
+        cleaned = [
+            (_required_line("Action", t, 500), _line("Owner", o, 120), due) for t, o, due in actions
+        ]
+        with self._write() as session:
+            self._case(session, case_id)
+            last = session.scalar(
+                select(func.max(Recommendation.number)).where(Recommendation.case_id == case_id)
+            )
+            number = (last or 0) + 1
+            rec = Recommendation(case_id=case_id, number=number, text=text, made_on=made_on)
+            self._touch(session, rec, new=True)
+            session.add(rec)
+            session.flush()
+            action_number = _next_action_number(session, case_id)
+            for t, o, due in cleaned:
+                row = MeetingAction(
+                    case_id=case_id,
+                    number=action_number,
+                    action=t,
+                    owner=o,
+                    due_on=due,
+                    done_on=None,
+                    evidence="",
+                    recommendation_id=rec.id,
+                    meeting_id=None,
+                )
+                action_number += 1
+                self._touch(session, row, new=True)
+                session.add(row)
+        return number
+
+    def add_progress_check(self, case_id: int, checked_on: date, note: str = "") -> None:
+        """A regulation 14 check of the local review's time and quality."""
+        note = _text("Note", note)
+        with self._write() as session:
+            self._case(session, case_id)
+            row = ProgressCheck(case_id=case_id, checked_on=checked_on, note=note)
+            self._touch(session, row, new=True)
+            session.add(row)
+
+    def start_pause(self, case_id: int, reason: str, started_on: date, detail: str = "") -> None:
+        """Pause the local review for parallel proceedings (one pause at a time)."""
+        if reason not in PAUSE_REASONS:
+            raise InputError(f"Reason: one of {', '.join(PAUSE_REASONS)}")
+        detail = _text("Detail", detail)
+        with self._write() as session:
+            self._case(session, case_id)
+            running = session.scalar(
+                select(ReviewPause).where(
+                    ReviewPause.case_id == case_id, ReviewPause.ended_on.is_(None)
+                )
+            )
+            if running is not None:
+                raise InputError(
+                    "Reason: the review is already paused (since "
+                    f"{running.started_on.isoformat()}); end that pause first"
+                )
+            row = ReviewPause(case_id=case_id, reason=reason, detail=detail, started_on=started_on)
+            self._touch(session, row, new=True)
+            session.add(row)
+
+    def end_pause(self, case_id: int, ended_on: date) -> None:
+        """End the running pause on ``ended_on``."""
+        with self._write() as session:
+            self._case(session, case_id)
+            running = session.scalar(
+                select(ReviewPause).where(
+                    ReviewPause.case_id == case_id, ReviewPause.ended_on.is_(None)
+                )
+            )
+            if running is None:
+                raise NotFoundError("the review is not paused")
+            if ended_on < running.started_on:
+                raise InputError(
+                    f"End date: before the pause started ({running.started_on.isoformat()})"
+                )
+            running.ended_on = ended_on
+            self._touch(session, running)
 
     # -- bulk: import -------------------------------------------------------
 
@@ -1140,13 +1350,14 @@ class _EditRows:
                 )
             )
         if table == MEETING:
-            meeting = self._meeting_row(create=False)
-            if meeting is None:
-                return () if column == "actions" else None
             if column == "actions":
                 return tuple(
-                    ActionRecord(a.action, a.owner, a.due_on, a.done_on) for a in meeting.actions
+                    ActionRecord(a.action, a.owner, a.due_on, a.done_on)
+                    for a in _immediate_actions(self.session, self.case.id)
                 )
+            meeting = self._meeting_row(create=False)
+            if meeting is None:
+                return None
             return getattr(meeting, column)
         if table == PANEL:
             panel = self._panel_row(create=False)
@@ -1185,9 +1396,10 @@ class _EditRows:
             self._touch(agency)
 
     def _write_actions(self, meeting: Meeting, actions: tuple[ActionRecord, ...]) -> None:
-        existing = list(meeting.actions)
+        existing = _immediate_actions(self.session, self.case.id)
         for old in existing[len(actions) :]:
             self.session.delete(old)
+        next_number = _next_action_number(self.session, self.case.id)
         for index, action in enumerate(actions):
             if index < len(existing):
                 target = existing[index]
@@ -1200,7 +1412,10 @@ class _EditRows:
                     continue
                 self.store._touch(self.session, target)
             else:
-                target = MeetingAction(meeting_id=meeting.id)
+                target = MeetingAction(
+                    meeting_id=meeting.id, case_id=self.case.id, number=next_number, evidence=""
+                )
+                next_number += 1
                 self.store._touch(self.session, target, new=True)
                 self.session.add(target)
             target.action, target.owner = action.action, action.owner
@@ -1218,9 +1433,38 @@ class _EditRows:
 
 CHANGED_CASES = "rr_changed_cases"
 ORDER_CHUNK = 500  # case ids per IN (...) list, well below every driver's limit
-# The rows whose changes can move a case's due dates (chasers and meeting
-# actions cannot).
-_SCHEDULE_ROWS = (StepDate, Agency, Meeting)
+# The rows whose changes can move a case's due dates or state (chasers and
+# recommendations cannot).
+_SCHEDULE_ROWS = (StepDate, Agency, Meeting, MeetingAction, ReviewPause, ProgressCheck)
+
+
+def _immediate_actions(session: Session, case_id: int) -> list[MeetingAction]:
+    """The case's immediate safeguarding actions (not recommendations'), by number."""
+    return list(
+        session.scalars(
+            select(MeetingAction)
+            .where(MeetingAction.case_id == case_id, MeetingAction.recommendation_id.is_(None))
+            .order_by(MeetingAction.number)
+        )
+    )
+
+
+def _next_action_number(session: Session, case_id: int) -> int:
+    last = session.scalar(
+        select(func.max(MeetingAction.number)).where(MeetingAction.case_id == case_id)
+    )
+    return (last or 0) + 1
+
+
+def _recommendation_id(session: Session, case_id: int, number: int) -> int:
+    found = session.scalar(
+        select(Recommendation.id).where(
+            Recommendation.case_id == case_id, Recommendation.number == number
+        )
+    )
+    if found is None:
+        raise NotFoundError(f"the case has no recommendation {number}")
+    return found
 
 
 def _check_imported(tables: dict[str, list[dict[str, Any]]]) -> None:
@@ -1516,6 +1760,7 @@ def _load_cases(
         )
     ):
         initials[cid].append(name)
+    extras = _load_lifecycle(session, rows_of, restrict)
 
     decisions: dict[int, str | None] = {}
     meetings: dict[int, MeetingRecord] = {}
@@ -1531,16 +1776,23 @@ def _load_cases(
             )
         )
         meeting = session.scalar(select(Meeting).where(Meeting.case_id == case_id))
+        # The immediate safeguarding actions are the meeting's, even those added
+        # (rr-tui action add) before the meeting was recorded.
+        immediate = tuple(
+            ActionRecord(a.text, a.owner, a.due_on, a.done_on)
+            for a in extras.actions.get(case_id, ())
+            if a.recommendation is None
+        )
         if meeting is not None:
             meetings[meeting.case_id] = MeetingRecord(
                 version=meeting.version,
                 decision=meeting.decision,
-                actions=tuple(
-                    ActionRecord(a.action, a.owner, a.due_on, a.done_on) for a in meeting.actions
-                ),
+                actions=immediate,
                 **{name: getattr(meeting, name) for name in MEETING_TEXT},
             )
             decisions[meeting.case_id] = meeting.decision
+        elif immediate:
+            meetings[case_id] = MeetingRecord(actions=immediate)
         panel = session.scalar(select(PanelContact).where(PanelContact.case_id == case_id))
         if panel is not None:
             panels[panel.case_id] = PanelRecord(
@@ -1584,8 +1836,113 @@ def _load_cases(
                 panels.get(cid),
                 tuple(initials.get(cid, ())),
                 children,
+                extras=extras.of(cid),
             )
         )
     if signoffs:
         records = [replace(r, signoffs=signoffs.get(r.id, ())) for r in records]
     return records
+
+
+class _Lifecycle:
+    """The actions, recommendations, pauses and progress checks of the cases read."""
+
+    def __init__(self) -> None:
+        self.actions: dict[int, list[TrackedAction]] = defaultdict(list)
+        self.recommendations: dict[int, list[RecommendationRecord]] = defaultdict(list)
+        self.pauses: dict[int, list[PauseRecord]] = defaultdict(list)
+        self.checks: dict[int, list[ProgressCheckRecord]] = defaultdict(list)
+
+    def of(self, case_id: int) -> tuple[Any, ...]:
+        if not (
+            case_id in self.actions
+            or case_id in self.recommendations
+            or case_id in self.pauses
+            or case_id in self.checks
+        ):
+            return ()
+        return (
+            tuple(self.actions.get(case_id, ())),
+            tuple(self.recommendations.get(case_id, ())),
+            tuple(self.pauses.get(case_id, ())),
+            tuple(self.checks.get(case_id, ())),
+        )
+
+
+def _load_lifecycle(session: Session, rows_of: Any, restrict: Any) -> _Lifecycle:
+    out = _Lifecycle()
+    rec_numbers: dict[int, int] = {}
+    for rid, cid, version, number, text, made_on in rows_of(
+        restrict(
+            select(
+                Recommendation.id,
+                Recommendation.case_id,
+                Recommendation.version,
+                Recommendation.number,
+                Recommendation.text,
+                Recommendation.made_on,
+            ).order_by(Recommendation.number),
+            Recommendation.case_id,
+        )
+    ):
+        rec_numbers[rid] = number
+        out.recommendations[cid].append(RecommendationRecord(rid, version, number, text, made_on))
+    for aid, cid, version, number, text, owner, due, done, evidence, rec_id in rows_of(
+        restrict(
+            select(
+                MeetingAction.id,
+                MeetingAction.case_id,
+                MeetingAction.version,
+                MeetingAction.number,
+                MeetingAction.action,
+                MeetingAction.owner,
+                MeetingAction.due_on,
+                MeetingAction.done_on,
+                MeetingAction.evidence,
+                MeetingAction.recommendation_id,
+            ).order_by(MeetingAction.number),
+            MeetingAction.case_id,
+        )
+    ):
+        out.actions[cid].append(
+            TrackedAction(
+                aid,
+                version,
+                number,
+                text,
+                owner,
+                due,
+                done,
+                evidence,
+                rec_numbers.get(rec_id) if rec_id is not None else None,
+            )
+        )
+    for pid, cid, version, reason, started, ended, detail in rows_of(
+        restrict(
+            select(
+                ReviewPause.id,
+                ReviewPause.case_id,
+                ReviewPause.version,
+                ReviewPause.reason,
+                ReviewPause.started_on,
+                ReviewPause.ended_on,
+                ReviewPause.detail,
+            ).order_by(ReviewPause.started_on, ReviewPause.id),
+            ReviewPause.case_id,
+        )
+    ):
+        out.pauses[cid].append(PauseRecord(pid, version, reason, started, ended, detail))
+    for kid, cid, version, checked, note in rows_of(
+        restrict(
+            select(
+                ProgressCheck.id,
+                ProgressCheck.case_id,
+                ProgressCheck.version,
+                ProgressCheck.checked_on,
+                ProgressCheck.note,
+            ).order_by(ProgressCheck.checked_on, ProgressCheck.id),
+            ProgressCheck.case_id,
+        )
+    ):
+        out.checks[cid].append(ProgressCheckRecord(kid, version, checked, note))
+    return out

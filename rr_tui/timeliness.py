@@ -104,9 +104,9 @@ def quarters(period: Period) -> list[Period]:
 def is_paused(record: CaseRecord) -> bool:
     """Whether the review is paused for parallel proceedings (reported apart).
 
-    The hook for pauses (issue 9 §5): until they are recorded, no case is.
+    A pause with no end date (issue 9 §5).
     """
-    return bool(getattr(record, "paused", False))
+    return record.active_pause is not None
 
 
 Pair = tuple[date, date | None, bool]  # start, end (None: not recorded), paused

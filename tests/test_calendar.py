@@ -22,9 +22,13 @@ CHILD = "Zebedee-Quillfeather"
 ALL_EVENTS = [
     ("CAL-002", "sin_submitted", "SIN sent to the Panel", D(2025, 6, 9)),
     ("CAL-001", "agency_returns", "Agency returns in", D(2025, 6, 11)),
+    # An immediate safeguarding action: its number, never its text or the child.
+    ("CAL-001", "action:2", "Action 2", D(2025, 6, 13)),
     ("CAL-001", "rr_meeting", "Rapid Review meeting", D(2025, 6, 19)),
     ("CAL-001", "panel_notified", "RR sent to Panel", D(2025, 6, 23)),
-    ("CAL-004", "final_report", "Final report", D(2025, 11, 14)),
+    # Local review initiated at the meeting: progress checked every 30 WD.
+    ("CAL-004", "progress_check", "Progress check", D(2025, 6, 26)),
+    ("CAL-004", "published", "Report published", D(2025, 11, 14)),
     ("CAL-004", "prepublication_copy", "Copy to Panel and SoS", D(2026, 1, 21)),
 ]
 
@@ -69,6 +73,11 @@ def cal_db(store: Store, db_url: str) -> str:
         },
     )
     store.add_agency(one, "Police", D(2025, 6, 4))
+    # Actions: one overdue (not upcoming), one due Fri 13 Jun, one done.
+    store.add_action(one, f"Visit {CHILD}", owner="Police", due_on=D(2025, 6, 6))
+    store.add_action(one, f"Safety plan for {CHILD}", owner="CSC", due_on=D(2025, 6, 13))
+    done = store.add_action(one, "Secure records", owner="Health", due_on=D(2025, 6, 20))
+    store.complete_action(one, done, D(2025, 6, 5))
     # Aware Mon 2 Jun: the SIN is due today, Mon 9 Jun (today counts as upcoming).
     new_case(store, "CAL-002", "Ben Okafor", {"incident_aware": D(2025, 6, 2)})
     # Closed: nothing from it.
@@ -135,7 +144,7 @@ def test_cli_calendar_one_all_day_event_per_upcoming_deadline(
 ) -> None:
     target = tmp_path / "deadlines.ics"
     out, cal = export(capsys, cal_db, target)
-    assert out == f"wrote 6 deadlines to {target}\n"
+    assert out == f"wrote 8 deadlines to {target}\n"
     assert str(cal["VERSION"]) == "2.0"
     assert "PRODID" in cal
     events = events_of(cal)
@@ -145,7 +154,8 @@ def test_cli_calendar_one_all_day_event_per_upcoming_deadline(
     for (_, summary, _, _), (reference, _, label, _) in zip(events, ALL_EVENTS, strict=True):
         assert reference in summary
         assert label in summary
-    assert events[2][1] == "CAL-001: Rapid Review meeting due"
+    assert events[2][1] == "CAL-001: Action 2 due"
+    assert events[3][1] == "CAL-001: Rapid Review meeting due"
     uids = [uid for uid, *_ in events]
     assert len(set(uids)) == len(uids)
     raw = target.read_bytes()
@@ -197,13 +207,13 @@ def test_cli_calendar_uids_are_stable_across_exports(
         before["CAL-001: RR sent to Panel due"],
         D(2025, 6, 12),
     )
-    assert after["CAL-004: Final report due"][0] == before["CAL-004: Final report due"]
+    assert after["CAL-004: Report published due"][0] == before["CAL-004: Report published due"]
 
 
 @pytest.mark.parametrize(
     ("owner", "references"),
     [
-        ("asha patel", ["CAL-001", "CAL-001", "CAL-001", "CAL-004", "CAL-004"]),
+        ("asha patel", ["CAL-001"] * 4 + ["CAL-004"] * 3),
         ("Ben Okafor", ["CAL-002"]),
         ("Nobody", []),
     ],

@@ -247,7 +247,7 @@ def test_cli_nothing_to_chase(
     new_case(store, "EMPTY")
     code, out, err = cli(capsys, "--db", db_url, "--today", TODAY.isoformat(), "chase")
     assert (code, err) == (0, "")
-    assert out == "Nothing to chase: no agency return is due within 2 working days.\n"
+    assert out == "Nothing to chase: no agency return or action is due within 2 working days.\n"
     assert cli(capsys, "--db", db_url, "--today", TODAY.isoformat(), "chase", "--json") == (
         0,
         "[]\n",

@@ -143,6 +143,8 @@ def test_status_json_shape_and_order(capsys: pytest.CaptureFixture[str], seeded:
             "next_due",
             "provisional",
             "steps",
+            "actions",
+            "paused",
         }
         for step in row["steps"]:
             assert set(step) == {
@@ -154,7 +156,10 @@ def test_status_json_shape_and_order(capsys: pytest.CaptureFixture[str], seeded:
                 "provisional",
                 "local_target",
             }
-            assert step["state"] in {"done", "late", "pending", "overdue", "waiting"}
+            assert step["state"] in {"done", "late", "pending", "overdue", "waiting", "paused"}
+        for action in row["actions"]:
+            # No action text: it may name people.
+            assert set(action) == {"number", "owner", "due", "done", "state"}
     keys = [(RAG_ORDER[r["rag"]], r["next_due"] or "9999-12-31") for r in rows]
     assert keys == sorted(keys)
 

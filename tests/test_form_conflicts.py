@@ -61,6 +61,7 @@ from rr_tui.screens.case_form import CaseForm
 from rr_tui.screens.child_form import ChildForm
 from rr_tui.screens.confirm import ConflictScreen
 from rr_tui.screens.form import FormScreen
+from rr_tui.screens.lifecycle_forms import LocalReviewForm
 from rr_tui.screens.meeting_form import MeetingForm
 from rr_tui.screens.panel_form import PanelForm
 from rr_tui.screens.signoff_form import SignOffForm
@@ -251,6 +252,25 @@ SPECS: tuple[FormSpec, ...] = (
         ),
     ),
     FormSpec(
+        LocalReviewForm,
+        "DEMO-2026-008",
+        "l",
+        (
+            FieldSpec(
+                "initiated",
+                Target(STEP, "lcspr_initiated"),
+                const(D(2026, 10, 1)),
+                const(D(2026, 10, 2)),
+            ),
+            FieldSpec(
+                "panel_agreed",
+                Target(STEP, "lcspr_panel_agreed"),
+                const(D(2026, 10, 9)),
+                const(D(2026, 10, 12)),
+            ),
+        ),
+    ),
+    FormSpec(
         ReturnForm,
         "DEMO-2026-004",
         "r",
@@ -306,7 +326,15 @@ SPECS: tuple[FormSpec, ...] = (
 
 # Forms that only create new records: nothing stored yet that a save could erase
 # (a new case's reference is checked for uniqueness, case-insensitively).
-CREATE_ONLY: tuple[str, ...] = ("AgencyForm",)
+CREATE_ONLY: tuple[str, ...] = (
+    "AgencyForm",
+    "ActionForm",
+    "ProgressCheckForm",
+    "PauseForm",  # starts a pause, or ends the one running (refused if already ended)
+    "RecommendationForm",
+)
+# Forms that change one row checked by its version (tests/test_lifecycle.py).
+VERSIONED: tuple[str, ...] = ("ActionDoneForm",)
 # Forms that write no stored field (the pack form writes a file and an audit entry).
 NO_FIELDS: tuple[str, ...] = ("PackForm",)
 # Forms whose fields are saved together, per record: a partner's sign-off is one
@@ -467,6 +495,7 @@ def test_every_form_is_covered() -> None:
 
     covered = {spec.form.__name__ for spec in SPECS}
     covered |= set(CREATE_ONLY) | set(NO_FIELDS) | set(PER_RECORD)
+    covered |= set(VERSIONED)
     missing = sorted(f.__name__ for f in all_forms(FormScreen) if f.__name__ not in covered)
     assert missing == [], f"forms without a conflict test: {missing}"
     assert AgencyForm.__name__ in CREATE_ONLY

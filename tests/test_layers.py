@@ -25,6 +25,7 @@ INTERFACE = {
     "rr_tui.__main__",
     "rr_tui.app",
     "rr_tui.cli",
+    "rr_tui.cli_actions",
     "rr_tui.cli_reports",
     "rr_tui.demo",
     "rr_tui.messages",

@@ -58,6 +58,8 @@ BASE_STEPS = (
     "panel_response",
 )
 FULL_REVIEW_STEPS = (
+    "lcspr_initiated",
+    "lcspr_panel_agreed",
     "imrs_requested",
     "practitioner_event",
     "final_report",
@@ -401,7 +403,10 @@ def test_full_review_steps_only_after_a_full_review_decision(decision: str | Non
     )
     _, steps = _run(case, MEETING_DUE)
     full = decision in {"lcspr", "national_review", "joint_review"}
-    expected: tuple[str, ...] = BASE_STEPS + FULL_REVIEW_STEPS if full else BASE_STEPS
+    # With the meeting date (the initiation by default), a progress check is due.
+    expected: tuple[str, ...] = (
+        BASE_STEPS + FULL_REVIEW_STEPS + ("progress_check",) if full else BASE_STEPS
+    )
     if decision == "criteria_not_met":
         # Withdrawn: the rapid-review steps not yet done stop (the meeting was held).
         expected = tuple(
@@ -422,13 +427,15 @@ def test_full_review_steps_only_after_a_full_review_decision(decision: str | Non
         (date(2027, 8, 31), date(2028, 2, 29)),  # leap year
     ],
 )
-def test_final_report_six_calendar_months_after_the_meeting(
+def test_publication_six_calendar_months_after_initiation_by_default_the_meeting(
     meeting: date, report_due: date
 ) -> None:
     case = CaseFacts(done={"rr_meeting": meeting}, decision="lcspr")
     _, steps = _run(case, meeting)
-    assert steps["final_report"].due == report_due
-    assert steps["final_report"].state == "pending"
+    assert steps["lcspr_initiated"].done == meeting
+    assert steps["published"].due == report_due
+    assert steps["published"].state == "pending"
+    assert steps["final_report"].due is None  # a step with no default deadline
 
 
 def test_full_review_without_a_meeting_date_is_waiting() -> None:
@@ -436,7 +443,7 @@ def test_full_review_without_a_meeting_date_is_waiting() -> None:
         CaseFacts(done={"referral_received": REFERRAL}, decision="national_review"),
         date(2026, 3, 10),
     )
-    assert steps["final_report"].state == "waiting"
+    assert steps["published"].state == "waiting"
     assert steps["prepublication_copy"].state == "waiting"  # no publication date yet
 
 
@@ -538,7 +545,8 @@ def test_describe_mentions_rules_and_threshold() -> None:
         "the earliest of 15 WD after the first recorded of sin_submitted, referral_received; "
         "2 WD after rr_meeting (local target)"
     ) in text
-    assert "6 calendar months after decision" in text
+    assert "6 calendar months after lcspr_initiated" in text
+    assert "progress checks every 30 working days" in text
     assert "7 WD before publication_planned" in text
     assert "3 working days of slack" in text
 
@@ -715,7 +723,7 @@ def test_uk_formatting() -> None:
 
 
 def test_every_state_and_rag_has_a_distinct_glyph_and_word() -> None:
-    assert set(STATE_GLYPHS) == {"done", "late", "pending", "overdue", "waiting"}
+    assert set(STATE_GLYPHS) == {"done", "late", "pending", "overdue", "waiting", "paused"}
     assert len(set(STATE_GLYPHS.values())) == len(STATE_GLYPHS)
     assert set(RAG_GLYPHS) == set(RAG_WORDS) == {"red", "amber", "incomplete", "green", "closed"}
     assert len(set(RAG_GLYPHS.values())) == len(RAG_GLYPHS)

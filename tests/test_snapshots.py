@@ -23,6 +23,7 @@ from tui_helpers import (
     SIZE,
     fresh_store,
     make_app,
+    open_case,
     open_form,
     put,
     sqlite_url,
@@ -41,6 +42,14 @@ from rr_tui.screens.chase import ChaseScreen
 from rr_tui.screens.child_form import ChildForm
 from rr_tui.screens.confirm import ConflictScreen, TextViewScreen
 from rr_tui.screens.help import HelpScreen
+from rr_tui.screens.lifecycle_forms import (
+    ActionDoneForm,
+    ActionForm,
+    LocalReviewForm,
+    PauseForm,
+    ProgressCheckForm,
+    RecommendationForm,
+)
 from rr_tui.screens.meeting_form import MeetingForm
 from rr_tui.screens.meeting_mode import MeetingModeScreen
 from rr_tui.screens.pack_form import PackForm
@@ -79,6 +88,20 @@ def _form(key: str, kind: type) -> Before:
             await wait_for_rows(pilot)
         else:
             await _case(pilot)
+        await open_form(pilot, key, kind)
+        await _settle(pilot)
+
+    return before
+
+
+def _case_form(reference: str, key: str, kind: type) -> Before:
+    """A form opened on one case's screen (the case pushed as enter would)."""
+
+    async def before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, RRApp)
+        await open_case(pilot, app.url, reference)
+        await _settle(pilot)
         await open_form(pilot, key, kind)
         await _settle(pilot)
 
@@ -169,6 +192,13 @@ SCREENS: dict[str, Before] = {
     "form_step_date": _form("t", StepForm),
     "form_pack": _form("w", PackForm),
     "form_signoff": _form("s", SignOffForm),
+    "form_action_add": _form("i", ActionForm),
+    "form_action_done": _form("d", ActionDoneForm),
+    "form_recommendation": _case_form("DEMO-2026-008", "R", RecommendationForm),
+    "form_local_review": _case_form("DEMO-2026-008", "l", LocalReviewForm),
+    "form_progress_check": _case_form("DEMO-2026-009", "k", ProgressCheckForm),
+    "form_pause_start": _case_form("DEMO-2026-009", "z", PauseForm),
+    "form_pause_end": _case_form("DEMO-2026-008", "z", PauseForm),
     "chase_list": _pushed("C", ChaseScreen, _loaded("#chase-items")),
     "report": _pushed("R", ReportScreen, _loaded("#report-view")),
     "chase_text_view": _chase_text_view,

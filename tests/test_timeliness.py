@@ -330,7 +330,15 @@ def test_report_financial_year_json(capsys: pytest.CaptureFixture[str], report_d
     )
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert set(data) == {*MEASURES, "counts"}
+    assert set(data) == {
+        *MEASURES,
+        "counts",
+        "recommendations",
+        "immediate_actions",
+        "paused_cases",
+    }
+    assert data["recommendations"] == {"made": 0, "actions_done": 0, "actions_overdue": 0}
+    assert data["paused_cases"] == 0
     for measure in MEASURES:
         assert set(data[measure]) == FIGURE_KEYS
     # SIN-WAIT (aware Mon 2 Feb 2026, SIN due Mon 9 Feb) is past due on 10 Mar: missed.

@@ -35,6 +35,7 @@ STEP_LABELS = (
     "Panel reply",
     "IMRs asked",
     "Final report",
+    "Published",
 )
 
 
@@ -111,7 +112,10 @@ async def test_case_screen_sections(demo_url: str) -> None:
         assert "Response: Thu 8 Oct 2026" in panel
         assert "Agrees with the recommendation" in panel
         lines = step_lines(screen)
-        assert "○ pending" in lines["Final report"] and "Wed 24 Mar 2027" in lines["Final report"]
+        # Paused for a criminal trial: publication keeps its due date, six months after
+        # the initiation (the meeting); the final report has no deadline of its own.
+        assert "‖ paused" in lines["Published"] and "Wed 24 Mar 2027" in lines["Published"]
+        assert "· waiting" in lines["Final report"]
         assert "✓ done" in lines["IMRs asked"]
         assert "RR sent to Panel on working day" in text_of(screen, "#case-bar")
         await pilot.press("escape")

@@ -227,6 +227,11 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             "owner": "Police",
             "due_on": date(2025, 11, 17),
             "done_on": None,
+            # Since 0008: numbered per case, with an evidence note.
+            "case_id": 1,
+            "number": 1,
+            "evidence": "",
+            "recommendation_id": None,
             **_tracked(9),
         },
     ),
@@ -239,6 +244,10 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             "owner": "Health",
             "due_on": None,
             "done_on": date(2025, 11, 15),
+            "case_id": 1,
+            "number": 2,
+            "evidence": "",
+            "recommendation_id": None,
             **_tracked(10),
         },
     ),
@@ -465,6 +474,13 @@ def check_data_is_all_there(store: Store) -> None:
         ActionRecord("Strategy meeting", "Police", date(2025, 11, 17), None),
         ActionRecord("Sibling checks", "Health", None, date(2025, 11, 15)),
     )
+    # The same actions, numbered, tracked to completion (revision 0008).
+    assert [
+        (a.number, a.text, a.owner, a.due_on, a.done_on, a.evidence) for a in first.actions
+    ] == [
+        (1, "Strategy meeting", "Police", date(2025, 11, 17), None, ""),
+        (2, "Sibling checks", "Health", None, date(2025, 11, 15), ""),
+    ]
     assert first.panel is not None
     assert (first.panel.notification_notes, first.panel.outcome) == ("Sent securely", "agrees")
     assert first.panel.response_notes == "Agreed"
@@ -488,8 +504,17 @@ def before_rows(conn: Any) -> list[Any]:
     return list(conn.execute(text("SELECT id FROM audit_log")))
 
 
+# Columns a revision fills from other rows rather than with a default: 0008
+# gives each action its meeting's case and numbers the actions within a case.
+DERIVED: dict[str, list[Any]] = {
+    "meeting_actions.case_id": [1, 1],
+    "meeting_actions.number": [1, 2],
+}
+
+
 def check_added_columns_have_defaults(engine: Engine, before: dict[str, set[str]]) -> list[str]:
-    """Every column added since ``before`` holds its default in the old rows.
+    """Every column added since ``before`` holds its default in the old rows (or,
+    for ``DERIVED`` columns, the value worked out from them).
 
     (Audit entries that an upgrade itself appends, for data it moves, are new
     rows: they are sealed like any new entry.)
@@ -510,10 +535,14 @@ def check_added_columns_have_defaults(engine: Engine, before: dict[str, set[str]
                 column = model.c[name]
                 default = column.server_default
                 expected = getattr(default, "arg", None) if default is not None else None
-                query = select(text(name)).select_from(text(table))
+                query = select(text(name)).select_from(text(table)).order_by(text("id"))
                 if table == "audit_log":
                     query = query.where(text(f"id <= {BUILT['audit_entries']}"))
                 values = conn.execute(query).scalars()
+                if f"{table}.{name}" in DERIVED:
+                    assert list(values) == DERIVED[f"{table}.{name}"], f"{table}.{name}"
+                    added.append(f"{table}.{name}")
+                    continue
                 assert {str(v) if expected is not None else v for v in values} <= {expected}, (
                     f"{table}.{name} is not its default in the upgraded rows"
                 )
@@ -596,6 +625,12 @@ def test_upgrade_keeps_every_record_from_an_earlier_revision(
         "0004_pack_sections": since_0004,
         "0005_audit_anchor": since_0005,
         "0007_notification_children": since_0007,
+        "0008_review_lifecycle": [
+            "meeting_actions.case_id",
+            "meeting_actions.evidence",
+            "meeting_actions.number",
+            "meeting_actions.recommendation_id",
+        ],
     }
     # Every column added by each later revision, and nothing else.
     at = db.REVISIONS.index(revision)
@@ -665,6 +700,18 @@ def test_upgrade_keeps_every_record_from_an_earlier_revision(
         assert again.meeting is not None and again.meeting.practice_episodes == "New episodes"
         assert again.meeting.good_practice == "Quick strategy meeting"
         assert again.meeting.actions == first.meeting.actions
+        # The old actions go on to completion; new ones take the next numbers.
+        store.complete_action(first.id, 1, date(2025, 11, 18), evidence="Minutes on file")
+        assert store.add_action(first.id, "Visit", owner="CSC", due_on=date(2025, 12, 1)) == 3
+        store.start_pause(first.id, "inquest", date(2025, 12, 2))
+        store.add_progress_check(first.id, date(2025, 12, 3), "On track")
+        assert store.add_recommendation(first.id, "Share learning", None, [("Brief", "LA", None)])
+        again = store.get_case(first.id)
+        assert [(a.number, a.done_on, a.evidence) for a in again.actions][:3] == [
+            (1, date(2025, 11, 18), "Minutes on file"),
+            (2, date(2025, 11, 15), ""),
+            (3, None, ""),
+        ]
         assert store.verify_audit() == []
         # The old entries keep their plain hashes; every new one is sealed with the key.
         with store.engine.connect() as connection:

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 
 from rr_tui.dates import uk, uk_short
 from rr_tui.errors import RRError
+from rr_tui.lifecycle import action_id, describe_length
 from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import (
     AGE_BANDS,
@@ -148,6 +149,9 @@ def _steps(schedule: CaseSchedule, st: dict[str, str], short: Profile | None) ->
     table.add_column("Slack", justify="right", no_wrap=True)
     notes: list[str] = []
     for step in schedule.steps:
+        label = Text(short.short_label(step.id) if short else step.label)
+        if step.note:
+            label.append(f"\n{step.note}", style=st["paused"] if step.state == "paused" else "dim")
         due = uk(step.due, "")
         if step.due is not None and step.provisional:
             due += PROVISIONAL_MARK
@@ -159,7 +163,7 @@ def _steps(schedule: CaseSchedule, st: dict[str, str], short: Profile | None) ->
         plain_row(
             table,
             state_text(step.state, st),
-            short.short_label(step.id) if short else step.label,
+            label,
             due,
             uk(step.done, ""),
             slack_text(step.slack),
@@ -278,6 +282,80 @@ def _signoffs(record: CaseRecord) -> Text:
     return text
 
 
+def _actions(record: CaseRecord, schedule: CaseSchedule, st: dict[str, str]) -> RenderableType:
+    """Immediate safeguarding actions and recommendations' actions, to completion."""
+    if not record.actions and not record.recommendations:
+        return Text("No actions yet. Press i to add one, R for a recommendation.", style="dim")
+    states = {s.id: s for s in schedule.actions}
+    table = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
+    for name in ("No.", "Action", "Owner", "Due", "Done", "State"):
+        table.add_column(name, no_wrap=name not in ("Action", "Owner"))
+    for a in record.actions:
+        status = states.get(action_id(a.number))
+        state = status.state if status else "waiting"
+        text = Text(for_display(a.text))
+        if a.recommendation is not None:
+            text.append(f" (rec. {a.recommendation})", style="dim")
+        if a.evidence:
+            text.append(f"\nevidence: {for_display(a.evidence)}", style="dim")
+        table.add_row(
+            str(a.number),
+            text,
+            Text(for_display(a.owner)),
+            uk_short(a.due_on, ""),
+            uk_short(a.done_on, ""),
+            state_text(state, st),
+        )
+    parts: list[RenderableType] = [table]
+    for r in record.recommendations:
+        made = f" (made {uk(r.made_on)})" if r.made_on else ""
+        parts.append(Text(f"Recommendation {r.number}{made}: {for_display(r.text)}"))
+    return Group(*parts)
+
+
+def _local_review(record: CaseRecord, schedule: CaseSchedule, today: date) -> RenderableType:
+    """The local review's initiation, pauses and progress checks."""
+    steps = {s.id: s for s in schedule.steps}
+    initiated = steps.get("lcspr_initiated")
+    if initiated is None:
+        return Text("No local review decided.", style="dim")
+    recorded = "lcspr_initiated" in record.done
+    parts: list[RenderableType] = [
+        Text(
+            f"Initiated: {uk(initiated.done, 'not yet')}"
+            + ("" if recorded or initiated.done is None else " (the meeting date)")
+            + f" · Panel agreed: {uk(record.done.get('lcspr_panel_agreed'), 'not recorded')}"
+        )
+    ]
+    published = steps.get("published")
+    if published is not None:
+        parts.append(
+            Text(
+                f"Publication: {uk(published.done)}"
+                if published.done
+                else f"Publication due {uk(published.due, '—')}"
+            )
+        )
+    for pause in record.pauses:
+        until = pause.ended_on or today
+        line = Text(f"Paused: {pause.reason_label} since {uk(pause.started_on)}")
+        line.append(f", ended {uk(pause.ended_on)}" if pause.ended_on else ", still paused")
+        line.append(f" · {describe_length(pause.started_on, until)}")
+        if pause.detail:
+            line.append(f" · {for_display(pause.detail)}", style="dim")
+        parts.append(line)
+    check = steps.get("progress_check")
+    if record.progress_checks:
+        last = record.progress_checks[-1]
+        line = Text(f"Progress checks: {len(record.progress_checks)}, last {uk(last.checked_on)}")
+        if last.note:
+            line.append(f": {for_display(last.note)}", style="dim")
+        parts.append(line)
+    if check is not None and check.due is not None:
+        parts.append(Text(f"Next progress check due {uk(check.due)}"))
+    return Group(*parts)
+
+
 def _history(entries: list[HistoryEntry]) -> RenderableType:
     if not entries:
         return Text("No changes recorded.", style="dim")
@@ -371,6 +449,54 @@ class CaseScreen(RRScreen):
             show=False,
             tooltip="Meeting mode: a large view of this case to share",
         ),
+        Binding(
+            "i",
+            "add_action",
+            "Action",
+            id="case.action",
+            show=False,
+            tooltip="Add an immediate safeguarding action (or a recommendation's action)",
+        ),
+        Binding(
+            "d",
+            "action_done",
+            "Done",
+            id="case.action_done",
+            show=False,
+            tooltip="Record an action as done, with its evidence",
+        ),
+        Binding(
+            "l",
+            "local_review",
+            "Local review",
+            id="case.local_review",
+            show=False,
+            tooltip="Record the LCSPR's initiation and the Panel's agreement",
+        ),
+        Binding(
+            "k",
+            "progress_check",
+            "Check",
+            id="case.progress_check",
+            show=False,
+            tooltip="Record a progress check of the local review (regulation 14)",
+        ),
+        Binding(
+            "z",
+            "pause",
+            "Pause",
+            id="case.pause",
+            show=False,
+            tooltip="Pause the local review for parallel proceedings, or end the pause",
+        ),
+        Binding(
+            "R",
+            "recommendation",
+            "Recommendation",
+            id="case.recommendation",
+            show=False,
+            tooltip="Add a recommendation of the review and its actions",
+        ),
     ]
 
     def __init__(self, case_id: int) -> None:
@@ -382,26 +508,19 @@ class CaseScreen(RRScreen):
     def compose(self) -> ComposeResult:
         yield Static("Loading…", id="case-title", markup=False)
         with VerticalScroll(id="case-body"):
-            for name in (
-                "facts",
-                "steps",
-                "bar",
-                "children",
-                "agencies",
-                "meeting",
-                "panel",
-                "history",
-            ):
-                titles = {
-                    "facts": "",
-                    "children": "Children",
-                    "bar": "Rapid review clock",
-                    "steps": "Timeline",
-                    "agencies": "Agencies",
-                    "meeting": "Rapid Review meeting",
-                    "panel": "National Panel",
-                    "history": "History",
-                }
+            titles = {
+                "facts": "",
+                "steps": "Timeline",
+                "bar": "Rapid review clock",
+                "actions": "Actions",
+                "children": "Children",
+                "agencies": "Agencies",
+                "meeting": "Rapid Review meeting",
+                "panel": "National Panel",
+                "review": "Local review",
+                "history": "History",
+            }
+            for name in titles:
                 if titles[name]:
                     yield Static(titles[name], classes="section-title", markup=False)
                 yield Static("", id=f"case-{name}", markup=False)
@@ -484,6 +603,8 @@ class CaseScreen(RRScreen):
         )
         self.query_one("#case-meeting", Static).update(_meeting(record))
         self.query_one("#case-panel", Static).update(_panel(record))
+        self.query_one("#case-actions", Static).update(_actions(record, schedule, st))
+        self.query_one("#case-review", Static).update(_local_review(record, schedule, today))
         self.query_one("#case-history", Static).update(_history(data.history))
 
     # -- actions -----------------------------------------------------------------
@@ -580,6 +701,58 @@ class CaseScreen(RRScreen):
             return
         if self.data:
             self._open_form(SignOffForm(self.data.record), "Sign-off")
+
+    def action_add_action(self) -> None:
+        from rr_tui.screens.lifecycle_forms import ActionForm
+
+        if self.data:
+            self._open_form(ActionForm(self.data.record), "Action")
+
+    def action_action_done(self) -> None:
+        from rr_tui.screens.lifecycle_forms import ActionDoneForm
+
+        if self.data is None:
+            return
+        if all(a.done_on is not None for a in self.data.record.actions):
+            self.notify("No open action: add one first (i).", severity="warning")
+            return
+        self._open_form(ActionDoneForm(self.data.record), "Action")
+
+    def _local_review_decided(self) -> bool:
+        data = self.data
+        if data is None:
+            return False
+        if data.record.decision not in self.rr.profile.full_review_decisions:
+            self.notify(
+                "No local review was decided: record the meeting's decision first (m).",
+                severity="warning",
+            )
+            return False
+        return True
+
+    def action_local_review(self) -> None:
+        from rr_tui.screens.lifecycle_forms import LocalReviewForm
+
+        if self.data and self._local_review_decided():
+            self._open_form(LocalReviewForm(self.data.record), "Local review")
+
+    def action_progress_check(self) -> None:
+        from rr_tui.screens.lifecycle_forms import ProgressCheckForm
+
+        if self.data and self._local_review_decided():
+            self._open_form(ProgressCheckForm(self.data.record), "Progress check")
+
+    def action_pause(self) -> None:
+        from rr_tui.screens.lifecycle_forms import PauseForm
+
+        if self.data and self._local_review_decided():
+            self._open_form(PauseForm(self.data.record), "Pause")
+
+    def action_recommendation(self) -> None:
+        from rr_tui.screens.lifecycle_forms import RecommendationForm
+
+        if self.data:
+            self._open_form(RecommendationForm(self.data.record), "Recommendation")
 
     def action_meeting_mode(self) -> None:
         from rr_tui.screens.meeting_mode import MeetingModeScreen

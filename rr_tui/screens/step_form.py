@@ -31,16 +31,24 @@ class StepForm(FormScreen):
         self.record = record
         self.case_id = record.id
 
-    def _steps(self) -> list[tuple[str, str]]:
+    def _steps(self) -> list[tuple[str, str, bool]]:
+        """(id, label, done) of every profile step that is recorded here."""
         facts = self.record.facts()
         schedule = compute(facts, self.rr.profile, self.rr.today)
+        profile_steps = set(self.rr.profile.step_ids)
         # Steps the schedule derives (agency returns, when the case has
-        # agencies) are recorded where they come from, not here.
-        return [(s.id, s.label) for s in schedule.steps if recordable(facts, s.id) is None]
+        # agencies) are recorded where they come from, not here; progress
+        # checks and actions have forms of their own.
+        return [
+            (s.id, s.label, s.done is not None)
+            for s in schedule.steps
+            if s.id in profile_steps and recordable(facts, s.id) is None
+        ]
 
     def compose_fields(self) -> ComposeResult:
-        steps = self._steps()
-        first = next((s for s, _ in steps if s not in self.record.done), steps[0][0])
+        steps = [(s, label) for s, label, _ in self._steps()]
+        # The first step not done yet (a default such as the initiation counts as done).
+        first = next((s for s, _, done in self._steps() if not done), steps[0][0])
         yield ChoiceField("Step", steps, first, id="step", allow_blank=False)
         yield DateField(
             "Date it happened (blank to clear)",

@@ -20,6 +20,7 @@ def state_styles(app: App[object]) -> dict[str, str]:
         "pending": "",
         "overdue": f"bold {error}",
         "waiting": "dim",
+        "paused": f"italic {warning}",
         # Case RAG
         "red": f"bold {error}",
         "amber": f"bold {warning}",
