@@ -421,7 +421,7 @@ def test_cli_action_add_done_list(capsys: pytest.CaptureFixture[str], action_db:
     assert cli(capsys, *base, "action", "done", "NOPE", "1", "today")[0] == 4
     code, _, err = cli(capsys, *base, "action", "add", "LC-001", "--due", "2025-02-30",
                        "--owner", "x", "y")  # fmt: skip
-    assert (code, err) == (3, "rr-tui: --due: no such date\n")
+    assert code == 3 and err.startswith("rr-tui: --due: no such date")
     assert cli(capsys, *base, "action", "add", "LC-001", "--owner", "x", "y")[0] == 2
 
 
