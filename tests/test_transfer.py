@@ -123,6 +123,15 @@ def build_every_kind_of_record(store: Store) -> None:
         response_notes="Asked to reconsider",
         set_response=True,
     )
+    # The local review's lifecycle and actions tracked to completion.
+    store.add_action(full, "Visit the siblings", owner="CSC", due_on=D(2026, 3, 25))
+    store.complete_action(full, 1, D(2026, 3, 24), evidence="Seen at home")
+    store.add_recommendation(
+        full, "Share the learning", D(2026, 9, 1), [("Brief teams", "LA", D(2026, 10, 1))]
+    )
+    store.add_progress_check(full, D(2026, 5, 1), "On time")
+    store.start_pause(full, "inquest", D(2026, 5, 4), "Inquest opened")
+    store.end_pause(full, D(2026, 6, 1))
     # A notification-only case, closed; a case with its only child removed.
     store.create_case(
         CaseFields("LAC-2026-002", kind="lac_death", incident_type="death", status="closed"),
