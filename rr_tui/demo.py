@@ -82,9 +82,10 @@ def seed(store: Store, today: date) -> int:
     store.update_agency(police, 1, received_on=_ago(today, 3), records_secured=True)
     store.add_agency(c4, "Children's social care", _ago(today, 7))
     store.add_agency(c4, "GP practice", _ago(today, 7), timescale_wd=10)
-    # An immediate safeguarding action agreed at the strategy discussion, now overdue.
+    # An immediate safeguarding action agreed at the strategy discussion, overdue
+    # since the same day as the social care return.
     store.add_action(
-        c4, "Check on the siblings' safety plan", owner="J. Okafor", due_on=_ago(today, 1)
+        c4, "Check on the siblings' safety plan", owner="J. Okafor", due_on=_ago(today, 2)
     )
     # 5: all returns in; meeting due in 2 working days: amber.
     c5 = case(

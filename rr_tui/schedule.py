@@ -417,7 +417,8 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
     incomplete = _START_SET.isdisjoint(done_map)
     # Paused steps make the case neither red nor amber (their due dates stand);
     # the earliest is the next step only when nothing else is open.
-    live = [s for s in (*steps, *actions) if s.state != "paused"]
+    # (Actions first: on a tie the step, later in the list, is the next step.)
+    live = [s for s in (*actions, *steps) if s.state != "paused"]
     rag, next_step, first_due = summarise(live, profile.amber_slack, incomplete)
     if next_step is None:
         held = [s for s in steps if s.state == "paused" and s.due is not None]

@@ -199,11 +199,12 @@ def test_an_overdue_action_turns_the_case_red_and_is_the_next_step() -> None:
         ),
         actions=(ActionFacts(1, D(2025, 6, 9)), ActionFacts(2, D(2025, 6, 20), D(2025, 6, 5))),
     )
-    schedule = compute(case, ENGLAND, D(2025, 6, 11))
+    # On Tue 10 Jun the returns are due today; the action is the one missed.
+    schedule = compute(case, ENGLAND, D(2025, 6, 10))
     assert schedule.rag == "red"
     nxt = schedule.next_step
     assert nxt is not None
-    assert (nxt.id, nxt.label, nxt.state, nxt.slack) == ("action:1", "Action 1", "overdue", -2)
+    assert (nxt.id, nxt.label, nxt.state, nxt.slack) == ("action:1", "Action 1", "overdue", -1)
     assert [(a.id, a.state) for a in schedule.actions] == [
         ("action:1", "overdue"),
         ("action:2", "done"),
@@ -428,7 +429,8 @@ def test_cli_action_add_done_list(capsys: pytest.CaptureFixture[str], action_db:
 def test_status_json_actions_without_text(
     capsys: pytest.CaptureFixture[str], action_db: str
 ) -> None:
-    code, out, _ = cli(capsys, "--db", action_db, "--today", "2025-06-11", "status", "--json")
+    # Tue 10 Jun: the returns are due today; action 1 (Mon 9 Jun) is overdue.
+    code, out, _ = cli(capsys, "--db", action_db, "--today", "2025-06-10", "status", "--json")
     assert code == 0 and CHILD not in out
     (row,) = json.loads(out)
     assert row["rag"] == "red"

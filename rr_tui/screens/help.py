@@ -26,7 +26,6 @@ STATES = (
     ("pending", "not done yet; due today or later"),
     ("overdue", "not done, and the due date has passed"),
     ("waiting", "no due date yet: what it counts from is not recorded"),
-    ("paused", "the local review is paused for parallel proceedings; the due date stands"),
 )
 # Marks beside a due date, and the words for a paused review.
 MARKS = (
