@@ -137,7 +137,12 @@ class KeysInOrder(App[ReturnT]):
                 # round that starts with it mounted can show the focus has settled.
                 mounted = screen.is_mounted
                 await self._one_round(screen)
-                settled = mounted and self.screen is screen and self.focused is focused
+                # A screen can hold the keys after one whose action waits for its data
+                # (the case screen's ``e`` pressed while the case loads).
+                holding = bool(getattr(screen, "holds_keys", False))
+                settled = (
+                    mounted and self.screen is screen and self.focused is focused and not holding
+                )
                 quiet = quiet + 1 if settled else 0
                 # What a key's binding does may go on in messages (a table's
                 # enter posts Selected; the screen pushes the case): wait until

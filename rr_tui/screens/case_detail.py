@@ -570,12 +570,23 @@ class CaseScreen(RRScreen):
             self._after_load = action
         return True
 
+    @property
+    def holds_keys(self) -> bool:
+        """Keys after one waiting for the case wait too, so they reach what it opens."""
+        return self._after_load is not None
+
     def _show(self, data: CaseData) -> None:
         first = self.data is None
         self.data = data
         if first and self._after_load is not None:
-            action, self._after_load = self._after_load, None
-            self.call_after_refresh(action)
+            action = self._after_load
+
+            def run() -> None:
+                # Held until the action has run (and pushed its form): see holds_keys.
+                self._after_load = None
+                action()
+
+            self.call_after_refresh(run)
         record, profile, today = data.record, self.rr.profile, self.rr.today
         schedule = compute(record.facts(), profile, today)
         rag = schedule.rag
