@@ -19,10 +19,11 @@ def progress_bar(
 ) -> Text:
     """Where today sits on the rapid-review clock: "WD n/N", N from the profile."""
     if bar is None:
-        start = " or ".join(profile.label(a) for a in profile.clock_anchors)
+        # The labels as the timeline shows them (a profile's own labels keep their case).
+        start = " or ".join(f"“{profile.label(a)}”" for a in profile.clock_anchors)
         n = profile.clock_wd
         clock = f"The {n}-working-day clock" if n else "The rapid-review clock"
-        return Text(f"{clock} starts when the {start.lower()} date is recorded.", style="dim")
+        return Text(f"{clock} starts when a date is recorded for {start}.", style="dim")
     total, used = max(bar.total, 1), bar.used
     filled = max(0, min(width, round(width * used / total)))
     over = used > total
