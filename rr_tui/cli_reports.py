@@ -246,6 +246,7 @@ def _report(args: argparse.Namespace, config: Config, store: Store, today: date)
         by_quarter,
         calendar_year,
         counts,
+        counts_summary,
         figures,
         financial_year,
         labels,
@@ -316,15 +317,7 @@ def _report(args: argparse.Namespace, config: Config, store: Store, today: date)
                 f"    {q.label}: {qf.met} of {qf.total} met; {qf.missed} missed; "
                 f"{qf.pending} pending"
             )
-    c = counts(records, period)
-    decided = c["decisions"]
-    assert isinstance(decided, dict)
-    kinds = ", ".join(f"{k} {n}" for k, n in decided.items()) or "none"
-    print(
-        f"  Counts: {c['sins']} SINs; {c['rapid_reviews_sent']} rapid reviews sent to the "
-        f"Panel; decisions: {kinds}; {c['national_referrals']} national referrals; "
-        f"{c['lcspr_initiated']} LCSPRs initiated; {c['lcspr_published']} published"
-    )
+    print(f"  Counts: {counts_summary(counts(records, period))}")
     return 0
 
 

@@ -17,7 +17,7 @@ from datetime import date
 from statistics import median
 
 from rr_tui.deadlines import add_calendar_months
-from rr_tui.profile import Profile, fact_words
+from rr_tui.profile import DECISIONS, Profile, fact_words
 from rr_tui.records import CaseRecord
 
 MEASURES = ("sin_within_5wd", "panel_within_15wd", "lcspr_published_within_6_months")
@@ -250,6 +250,26 @@ def counts(records: Sequence[CaseRecord], period: Period) -> dict[str, object]:
         "lcspr_initiated": initiated,
         "lcspr_published": published,
     }
+
+
+def counts_summary(c: dict[str, object], sep: str = "; ") -> str:
+    """The period's counts in words, as the report command and the report screen say them."""
+    decided = c["decisions"]
+    kinds = (
+        ", ".join(f"{DECISIONS.get(k, k)} {n}" for k, n in decided.items())
+        if isinstance(decided, dict)
+        else ""
+    )
+    return sep.join(
+        (
+            f"{c['sins']} SINs",
+            f"{c['rapid_reviews_sent']} rapid reviews sent to the Panel",
+            f"decisions: {kinds or 'none'}",
+            f"{c['national_referrals']} national referrals",
+            f"{c['lcspr_initiated']} LCSPRs initiated",
+            f"{c['lcspr_published']} published",
+        )
+    )
 
 
 def by_quarter(

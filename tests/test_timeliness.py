@@ -478,7 +478,7 @@ def test_report_text_names_the_period_and_quarters(
     assert out.splitlines()[0] == "Timeliness, 2025-26"
     assert "2 of 3 met; 1 missed; 0 pending; median 5 WD" in out
     assert "2025-26 Q4: 0 of 0 met; 1 missed; 0 pending" in out
-    assert "Counts: 3 SINs; 1 rapid reviews sent to the Panel; decisions: lcspr 1" in out
+    assert "Counts: 3 SINs; 1 rapid reviews sent to the Panel; decisions: Local CSPR 1" in out
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from rr_tui.timeliness import (
     by_quarter,
     calendar_year,
     counts,
+    counts_summary,
     figures,
     financial_year,
     labels,
@@ -188,21 +189,8 @@ class ReportScreen(RRScreen):
             )
         parts.append(summary)
         if self.records is not None:
-            c = counts(self.records, result.period)
-            decided = c["decisions"]
-            kinds = (
-                ", ".join(f"{k} {n}" for k, n in decided.items())
-                if isinstance(decided, dict)
-                else ""
-            )
-            parts.append(
-                Text(
-                    f"\nIn the period: {c['sins']} SINs · {c['rapid_reviews_sent']} RRs sent to "
-                    f"the Panel · decisions: {kinds or 'none'} · {c['national_referrals']} "
-                    f"national referrals · {c['lcspr_initiated']} LCSPRs initiated, "
-                    f"{c['lcspr_published']} published"
-                )
-            )
+            in_period = counts_summary(counts(self.records, result.period), sep=" · ")
+            parts.append(Text(f"\nIn the period: {in_period}"))
         for measure in MEASURES:
             chart = Table.grid(padding=(0, 1))
             chart.add_column(no_wrap=True)
