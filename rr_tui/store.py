@@ -771,30 +771,42 @@ class Store:
             # A first meeting record was typed without the actions added before
             # it (``rr-tui action add``): they stay, and the typed ones follow.
             existing = [] if created else _immediate_actions(session, case_id)
-            for old in existing[len(actions) :]:
-                session.delete(old)
-            next_number = _next_action_number(session, case_id)
-            for index, action in enumerate(actions):
-                if index < len(existing):
-                    target = existing[index]
-                    if (target.action, target.owner, target.due_on, target.done_on) == (
-                        action.action,
-                        action.owner,
-                        action.due_on,
-                        action.done_on,
-                    ):
-                        continue
-                    self._touch(session, target)
-                else:
-                    target = MeetingAction(
-                        meeting_id=row.id, case_id=case_id, number=next_number, evidence=""
-                    )
-                    next_number += 1
-                    self._touch(session, target, new=True)
-                    session.add(target)
-                target.action, target.owner = action.action, action.owner
-                target.due_on, target.done_on = action.due_on, action.done_on
+            self._sync_actions(session, row.id, case_id, existing, actions)
             self._set_step(session, case_id, "rr_meeting", held_on)
+
+    def _sync_actions(
+        self,
+        session: Session,
+        meeting_id: int,
+        case_id: int,
+        existing: list[MeetingAction],
+        actions: Sequence[ActionRecord],
+    ) -> None:
+        """Make the case's immediate actions the typed ones, in order: unchanged rows
+        are left alone, changed ones updated, extra ones removed, new ones numbered on."""
+        for old in existing[len(actions) :]:
+            session.delete(old)
+        next_number = _next_action_number(session, case_id)
+        for index, action in enumerate(actions):
+            if index < len(existing):
+                target = existing[index]
+                if (target.action, target.owner, target.due_on, target.done_on) == (
+                    action.action,
+                    action.owner,
+                    action.due_on,
+                    action.done_on,
+                ):
+                    continue
+                self._touch(session, target)
+            else:
+                target = MeetingAction(
+                    meeting_id=meeting_id, case_id=case_id, number=next_number, evidence=""
+                )
+                next_number += 1
+                self._touch(session, target, new=True)
+                session.add(target)
+            target.action, target.owner = action.action, action.owner
+            target.due_on, target.done_on = action.due_on, action.done_on
 
     def record_panel(
         self,
@@ -1397,29 +1409,7 @@ class _EditRows:
 
     def _write_actions(self, meeting: Meeting, actions: tuple[ActionRecord, ...]) -> None:
         existing = _immediate_actions(self.session, self.case.id)
-        for old in existing[len(actions) :]:
-            self.session.delete(old)
-        next_number = _next_action_number(self.session, self.case.id)
-        for index, action in enumerate(actions):
-            if index < len(existing):
-                target = existing[index]
-                if (target.action, target.owner, target.due_on, target.done_on) == (
-                    action.action,
-                    action.owner,
-                    action.due_on,
-                    action.done_on,
-                ):
-                    continue
-                self.store._touch(self.session, target)
-            else:
-                target = MeetingAction(
-                    meeting_id=meeting.id, case_id=self.case.id, number=next_number, evidence=""
-                )
-                next_number += 1
-                self.store._touch(self.session, target, new=True)
-                self.session.add(target)
-            target.action, target.owner = action.action, action.owner
-            target.due_on, target.done_on = action.due_on, action.done_on
+        self.store._sync_actions(self.session, meeting.id, self.case.id, existing, actions)
 
     def finish(self) -> None:
         """Check the case's fields together once they are all set."""
