@@ -21,7 +21,7 @@ from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
 from rr_tui.schedule import PROVISIONAL_MARK, RAG_GLYPHS, RAG_WORDS, compute
-from rr_tui.screens.base import RRScreen
+from rr_tui.screens.base import PollingScreen
 from rr_tui.views import CaseView, urgency
 from rr_tui.widgets.case_filter import fold, state_words
 from rr_tui.widgets.case_table import CaseTable, Column, Row, natural_widths
@@ -151,7 +151,7 @@ EMPTY_DATABASE = """This database has no cases yet. To start:
       rr-tui import FILE      (FILE: a CSV or xlsx spreadsheet)"""
 
 
-class CaseListScreen(RRScreen):
+class CaseListScreen(PollingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_case", "New", id="list.new", tooltip="Create a new case"),
         Binding(
@@ -310,20 +310,7 @@ class CaseListScreen(RRScreen):
 
     def _poll(self) -> None:
         """Reload when anyone changed anything, or the date moved on."""
-        if self.rr.store is None or self.app.screen is not self:
-            return
-        if self.loaded_today is not None and self.rr.today != self.loaded_today:
-            self.load()
-            return
-
-        def check(store: Store) -> int:
-            return store.change_token()
-
-        def compare(token: int) -> None:
-            if token != self.token:
-                self.load()
-
-        self.rr.run_db(check, compare, lambda _e: None, group="poll", exclusive=True)
+        self.poll_for_changes("poll")
 
     def _summary_text(self) -> Text:
         today = self.loaded_today

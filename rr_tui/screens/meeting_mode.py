@@ -29,7 +29,7 @@ from rr_tui.schedule import (
     compute,
     provisional_note,
 )
-from rr_tui.screens.base import RRScreen
+from rr_tui.screens.base import PollingScreen
 from rr_tui.widgets.case_table import CaseTable, Row, natural_widths
 from rr_tui.widgets.meeting_table import MEETING_COLUMNS, meeting_rows
 from rr_tui.widgets.palette import state_styles
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 POLL_SECONDS = 3.0
 
 
-class MeetingModeScreen(RRScreen):
+class MeetingModeScreen(PollingScreen):
     """Every open case (a virtual table, like the case list), or one case's timeline."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -145,20 +145,7 @@ class MeetingModeScreen(RRScreen):
 
     def _poll(self) -> None:
         """Someone recorded something during the meeting, or the date moved on: show it."""
-        if self.app.screen is not self or self.rr.store is None:
-            return
-        if self.loaded_today is not None and self.rr.today != self.loaded_today:
-            self.load()
-            return
-
-        def check(store: Store) -> int:
-            return store.change_token()
-
-        def compare(token: int) -> None:
-            if token != self.token:
-                self.load()
-
-        self.rr.run_db(check, compare, lambda _e: None, group="meeting-poll", exclusive=True)
+        self.poll_for_changes("meeting-poll")
 
     @on(CaseTable.Selected)
     def _open(self, event: CaseTable.Selected) -> None:
