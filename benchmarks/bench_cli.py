@@ -18,9 +18,7 @@ the phases of ``status --json`` (to show where its time goes).
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
 import subprocess
 import sys
@@ -32,15 +30,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # rr_tui itself: the installed package, or PYTHONPATH
 
-from benchutil import Measure, median, print_table, run_timed, write_json  # noqa: E402
-from make_cases import (  # noqa: E402
-    BENCH_TODAY,
-    DEFAULT_CASES,
-    BenchData,
-    prepare,
-    rr_tui_command,
-    run_import,
-)
+from benchutil import Measure, median, print_load, print_table, run_timed, write_json  # noqa: E402
+from make_cases import BENCH_TODAY, BenchData, bench_parser, prepare, rr_tui_command, run_import  # noqa: E402
 
 STATUS_GOAL = 2.5  # x the yardstick
 DEADLINE_GOAL_NS = 1000.0
@@ -237,25 +228,19 @@ def micro_benchmarks(data: BenchData | None) -> list[Measure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=DEFAULT_CASES)
+    parser = bench_parser(__doc__)
     parser.add_argument("--runs", type=int, default=7, help="timed runs per command")
     parser.add_argument("--import-runs", type=int, default=3)
     parser.add_argument("--json-out", type=Path, help="merge the results into this JSON file")
-    parser.add_argument("--keep", type=Path, help="build the data here and keep it")
     args = parser.parse_args(argv)
 
-    data = prepare(args.cases, args.keep)
-    try:
-        print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)", flush=True)
+    with prepare(args.cases, args.keep) as data:
+        print_load()
         cli = cli_benchmarks(data, args.runs, args.import_runs)
         print_table(f"CLI, {args.cases:,} cases, median of {args.runs} fresh processes", cli)
         micro = micro_benchmarks(data)
         print_table("In-process (timeit; median of repeats)", micro)
         write_json(args.json_out, "cli", [*cli, *micro])
-    finally:
-        if args.keep is None:
-            data.cleanup()
     return 0
 
 

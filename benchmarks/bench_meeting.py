@@ -21,7 +21,6 @@ after showing the rows the list handed over).
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
@@ -33,13 +32,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from benchutil import Measure, median, print_table, write_json  # noqa: E402
+from benchutil import Measure, median, print_load, print_table, write_json  # noqa: E402
 from make_cases import (  # noqa: E402
     BENCH_TODAY,
-    DEFAULT_CASES,
     REFERENCE_PATTERN,
     BenchData,
-    build_database,
+    bench_data,
+    bench_parser,
     rr_tui_command,
 )
 from ptyterm import DOWN, PtyRun  # noqa: E402
@@ -110,23 +109,14 @@ def worker_read(data: BenchData, today: date, runs: int) -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=DEFAULT_CASES)
+    parser = bench_parser(__doc__, reuse=True)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keys", type=int, default=3)
     parser.add_argument("--json-out", type=Path)
-    parser.add_argument("--keep", type=Path, help="build the data here and keep it")
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="use the database an earlier run left in --keep, if any",
-    )
     args = parser.parse_args(argv)
 
-    print(f"{args.cases:,} cases: building (or reusing) the database ...", flush=True)
-    data = build_database(args.cases, args.keep, reuse=args.reuse)
-    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)", flush=True)
-    try:
+    with bench_data(args) as data:
+        print_load()
         run_session(data, 0)  # untimed: fills the bytecode and page caches
         sessions = []
         for i in range(args.runs):
@@ -174,9 +164,6 @@ def main(argv: list[str] | None = None) -> int:
             f"Meeting mode at 80x24, {args.cases:,} cases, median of {args.runs} sessions", rows
         )
         write_json(args.json_out, "meeting", rows)
-    finally:
-        if args.keep is None:
-            data.cleanup()
     return 0
 
 

@@ -29,7 +29,6 @@ Textual 8.2.8) and put on that one process's PYTHONPATH; it is not a dependency.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import subprocess
@@ -40,13 +39,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # rr_tui itself: the installed package, or PYTHONPATH
 
-from benchutil import Measure, median, print_table, write_json  # noqa: E402
+from benchutil import Measure, median, print_load, print_table, write_json  # noqa: E402
 from make_cases import (  # noqa: E402
     BENCH_TODAY,
-    DEFAULT_CASES,
     REFERENCE_PATTERN,
     BenchData,
-    build_database,
+    bench_data,
+    bench_parser,
     rr_tui_command,
 )
 from ptyterm import DOWN, FRAME, PtyRun  # noqa: E402
@@ -143,6 +142,33 @@ def _med(values: list[float]) -> float | None:
     return median(values) if values else None
 
 
+def _against_bare(
+    kind: str,
+    what: str,
+    value: float | None,
+    unit: str,
+    samples: list[float],
+    bare: tuple[float, str],
+    limit: float,
+    aim: float | None = None,
+    note: str = "",
+) -> Measure:
+    """One figure of an app, as a multiple of the bare app's: a goal for rr-tui only."""
+    yardstick, against = bare
+    real = kind == "rr-tui"
+    return Measure(
+        f"{kind}: {what}",
+        value,
+        unit,
+        samples,
+        ratio=value and value / yardstick,
+        goal=f"<= {limit:g}x {against}" if real else "",
+        limit=limit if real else None,
+        aim=aim if real else None,
+        note=note,
+    )
+
+
 def summarise(sessions: dict[str, list[Session]]) -> list[Measure]:
     rows: list[Measure] = []
     bare = sessions["bare"]
@@ -177,24 +203,9 @@ def summarise(sessions: dict[str, list[Session]]) -> list[Measure]:
         paint, row, key, settle = _med(paints), _med(row_times), _med(firsts), _med(settles)
         mem, kbytes = _med(rss), _med(nbytes)
         rows += [
-            Measure(
-                f"{kind}: first paint",
-                paint,
-                "s",
-                paints,
-                ratio=paint and paint / b_paint,
-                goal="<= 1.5x bare paint" if real else "",
-                limit=1.5 if real else None,
-            ),
-            Measure(
-                f"{kind}: first case row",
-                row,
-                "s",
-                row_times,
-                ratio=row and row / b_paint,
-                goal="<= 3x bare paint" if real else "",
-                limit=3.0 if real else None,
-                aim=2.5 if real else None,
+            _against_bare(kind, "first paint", paint, "s", paints, (b_paint, "bare paint"), 1.5),
+            _against_bare(
+                kind, "first case row", row, "s", row_times, (b_paint, "bare paint"), 3.0, aim=2.5
             ),
             *(
                 [
@@ -209,15 +220,15 @@ def summarise(sessions: dict[str, list[Session]]) -> list[Measure]:
                 if (widget := [s.row - s.handed for s in runs if s.row and s.handed])
                 else []
             ),
-            Measure(
-                f"{kind}: key to repaint (down)",
+            _against_bare(
+                kind,
+                "key to repaint (down)",
                 key,
                 "s",
                 firsts,
-                ratio=key and key / b_key,
-                goal="<= 2.5x bare key" if real else "",
-                limit=2.5 if real else None,
-                aim=2.0 if real else None,
+                (b_key, "bare key"),
+                2.5,
+                aim=2.0,
                 note=f"settled {settle * 1000:.0f} ms = {settle / b_settle:.2f}x bare"
                 if settle
                 else "",
@@ -231,22 +242,13 @@ def summarise(sessions: dict[str, list[Session]]) -> list[Measure]:
                 limit=KEY_BYTES_GOAL if real else None,
                 note=f"max {max(nbytes):.0f} B" if nbytes else "",
             ),
-            Measure(
-                f"{kind}: peak memory",
-                mem,
-                "KB",
-                rss,
-                ratio=mem and mem / b_rss,
-                goal="<= 2.5x bare" if real else "",
-                limit=2.5 if real else None,
-            ),
+            _against_bare(kind, "peak memory", mem, "KB", rss, (b_rss, "bare"), 2.5),
         ]
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=DEFAULT_CASES)
+    parser = bench_parser(__doc__, reuse=True)
     parser.add_argument("--runs", type=int, default=5, help="sessions per app")
     parser.add_argument("--keys", type=int, default=5, help="down-arrow presses per session")
     parser.add_argument("--no-fastdatatable", action="store_true")
@@ -256,12 +258,6 @@ def main(argv: list[str] | None = None) -> int:
         help="only the bare app and rr-tui (skip the widget comparison)",
     )
     parser.add_argument("--json-out", type=Path)
-    parser.add_argument("--keep", type=Path, help="build the data here and keep it")
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="use the database an earlier run left in --keep, if any",
-    )
     args = parser.parse_args(argv)
 
     kinds = ["bare", "rr-tui"]
@@ -272,10 +268,8 @@ def main(argv: list[str] | None = None) -> int:
             fdt = ensure_fastdatatable()
             if fdt is not None:
                 kinds.insert(3, "fastdatatable")
-    print(f"{args.cases:,} cases: building (or reusing) the database ...", flush=True)
-    data = build_database(args.cases, args.keep, reuse=args.reuse)
-    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)", flush=True)
-    try:
+    with bench_data(args) as data:
+        print_load()
         sessions: dict[str, list[Session]] = {k: [] for k in kinds}
         # One untimed session of each first, to fill the bytecode and page caches.
         for kind in kinds:
@@ -298,9 +292,6 @@ def main(argv: list[str] | None = None) -> int:
             rows,
         )
         write_json(args.json_out, "tui", rows)
-    finally:
-        if args.keep is None:
-            data.cleanup()
     return 0
 
 

@@ -50,6 +50,11 @@ class Measure:
         return text
 
 
+def print_load() -> None:
+    """The machine's load before a benchmark: its figures mean little on a busy machine."""
+    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)", flush=True)
+
+
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 

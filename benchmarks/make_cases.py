@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from types import TracebackType
 
 try:  # the installed package, or whatever PYTHONPATH names (to benchmark another tree)
     import rr_tui  # noqa: F401
@@ -63,23 +64,11 @@ OWNERS = (
 REFERENCE_PATTERN = rb"RR\d\d-\d{5}"  # what a case row shows in the Reference column
 FULL_REVIEW = ("lcspr", "national_review", "joint_review")
 NO_FULL_REVIEW = ("no_further_review", "other_learning_review", "criteria_not_met")
-CASE_STEPS = (
-    "incident_aware",
-    "sin_submitted",
-    "referral_received",
-    "scoping_requests_sent",
-    "agency_returns",
-    "rr_meeting",
-    "panel_notified",
-    "panel_response",
-)
-FULL_STEPS = (
-    "imrs_requested",
-    "practitioner_event",
-    "final_report",
-    "prepublication_copy",
-    "published",
-)
+# The steps a case runs through, in the profile's order: the rapid review's (to the
+# Panel's response), then a full review's (from the IMRs requested to publication).
+_STEP_IDS = ENGLAND.step_ids
+CASE_STEPS = _STEP_IDS[: _STEP_IDS.index("panel_response") + 1]
+FULL_STEPS = _STEP_IDS[_STEP_IDS.index("imrs_requested") :]
 
 
 def header() -> list[str]:
@@ -165,6 +154,19 @@ class BenchData:
     data_dir: Path
     config_path: Path
     cases: int
+    temporary: bool = False  # removed when a ``with`` block over it ends
+
+    def __enter__(self) -> BenchData:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self.temporary:
+            self.cleanup()
 
     @property
     def db_path(self) -> Path:
@@ -199,7 +201,9 @@ def prepare(n: int = DEFAULT_CASES, root: Path | None = None) -> BenchData:
     base = Path(tempfile.mkdtemp(prefix="rr-tui-bench-")) if root is None else root
     base.mkdir(parents=True, exist_ok=True)
     (base / "home").mkdir(exist_ok=True)
-    data = BenchData(base, base / "cases.csv", base / "data", base / "config.toml", n)
+    data = BenchData(
+        base, base / "cases.csv", base / "data", base / "config.toml", n, temporary=root is None
+    )
     data.config_path.write_text("")  # the built-in England profile
     write_csv(data.csv_path, n)
     return data
@@ -245,13 +249,31 @@ def build_database(
     return data
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def bench_parser(doc: str | None, *, reuse: bool = False) -> argparse.ArgumentParser:
+    """A benchmark's command line: --cases and --keep (and --reuse), described by its doc."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
     parser.add_argument("--cases", type=int, default=DEFAULT_CASES)
-    parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temp dir)")
-    args = parser.parse_args(argv)
-    data = prepare(args.cases, args.keep)
-    try:
+    parser.add_argument(
+        "--keep", type=Path, help="build the data here and keep it (default: a temp dir)"
+    )
+    if reuse:
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="use the database an earlier run left in --keep, if any",
+        )
+    return parser
+
+
+def bench_data(args: argparse.Namespace) -> BenchData:
+    """The database the arguments ask for, built (or reused, with --reuse)."""
+    print(f"{args.cases:,} cases: building (or reusing) the database ...", flush=True)
+    return build_database(args.cases, args.keep, reuse=args.reuse)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = bench_parser(__doc__).parse_args(argv)
+    with prepare(args.cases, args.keep) as data:
         seconds = run_import(data)
         (data.root / "cases.built").write_text(str(args.cases))
         counts: dict[str, int] = {}
@@ -265,9 +287,6 @@ def main(argv: list[str] | None = None) -> int:
         print("furthest step done:")
         for step in ("(nothing yet)", *ENGLAND.step_ids):
             print(f"  {step:<24} {counts.get(step, 0):6d}")
-    finally:
-        if args.keep is None:
-            data.cleanup()
     return 0
 
 
