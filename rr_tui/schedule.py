@@ -29,7 +29,6 @@ from rr_tui.profile import (
     WITHDRAWN,
     Profile,
     Rule,
-    StepDef,
     fact_words,
 )
 
@@ -185,71 +184,137 @@ def agency_due(agency: AgencyFacts, profile: Profile) -> date | None:
     return profile.calendar.add(agency.request_sent, wd)
 
 
-def _rule_due(rule: Rule, anchor: date, calendar: WorkingCalendar) -> date:
-    if rule.months:
-        months = -rule.months if rule.before else rule.months
-        return deadlines.add_calendar_months(anchor, months)
-    if rule.before:
-        return calendar.subtract_working_days(anchor, rule.working_days)
-    return calendar.add_working_days(anchor, rule.working_days)
+# (due, basis, provisional, local, awaiting): StepStatus's fields from ``due``
+# on. A plain tuple: it is made for every step of every case.
+_Due = tuple[date, str, bool, bool, str | None]
 
 
-class _Due(NamedTuple):
-    due: date
-    basis: str
-    provisional: bool
+class _CompiledRule(NamedTuple):
+    """A ``Rule`` as ``compute`` reads it: plain fields, no properties."""
+
+    anchors: tuple[str, ...]
+    first: str
+    working_days: int
+    months: int  # signed: negative counts back
+    before: bool
     local: bool
-    awaiting: str | None
+    plain: bool  # working days after the anchor: the common case, one table lookup
 
 
-def _due_by_rules(
-    step: StepDef, facts: Mapping[str, date], calendar: WorkingCalendar
-) -> _Due | None:
-    """The earliest date any rule gives, each rule counting from its first recorded anchor."""
-    best: _Due | None = None
-    best_due: date | None = None
-    for rule in step.rules:
-        anchors = rule.anchors
-        for anchor in anchors:
-            on = facts.get(anchor)
-            if on is not None:
-                due = _rule_due(rule, on, calendar)
-                if best_due is None or due < best_due:
-                    best_due = due
-                    fallback = anchor is not anchors[0]
-                    best = _Due(due, anchor, fallback, rule.local, anchors[0] if fallback else None)
-                break
-    return best
+def _compile_rules(rules: Iterable[Rule]) -> tuple[_CompiledRule, ...]:
+    return tuple(
+        _CompiledRule(
+            r.anchors,
+            r.anchors[0],
+            r.working_days,
+            -r.months if r.before else r.months,
+            r.before,
+            r.local,
+            not r.months and not r.before,
+        )
+        for r in rules
+    )
+
+
+def _rule_date(rule: _CompiledRule, on: date, calendar: WorkingCalendar) -> date:
+    if rule.months:
+        return deadlines.add_calendar_months(on, rule.months)
+    if rule.before:
+        return calendar.subtract_working_days(on, rule.working_days)
+    return calendar.add_working_days(on, rule.working_days)
+
+
+class _PlanStep(NamedTuple):
+    """A profile step as ``compute`` walks it, with every per-step test worked out once."""
+
+    id: str
+    label: str
+    stage: str
+    rules: tuple[_CompiledRule, ...]
+    per_agency: bool
+    initiation: bool  # lcspr_initiated: the meeting date unless recorded
+    by_request: bool  # done on the earliest agency request
+    rapid_review: bool  # stops when the SIN criteria are not met
+
+
+class _Plans(NamedTuple):
+    profile: Profile
+    conditions: tuple[tuple[str, Callable[[CaseFacts, Profile], bool]], ...]
+    # By walk number: bit 0 full review, bit 1 notification only, bit 2 on
+    # each condition met (an int is the cheapest key to hash).
+    walks: dict[int, tuple[_PlanStep, ...]]
+
+
+# Per profile: the steps a case walks. Keyed by id(); the profile is kept to
+# check identity.
+_PLANS: dict[int, _Plans] = {}
+
+
+def _plan(
+    profile: Profile, full_review: bool, notification_only: bool, case: CaseFacts
+) -> tuple[_PlanStep, ...]:
+    plans = _PLANS.get(id(profile))
+    if plans is None or plans.profile is not profile:
+        if len(_PLANS) > 32:  # profiles are few; tests make many
+            _PLANS.clear()
+        named = sorted({s.when for s in profile.steps if s.when in CONDITIONS})
+        plans = _PLANS[id(profile)] = _Plans(
+            profile, tuple((name, CONDITIONS[name]) for name in named), {}
+        )
+    key = full_review | notification_only << 1
+    bit = 4
+    for _name, test in plans.conditions:
+        if test(case, profile):
+            key |= bit
+        bit <<= 1
+    walk = plans.walks.get(key)
+    if walk is None:
+        met = {name for i, (name, _) in enumerate(plans.conditions) if key & 4 << i}
+        walk = plans.walks[key] = tuple(
+            _PlanStep(
+                step.id,
+                step.label,
+                step.stage,
+                _compile_rules(step.rules),
+                step.per_agency,
+                step.id == lifecycle.LCSPR_INITIATED,
+                step.done_by_agency_request,
+                step.id in RAPID_REVIEW_STEPS,
+            )
+            for step in profile.steps
+            if (full_review or not step.full_review_only)
+            and (not step.when or step.when in met)
+            and (not notification_only or step.id in NOTIFICATION_STEPS)
+        )
+    return walk
 
 
 def _agency_step(
-    step: StepDef, case: CaseFacts, facts: Mapping[str, date], profile: Profile
+    case: CaseFacts, by_rules: _Due | None, profile: Profile
 ) -> tuple[_Due | None, date | None]:
-    """(due, done) for the agency-returns step.
+    """(due, done) for the agency-returns step of a case with agencies.
 
-    With agencies on the case, the step is theirs alone: done when every one
-    has returned (a date recorded for the step itself does not count), due
-    on the earliest due date among those still to return, so the step shows
-    the next return to chase. Without agencies, the step's own rules and date.
+    The step is theirs alone: done when every one has returned (a date
+    recorded for the step itself does not count), due on the earliest due
+    date among those still to return, so the step shows the next return to
+    chase. Before any request, the step's own rules (``by_rules``).
     """
-    if not case.agencies:
-        return _due_by_rules(step, facts, profile.calendar), case.done.get(step.id)
     done = None
     if all(a.received is not None for a in case.agencies):
         done = max(a.received for a in case.agencies if a.received is not None)
     asked = [agency_due(a, profile) for a in case.agencies if a.request_sent is not None]
     if not asked:
-        return _due_by_rules(step, facts, profile.calendar), done
+        return by_rules, done
     if done is not None:
         last = max(d for d in asked if d is not None)
-        return _Due(last, "agencies", False, True, None), done
+        return (last, "agencies", False, True, None), done
     outstanding = [
         agency_due(a, profile)
         for a in case.agencies
         if a.request_sent is not None and a.received is None
     ]
     dues = [d for d in outstanding if d is not None]
-    return (_Due(min(dues), "agencies", False, True, None) if dues else None), done
+    return ((min(dues), "agencies", False, True, None) if dues else None), done
 
 
 def outstanding_agencies(case: CaseFacts) -> tuple[str, ...]:
@@ -298,16 +363,11 @@ CONDITIONS: dict[str, Callable[[CaseFacts, Profile], bool]] = {
 }
 
 
-def _applies(step: StepDef, case: CaseFacts, profile: Profile, full_review: bool) -> bool:
-    if step.full_review_only and not full_review:
-        return False
-    if step.when:
-        test = CONDITIONS.get(step.when)
-        return test is not None and test(case, profile)
-    return True
-
-
 _START_SET = frozenset(START_FACTS)
+# ``StepStatus(...)`` runs a Python-level ``__new__``; the tuple's own is several
+# times cheaper, and compute makes one for every step of every case. Every
+# field is given, in order (``StepStatus._fields``).
+_step_status: Callable[[type[StepStatus], tuple[Any, ...]], StepStatus] = tuple.__new__
 
 
 def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
@@ -315,77 +375,88 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
     # One pass over the steps (it runs for every case in the list: keep it lean).
     calendar = profile.calendar
     done_map = case.done
-    facts: dict[str, date] = dict(done_map)
     full_review = case.decision in profile.full_review_decisions
-    if full_review and "rr_meeting" in facts:
-        facts[DECISION] = facts["rr_meeting"]
-    if full_review:
-        lifecycle.default_facts(facts, facts.get(DECISION))
+    # The facts rules count from: the recorded dates, plus what is derived from
+    # them (copied only when there is something to add: most cases have not).
+    facts: Mapping[str, date] = done_map
+    if full_review or case.publication_planned is not None or case.agencies:
+        derived = dict(done_map)
+        if full_review and "rr_meeting" in derived:
+            derived[DECISION] = derived["rr_meeting"]
+        if full_review:
+            lifecycle.default_facts(derived, derived.get(DECISION))
+        if case.publication_planned is not None:
+            derived[PUBLICATION_PLANNED] = case.publication_planned
+        facts = derived
     pause = case.pause if full_review else None
-    if case.publication_planned is not None:
-        facts[PUBLICATION_PLANNED] = case.publication_planned
 
     steps: list[StepStatus] = []
     append = steps.append
+    open_steps: list[StepStatus] = []  # due, not done, not paused
+    state: State
     between = calendar.working_days_between
     last_done = -1
     notification_only = case.kind != "rapid_review"
     withdrawn = case.decision == WITHDRAWN
-    for step in profile.steps:
-        sid = step.id
-        if step.full_review_only and not full_review:
-            continue
-        if step.when:
-            test = CONDITIONS.get(step.when)
-            if test is None or not test(case, profile):
-                continue
-        if notification_only and sid not in NOTIFICATION_STEPS:
-            continue
-        if withdrawn and sid in RAPID_REVIEW_STEPS and sid not in done_map:
+    get = facts.get
+    add = calendar.add_working_days
+    agencies = case.agencies
+    # Unpacked, not read by name: a tuple's fields by position are cheapest.
+    for sid, label, stage, rules, per_agency, initiation, by_request, rapid_review in _plan(
+        profile, full_review, notification_only, case
+    ):
+        if withdrawn and rapid_review and sid not in done_map:
             continue  # SIN criteria not met: the rapid-review clocks stop
-        if step.per_agency:
-            due, done = _agency_step(step, case, facts, profile)
-        elif step.id == lifecycle.LCSPR_INITIATED:
-            # The partners' decision: the meeting date unless recorded.
-            due, done = _due_by_rules(step, facts, calendar), facts.get(step.id)
+        # The earliest date any rule gives, each rule counting from its first
+        # recorded anchor (a date from a later anchor is provisional).
+        due: _Due | None = None
+        for rule in rules:
+            anchors, first, working_days, _, _, local, plain = rule
+            for anchor in anchors:
+                on = get(anchor)
+                if on is not None:
+                    when = add(on, working_days) if plain else _rule_date(rule, on, calendar)
+                    if due is None or when < due[0]:
+                        fallback = anchor != first
+                        due = (when, anchor, fallback, local, first if fallback else None)
+                    break
+        if per_agency and agencies:
+            due, done = _agency_step(case, due, profile)
+        elif initiation:
+            done = get(sid)  # the partners' decision: the meeting date unless recorded
         else:
-            due = _due_by_rules(step, facts, calendar) if step.rules else None
             done = done_map.get(sid)
-            if done is None and step.done_by_agency_request and case.agencies:
-                requests = [a.request_sent for a in case.agencies if a.request_sent is not None]
+            if done is None and by_request and agencies:
+                requests = [a.request_sent for a in agencies if a.request_sent is not None]
                 if requests:
                     done = min(requests)
-                    facts[sid] = done  # later rules count from it
+                    derived[sid] = done  # later rules count from it
         # The state and slack (``step_status``, inlined: this runs for every step).
         if due is None:
-            status = StepStatus(
-                sid, step.label, step.stage, None, done, "waiting" if done is None else "done", None
+            state = "waiting" if done is None else "done"
+            status = _step_status(
+                StepStatus,
+                (sid, label, stage, None, done, state, None, None, False, False, None, ""),
             )
         else:
             when = due[0]
             if done is not None:
                 slack = between(done, when)
-                state: State = "late" if done > when else "done"
+                state = "late" if done > when else "done"
             else:
                 slack = between(today, when)
                 state = "overdue" if today > when else "pending"
-            status = StepStatus(
-                sid,
-                step.label,
-                step.stage,
-                when,
-                done,
-                state,
-                slack,
-                due[1],
-                due[2],
-                due[3],
-                due[4],
+            status = _step_status(
+                StepStatus,
+                (sid, label, stage, when, done, state, slack, due[1], due[2], due[3], due[4], ""),
             )
-        if pause is not None:
-            status = lifecycle.paused(status, pause)
+        if done is None:
+            if pause is not None:
+                status = lifecycle.paused(status, pause)
+            if due is not None and status.state != "paused":
+                open_steps.append(status)  # what the case's state is judged on
         # The initiation taken from the meeting date is not progress of its own.
-        if done is not None and (step.id in done_map or step.id != lifecycle.LCSPR_INITIATED):
+        if done is not None and (not initiation or sid in done_map):
             last_done = len(steps)
         append(status)
 
@@ -395,9 +466,15 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
         check = _progress_step(case, facts, profile, today, pause)
         if check is not None:
             steps.append(check)
-    actions = _action_steps(case, today, calendar)
+            if check.state != "paused":
+                open_steps.append(check)
+    actions = _action_steps(case, today, calendar) if case.actions else ()
     anchors = profile.clock_anchors
-    clock_anchor = next((a for a in anchors if a in done_map), None)
+    clock_anchor = None
+    for anchor in anchors:
+        if anchor in done_map:
+            clock_anchor = anchor
+            break
     clock_start = done_map[clock_anchor] if clock_anchor is not None else None
     awaiting = anchors[0] if clock_anchor is not None and clock_anchor != anchors[0] else None
     # A notification-only kind is closed once the SIN is made: nothing more
@@ -418,7 +495,7 @@ def compute(case: CaseFacts, profile: Profile, today: date) -> CaseSchedule:
     # Paused steps make the case neither red nor amber (their due dates stand);
     # the earliest is the next step only when nothing else is open.
     # (Actions first: on a tie the step, later in the list, is the next step.)
-    live = [s for s in (*actions, *steps) if s.state != "paused"]
+    live = [*actions, *open_steps] if actions else open_steps
     rag, next_step, first_due = summarise(live, profile.amber_slack, incomplete)
     if next_step is None:
         held = [s for s in steps if s.state == "paused" and s.due is not None]
