@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from factories import cli
 from icalendar import Calendar
 
 from rr_tui.calendar_export import to_ics, upcoming
-from rr_tui.cli import main
 from rr_tui.profile import ENGLAND
 from rr_tui.records import CaseFields, ChildFields, MeetingRecord
 from rr_tui.store import Store
@@ -31,12 +31,6 @@ ALL_EVENTS = [
     ("CAL-004", "published", "Report published", D(2025, 11, 14)),
     ("CAL-004", "prepublication_copy", "Copy to Panel and SoS", D(2026, 1, 21)),
 ]
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def new_case(

@@ -6,9 +6,9 @@ import json
 from datetime import date
 
 import pytest
+from factories import cli
 
 from rr_tui.chase import ChaseItem, chase_list, chaser_text
-from rr_tui.cli import main
 from rr_tui.profile import ENGLAND
 from rr_tui.records import CaseFields, ChildFields
 from rr_tui.store import Store
@@ -26,12 +26,6 @@ def new_case(store: Store, reference: str, status: str = "open") -> int:
         {"referral_received": D(2025, 5, 30)},
         (ChildFields(CHILD),),
     )
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

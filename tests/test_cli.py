@@ -11,44 +11,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import COMMANDS, cli
+from factories import seeded as seeded_db
 
-from rr_tui.cli import main
-from rr_tui.demo import seed
-from rr_tui.store import Store
 from rr_tui.views import RAG_ORDER
 
 TODAY = date(2026, 3, 10)
 RR_TUI = Path(sys.executable).parent / "rr-tui"
-COMMANDS = (
-    "tui",
-    "demo",
-    "status",
-    "deadline",
-    "record",
-    "import",
-    "export",
-    "profile",
-    "audit",
-    "db",
-    "backup",
-)
 
 
 @pytest.fixture
 def seeded(db_url: str) -> str:
     """A database of the twelve demo cases dated around TODAY; returns its URL."""
-    store = Store(db_url, create=True)
-    try:
-        seed(store, TODAY)
-    finally:
-        store.close()
-    return db_url
+    return seeded_db(db_url, TODAY)
 
 
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+def record(capsys: pytest.CaptureFixture[str], url: str, *args: str) -> tuple[int, str, str]:
+    """``rr-tui record ARGS`` on ``url`` with today TODAY."""
+    return cli(capsys, "--db", url, "--today", TODAY.isoformat(), "record", *args)
 
 
 def status_json(capsys: pytest.CaptureFixture[str], url: str, *extra: str) -> list[dict[str, Any]]:
@@ -186,37 +166,14 @@ def test_status_json_shape_and_order(capsys: pytest.CaptureFixture[str], seeded:
 def test_record_then_status_shows_the_step_done(
     capsys: pytest.CaptureFixture[str], seeded: str
 ) -> None:
-    code, out, err = cli(
-        capsys,
-        "--db",
-        seeded,
-        "--today",
-        "2026-03-10",
-        "record",
-        "DEMO-2026-002",
-        "sin_submitted",
-        "2026-03-09",
-    )
+    code, out, err = record(capsys, seeded, "DEMO-2026-002", "sin_submitted", "2026-03-09")
     assert (code, out, err) == (0, "recorded sin_submitted on Mon 9 Mar 2026\n", "")
     row = next(r for r in status_json(capsys, seeded) if r["reference"] == "DEMO-2026-002")
     sin = next(s for s in row["steps"] if s["id"] == "sin_submitted")
     assert (sin["done"], sin["state"]) == ("2026-03-09", "late")
     assert row["rag"] != "red"
 
-    assert (
-        cli(
-            capsys,
-            "--db",
-            seeded,
-            "--today",
-            "2026-03-10",
-            "record",
-            "DEMO-2026-003",
-            "scoping_requests_sent",
-            "today",
-        )[0]
-        == 0
-    )
+    assert record(capsys, seeded, "DEMO-2026-003", "scoping_requests_sent", "today")[0] == 0
     row = next(r for r in status_json(capsys, seeded) if r["reference"] == "DEMO-2026-003")
     assert next(s for s in row["steps"] if s["id"] == "scoping_requests_sent")["done"] == (
         "2026-03-10"
@@ -241,7 +198,7 @@ def test_record_errors_are_one_line_and_change_nothing(
     message: str,
 ) -> None:
     before = status_json(capsys, seeded)
-    code, out, err = cli(capsys, "--db", seeded, "--today", "2026-03-10", "record", *args)
+    code, out, err = record(capsys, seeded, *args)
     assert (code, out) == (exit_code, "")
     assert_one_line_error(err)
     assert message in err

@@ -6,28 +6,15 @@ import json
 from datetime import date
 
 import pytest
-
-from rr_tui.cli import main
-from rr_tui.demo import seed
-from rr_tui.store import Store
+from factories import cli
+from factories import seeded as seeded_db
 
 TODAY = date(2026, 3, 10)  # a Tuesday
 
 
 @pytest.fixture
 def seeded(db_url: str) -> str:
-    store = Store(db_url, create=True)
-    try:
-        seed(store, TODAY)
-    finally:
-        store.close()
-    return db_url
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+    return seeded_db(db_url, TODAY)
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from rr_tui.cli import main
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from factories import cli
 
 
 def refs(capsys: pytest.CaptureFixture[str], path: Path) -> list[str]:

@@ -12,9 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from factories import cli, seeded
 
-from rr_tui.cli import main
-from rr_tui.demo import seed
 from rr_tui.profile import ENGLAND
 from rr_tui.records import CaseFields, ChildFields
 from rr_tui.store import Store
@@ -25,19 +24,7 @@ HEADER = ["reference", "child", "owner", "status", *ENGLAND.step_ids, "decision"
 @pytest.fixture
 def demo_url(tmp_path: Path) -> str:
     """A SQLite database of the demo cases, the source of the round trips."""
-    url = "sqlite:///" + str(tmp_path / "demo" / "demo.db")
-    store = Store(url, create=True)
-    try:
-        seed(store, date(2026, 3, 10))
-    finally:
-        store.close()
-    return url
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+    return seeded("sqlite:///" + str(tmp_path / "demo" / "demo.db"), date(2026, 3, 10))
 
 
 @contextmanager

@@ -21,12 +21,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from factories import seeded
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from rr_tui import db
 from rr_tui.cli import main
-from rr_tui.demo import seed
 from rr_tui.errors import DatabaseError, DatabaseLocked
 from rr_tui.records import CaseFields
 from rr_tui.store import Store
@@ -41,11 +41,7 @@ def url_of(path: Path) -> str:
 
 
 def make_db(path: Path) -> Path:
-    store = Store(url_of(path), create=True)
-    try:
-        seed(store, date(2026, 3, 10))
-    finally:
-        store.close()
+    seeded(url_of(path), date(2026, 3, 10))
     return path
 
 

@@ -10,11 +10,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from factories import cli
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from oracle import GOV_UK
 
-from rr_tui.cli import main
 from rr_tui.demo import seed
 from rr_tui.digest import DueAction, digest, digest_text
 from rr_tui.profile import ENGLAND
@@ -30,12 +30,6 @@ from rr_tui.schedule import compute
 from rr_tui.store import Store
 
 TODAY = date(2026, 11, 26)  # Thursday
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

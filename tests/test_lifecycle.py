@@ -12,11 +12,11 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
+from factories import cli
 
 from rr_tui import lifecycle
 from rr_tui.calendar_export import upcoming
 from rr_tui.chase import action_chase_list, action_reminder_text
-from rr_tui.cli import main
 from rr_tui.errors import ConflictError, InputError, NotFoundError
 from rr_tui.followup import action_figures
 from rr_tui.lifecycle import ActionFacts, PauseFacts
@@ -375,12 +375,6 @@ def test_the_stored_order_follows_actions_and_pauses(store: Store) -> None:
 
 
 # -- outputs -------------------------------------------------------------------------------
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

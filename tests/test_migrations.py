@@ -12,10 +12,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from factories import cli
 from sqlalchemy import Engine, inspect
 
 import rr_tui.db
-from rr_tui.cli import main
 from rr_tui.config import db_url as path_to_url
 from rr_tui.models import Base
 from rr_tui.records import CaseFields
@@ -29,12 +29,6 @@ def alembic_config(connection: object) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def empty_engine(db_url: str) -> Engine:

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import cli
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
-from rr_tui.cli import main
 from rr_tui.pack import (
     DRAFT_BANNER,
     SECTIONS,
@@ -48,12 +48,6 @@ HEADINGS = [
 ]
 EVIL = "[x](http://evil.example) <script>alert(1)</script> <img src=x onerror=alert(2)>"
 NON_LATIN = "Zoë Łukasz ✓ “quotes”"
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_one_line_error(err: str) -> None:

@@ -9,23 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import cli, seeded
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from rr_tui.cli import main
 from rr_tui.csvio import columns, dry_run, read_import
-from rr_tui.demo import seed
 from rr_tui.profile import ENGLAND, customise
 from rr_tui.store import Store
 
 TODAY = date(2026, 11, 26)  # a Thursday
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def workbook(path: Path, rows: list[list[Any]], title: str = "Tracker") -> Path:
@@ -251,13 +244,7 @@ def test_dry_run_of_a_clean_file_reports_duplicates_in_the_database(
 
 @pytest.fixture
 def demo(tmp_path: Path) -> str:
-    url = "sqlite:///" + str(tmp_path / "demo" / "demo.db")
-    store = Store(url, create=True)
-    try:
-        seed(store, TODAY)
-    finally:
-        store.close()
-    return url
+    return seeded("sqlite:///" + str(tmp_path / "demo" / "demo.db"), TODAY)
 
 
 def test_xlsx_export_has_date_cells_a_frozen_header_and_widths(

@@ -12,8 +12,8 @@ import json
 from datetime import date
 
 import pytest
+from factories import cli
 
-from rr_tui.cli import main
 from rr_tui.profile import ENGLAND, customise
 from rr_tui.records import CaseFields, ChildFields, MeetingRecord
 from rr_tui.store import Store
@@ -55,12 +55,6 @@ def make_case(
 
 def run_figures(store: Store, period: Period) -> dict[str, Figure]:
     return figures(store.list_cases(include_closed=True), ENGLAND, period)
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_one_line_error(err: str) -> None:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import cli
 from sqlalchemy import select
 
-from rr_tui.cli import main
 from rr_tui.models import AuditEntry
 from rr_tui.records import (
     MEETING_TEXT,
@@ -159,12 +159,6 @@ def every_record(store: Store) -> dict[str, Any]:
                 for r in conn.execute(select(table).order_by(*table.primary_key.columns))
             ]
     return {"cases": cases, "rows": rows}
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

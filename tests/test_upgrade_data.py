@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import cli
 from sqlalchemy import Engine, MetaData, Table, inspect, select, text
 
 from rr_tui import db
 from rr_tui.audit import GENESIS, entry_hash, hashed_fields
-from rr_tui.cli import main
 from rr_tui.errors import SchemaError
 from rr_tui.models import Base
 from rr_tui.records import ActionRecord, ChildFields, SignOffRecord
@@ -386,12 +386,6 @@ def build_old_database(engine: Engine, revision: str) -> dict[str, set[str]]:
                     )
                 )
     return columns
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _engine_for(db_url: str) -> Engine:
