@@ -619,6 +619,21 @@ def test_add_calendar_months_properties(start: date, months: int) -> None:
         assert add_calendar_months(result, -months) == start
 
 
+
+@PROPERTY
+@given(
+    start=st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)),
+    months=st.integers(min_value=-240, max_value=240),
+)
+def test_add_calendar_months_agrees_with_pendulum(start: date, months: int) -> None:
+    """pendulum's month arithmetic (clamped to the month's end) is the second algorithm.
+
+    The app keeps its own three lines in the hot path (pendulum is not imported
+    before the first frame); they must give pendulum's answer to the day.
+    """
+    expected = pendulum.date(start.year, start.month, start.day).add(months=months)
+    assert add_calendar_months(start, months) == date(expected.year, expected.month, expected.day)
+
 # --- import hygiene -------------------------------------------------------------------------
 
 
