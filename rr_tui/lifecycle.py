@@ -94,7 +94,7 @@ def next_check_due(
     """N working days after the last check, or after the initiation before any."""
     if initiated is None or interval_wd <= 0:
         return None
-    last = max((c for c in checks if c >= initiated), default=initiated)
+    last = max((c for c in checks if c >= initiated), default=initiated) if checks else initiated
     return (calendar or deadlines.calendar()).add_working_days(last, interval_wd)
 
 
