@@ -723,6 +723,9 @@ class ClockBar(NamedTuple):
     used: int  # working days from the start to today (or to when the RR was sent)
     sent: date | None
     provisional: bool
+    # The "RR sent to Panel" step as the timeline shows it: its due date may
+    # come before working day N (the local target of 2 WD after the meeting).
+    step: StepStatus | None = None
 
 
 def clock_bar(schedule: CaseSchedule, profile: Profile, today: date) -> ClockBar | None:
@@ -734,7 +737,8 @@ def clock_bar(schedule: CaseSchedule, profile: Profile, today: date) -> ClockBar
     panel = schedule.step("panel_notified")
     sent = panel.done if panel is not None else None
     used = profile.calendar.working_days_between(start, sent or today)
-    return ClockBar(start, anchor, due, total, used, sent, schedule.clock_awaiting is not None)
+    provisional = schedule.clock_awaiting is not None
+    return ClockBar(start, anchor, due, total, used, sent, provisional, panel)
 
 
 def next_due(case: CaseFacts, profile: Profile) -> date | None:

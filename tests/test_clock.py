@@ -39,6 +39,7 @@ from rr_tui.schedule import (
     schedule_if,
 )
 from rr_tui.store import Store
+from rr_tui.widgets.progress import progress_bar
 
 AWARE = date(2025, 12, 17)
 SIN = date(2025, 12, 18)
@@ -404,3 +405,23 @@ def test_sin_criteria_not_met_withdraws_and_stops_the_rapid_review_clocks() -> N
     # Any other decision: the RR to Panel is still owed, and late.
     schedule, _ = steps(done, date(2025, 12, 10), decision="no_further_review")
     assert schedule.rag == "red"
+
+
+def test_the_clock_bar_shows_the_timelines_panel_date_and_says_why_it_is_before_day_15() -> None:
+    """Hand-counted: SIN Wed 4 Nov 2026, meeting Fri 20 Nov: RR to Panel due Tue 24 Nov
+    (2 WD after the meeting, a local target), while working day 15 is Wed 25 Nov."""
+    sin, meeting, today = date(2026, 11, 4), date(2026, 11, 20), date(2026, 11, 23)
+    schedule = compute(
+        CaseFacts(done={"sin_submitted": sin, "rr_meeting": meeting}), ENGLAND, today
+    )
+    panel = schedule.step("panel_notified")
+    assert panel is not None and panel.due == date(2026, 11, 24)
+    styles = {"red": "red", "bar": "green", "amber": "yellow"}
+    text = progress_bar(clock_bar(schedule, ENGLAND, today), ENGLAND, styles).plain
+    assert "SIN Wed 4 Nov 2026 → RR to Panel by Tue 24 Nov 2026" in text
+    assert "2 WD after the meeting (local target); working day 15: Wed 25 Nov 2026." in text
+    assert "Today is working day 13 of 15: 2 left." in text
+    # Without the meeting, the two agree and the bar says the date once.
+    alone = compute(CaseFacts(done={"sin_submitted": sin}), ENGLAND, today)
+    text = progress_bar(clock_bar(alone, ENGLAND, today), ENGLAND, styles).plain
+    assert "RR to Panel by Wed 25 Nov 2026" in text and "working day 15:" not in text

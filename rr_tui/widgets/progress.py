@@ -32,8 +32,19 @@ def progress_bar(
     text.append("░" * (width - filled), style="dim")
     text.append(f" WD {max(used, 0)}/{total}\n")
     name = FACT_NAMES.get(bar.anchor, bar.anchor)
+    # The date the timeline shows for the step; when a rule other than the
+    # clock's gives an earlier one, the bar says which, and when day N falls.
+    step = bar.step
+    shown = step.due if step is not None and step.due is not None else bar.due
     text.append(f"{name[:1].upper()}{name[1:]} {uk(bar.start)} → ")
-    text.append(f"RR to Panel by {uk(bar.due)}\n")
+    text.append(f"RR to Panel by {uk(shown)}\n")
+    if step is not None and shown != bar.due and step.basis is not None:
+        wd = profile.rule_wd(step.id, step.basis)
+        after = (
+            f"{wd} WD after {fact_words(step.basis)}" if wd else f"from {fact_words(step.basis)}"
+        )
+        local = " (local target)" if step.local else ""
+        text.append(f"{after[:1].upper()}{after[1:]}{local}; working day {total}: {uk(bar.due)}.\n")
     if bar.provisional:
         first = profile.clock_anchors[0]
         text.append(
