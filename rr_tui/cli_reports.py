@@ -48,7 +48,10 @@ def add_commands(
         "agency returns and actions due within 2 working days or overdue, with chaser texts",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p = command("report", "timeliness figures for a period (SIN, RR to Panel, LCSPR publication), counts and actions")
+    p = command(
+        "report",
+        "timeliness figures for a period (SIN, RR to Panel, LCSPR publication), counts, actions",
+    )
     period = p.add_mutually_exclusive_group(required=True)
     period.add_argument(
         "--year", type=int_arg("--year", EARLIEST.year, LATEST.year), help="a calendar year"
