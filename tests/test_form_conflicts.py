@@ -35,7 +35,7 @@ from tui_helpers import (
     open_case,
     open_form,
     save,
-    wait_closed,
+    save_and_close,
     wait_for_screen,
     wait_until,
 )
@@ -432,8 +432,7 @@ async def test_untouched_fields_are_never_written(demo_url: str, spec: FormSpec)
             seen = stored(other, case_id, mine_target)
         form.field(mine.field_id).set_value(mine.yours(seen))
         await pilot.pause()
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await save_and_close(pilot, form)
     with fresh_store(demo_url) as store:
         assert stored(store, case_id, mine_target) == mine.yours(seen)
         for f in rest:
@@ -529,8 +528,7 @@ async def test_signoff_writes_only_the_partners_changed_and_checks_them(demo_url
             form.field(f"local_authority-{part}").set_value(text)
         form.field("local_authority-date").set_value(D(2026, 11, 24))
         await pilot.pause()
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await save_and_close(pilot, form)
         with fresh_store(demo_url) as store:
             signed = {s.partner: s for s in store.get_case(case_id).signoffs}
         # Theirs, untouched by our save, which wrote only the partner we changed.

@@ -25,6 +25,7 @@ from tui_helpers import (
     make_app,
     open_case,
     open_form,
+    open_from_list,
     put,
     sqlite_url,
     type_text,
@@ -35,6 +36,7 @@ from tui_helpers import (
 )
 
 from rr_tui.app import RRApp
+from rr_tui.screens import lifecycle_forms as lifecycle
 from rr_tui.screens.agency_forms import AgencyForm, ReturnForm
 from rr_tui.screens.case_form import CaseForm
 from rr_tui.screens.case_list import CaseListScreen
@@ -42,14 +44,6 @@ from rr_tui.screens.chase import ChaseScreen
 from rr_tui.screens.child_form import ChildForm
 from rr_tui.screens.confirm import ConflictScreen, TextViewScreen
 from rr_tui.screens.help import HelpScreen
-from rr_tui.screens.lifecycle_forms import (
-    ActionDoneForm,
-    ActionForm,
-    LocalReviewForm,
-    PauseForm,
-    ProgressCheckForm,
-    RecommendationForm,
-)
 from rr_tui.screens.meeting_form import MeetingForm
 from rr_tui.screens.meeting_mode import MeetingModeScreen
 from rr_tui.screens.pack_form import PackForm
@@ -123,9 +117,7 @@ async def _help(pilot: Pilot[Any]) -> None:
 
 
 async def _meeting_mode_list(pilot: Pilot[Any]) -> None:
-    await wait_for_rows(pilot)
-    await pilot.press("M")
-    screen = await wait_for_screen(pilot, MeetingModeScreen)
+    screen = await open_from_list(pilot, "M", MeetingModeScreen)
     await wait_until(pilot, lambda: screen.token != -1 and bool(screen.query_one(CaseTable).rows))
     await _settle(pilot)
 
@@ -192,13 +184,13 @@ SCREENS: dict[str, Before] = {
     "form_step_date": _form("t", StepForm),
     "form_pack": _form("w", PackForm),
     "form_signoff": _form("s", SignOffForm),
-    "form_action_add": _form("i", ActionForm),
-    "form_action_done": _form("d", ActionDoneForm),
-    "form_recommendation": _case_form("DEMO-2026-008", "R", RecommendationForm),
-    "form_local_review": _case_form("DEMO-2026-008", "l", LocalReviewForm),
-    "form_progress_check": _case_form("DEMO-2026-009", "k", ProgressCheckForm),
-    "form_pause_start": _case_form("DEMO-2026-009", "z", PauseForm),
-    "form_pause_end": _case_form("DEMO-2026-008", "z", PauseForm),
+    "form_action_add": _form("i", lifecycle.ActionForm),
+    "form_action_done": _form("d", lifecycle.ActionDoneForm),
+    "form_recommendation": _case_form("DEMO-2026-008", "R", lifecycle.RecommendationForm),
+    "form_local_review": _case_form("DEMO-2026-008", "l", lifecycle.LocalReviewForm),
+    "form_progress_check": _case_form("DEMO-2026-009", "k", lifecycle.ProgressCheckForm),
+    "form_pause_start": _case_form("DEMO-2026-009", "z", lifecycle.PauseForm),
+    "form_pause_end": _case_form("DEMO-2026-008", "z", lifecycle.PauseForm),
     "chase_list": _pushed("C", ChaseScreen, _loaded("#chase-items")),
     "report": _pushed("R", ReportScreen, _loaded("#report-view")),
     "chase_text_view": _chase_text_view,

@@ -9,26 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import tui_helpers as ui
 from textual.widgets import Select
-from tui_helpers import (
-    SIZE,
-    field,
-    field_error,
-    fill,
-    form_status,
-    fresh_store,
-    make_app,
-    open_case,
-    open_form,
-    save,
-    screen_text,
-    text_of,
-    value,
-    wait_closed,
-    wait_for_rows,
-    wait_for_screen,
-    wait_until,
-)
 
 from rr_tui.records import ChildFields
 from rr_tui.screens.case_list import CaseListScreen
@@ -38,37 +20,34 @@ from rr_tui.screens.meeting_mode import MeetingModeScreen
 
 
 def children(url: str, reference: str) -> list[tuple[int, ChildFields]]:
-    with fresh_store(url) as store:
-        record = store.get_case(store.case_id(reference))
-    return [(c.position, c.fields) for c in record.children]
+    return [(c.position, c.fields) for c in ui.stored_case(url, reference).children]
 
 
 async def choose(pilot: Any, form: ChildForm, field_id: str, downs: int) -> str:
     """Open a choice list with enter, move down ``downs`` times, pick with enter."""
-    select = field(form, field_id).control
+    select = ui.field(form, field_id).control
     assert isinstance(select, Select)
     select.focus()
     await pilot.press("enter", *(["down"] * downs), "enter")
     await pilot.pause()
-    return str(value(form, field_id))
+    return str(ui.value(form, field_id))
 
 
 async def test_edit_the_first_child_by_keyboard(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await open_form(pilot, "c", ChildForm)
-        assert value(form, "which") == str(form.record.children[0].id)  # opens on child 1
-        assert value(form, "initials") == "Child D"
-        await fill(pilot, "initials", "DD")
+    app = ui.make_app(demo_url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        screen = await ui.open_case(pilot, demo_url, "DEMO-2026-004")
+        form = await ui.open_form(pilot, "c", ChildForm)
+        assert ui.value(form, "which") == str(form.record.children[0].id)  # opens on child 1
+        assert ui.value(form, "initials") == "Child D"
+        await ui.fill(pilot, "initials", "DD")
         ethnicity = await choose(pilot, form, "ethnicity", 2)
         assert ethnicity != ""
-        field(form, "child_in_need").control.focus()
+        ui.field(form, "child_in_need").control.focus()
         await pilot.press("space")
-        await save(pilot)
-        await wait_closed(pilot, form)
-        await wait_until(
-            pilot, lambda: "DD" in text_of(screen, "#case-children"), what="the reload"
+        await ui.save_and_close(pilot, form)
+        await ui.wait_until(
+            pilot, lambda: "DD" in ui.text_of(screen, "#case-children"), what="the reload"
         )
     ((position, saved),) = children(demo_url, "DEMO-2026-004")
     assert position == 1
@@ -78,26 +57,25 @@ async def test_edit_the_first_child_by_keyboard(demo_url: str) -> None:
 
 
 async def test_add_a_second_child_then_the_list_shows_plus_one(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await open_form(pilot, "c", ChildForm)
+    app = ui.make_app(demo_url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await ui.open_case(pilot, demo_url, "DEMO-2026-004")
+        form = await ui.open_form(pilot, "c", ChildForm)
         # "Add a new child" is the last choice: enter, down, enter.
         assert await choose(pilot, form, "which", 1) == "new"
-        assert value(form, "initials") == ""
-        assert not field(form, "remove").display  # nothing to remove yet
-        await fill(pilot, "initials", "Sibling E")
+        assert ui.value(form, "initials") == ""
+        assert not ui.field(form, "remove").display  # nothing to remove yet
+        await ui.fill(pilot, "initials", "Sibling E")
         band = await choose(pilot, form, "age_band", 1)  # unborn, under 1, ...
-        field(form, "looked_after").control.focus()
+        ui.field(form, "looked_after").control.focus()
         await pilot.press("space")
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await ui.save_and_close(pilot, form)
         await pilot.press("escape")
-        await wait_for_screen(pilot, CaseListScreen)
-        await wait_for_rows(pilot)
-        await wait_until(
+        await ui.wait_for_screen(pilot, CaseListScreen)
+        await ui.wait_for_rows(pilot)
+        await ui.wait_until(
             pilot,
-            lambda: "Child D +1" in screen_text(app) or "… +1" in screen_text(app),
+            lambda: "Child D +1" in ui.screen_text(app) or "… +1" in ui.screen_text(app),
             what="Child D +1",
         )
     kids = children(demo_url, "DEMO-2026-004")
@@ -107,50 +85,50 @@ async def test_add_a_second_child_then_the_list_shows_plus_one(demo_url: str) ->
 
 
 async def test_remove_a_child_asks_then_the_others_move_up(demo_url: str) -> None:
-    with fresh_store(demo_url) as store:
+    with ui.fresh_store(demo_url) as store:
         case_id = store.case_id("DEMO-2026-004")
         store.add_child(case_id, ChildFields("Second"))
         store.add_child(case_id, ChildFields("Third"))
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await open_form(pilot, "c", ChildForm)
+    app = ui.make_app(demo_url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await ui.open_case(pilot, demo_url, "DEMO-2026-004")
+        form = await ui.open_form(pilot, "c", ChildForm)
         await choose(pilot, form, "which", 1)  # child 2
-        assert value(form, "initials") == "Second"
-        field(form, "remove").control.focus()
+        assert ui.value(form, "initials") == "Second"
+        ui.field(form, "remove").control.focus()
         await pilot.press("space")
-        await save(pilot)
-        question = await wait_for_screen(pilot, ConfirmScreen)
+        await ui.save(pilot)
+        question = await ui.wait_for_screen(pilot, ConfirmScreen)
         assert any("taken off the case" in line for line in question.lines)
         await pilot.press("y")
-        await wait_closed(pilot, form)
+        await ui.wait_closed(pilot, form)
     kids = children(demo_url, "DEMO-2026-004")
     assert [(p, c.initials) for p, c in kids] == [(1, "Child D"), (2, "Third")]
 
 
 async def test_a_child_without_initials_is_refused_naming_the_field(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await open_form(pilot, "c", ChildForm)
+    app = ui.make_app(demo_url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await ui.open_case(pilot, demo_url, "DEMO-2026-004")
+        form = await ui.open_form(pilot, "c", ChildForm)
         await choose(pilot, form, "which", 1)
-        await save(pilot)
+        await ui.save(pilot)
         assert app.screen is form
-        assert field_error(form, "initials").startswith("✗ Initials or pseudonym")
-        assert form_status(form) == "Not saved. Fix: Initials or pseudonym"
-        assert "✗ Initials or pseudonym" in screen_text(app)
+        assert ui.field_error(form, "initials").startswith("✗ Initials or pseudonym")
+        assert ui.form_status(form) == "Not saved. Fix: Initials or pseudonym"
+        assert "✗ Initials or pseudonym" in ui.screen_text(app)
     assert len(children(demo_url, "DEMO-2026-004")) == 1
 
 
 async def test_children_never_show_on_the_shared_screen(demo_url: str) -> None:
-    with fresh_store(demo_url) as store:
+    with ui.fresh_store(demo_url) as store:
         store.add_child(store.case_id("DEMO-2026-004"), ChildFields("Sibling Q"))
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_case(pilot, demo_url, "DEMO-2026-004")
-        assert "Sibling Q" in text_of(screen, "#case-children")
+    app = ui.make_app(demo_url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        screen = await ui.open_case(pilot, demo_url, "DEMO-2026-004")
+        assert "Sibling Q" in ui.text_of(screen, "#case-children")
         await pilot.press("M")
-        shared = await wait_for_screen(pilot, MeetingModeScreen)
-        await wait_until(pilot, lambda: shared.query_one("#meeting-view").content != "Loading…")
-        shown = screen_text(app)
+        shared = await ui.wait_for_screen(pilot, MeetingModeScreen)
+        await ui.wait_until(pilot, lambda: shared.query_one("#meeting-view").content != "Loading…")
+        shown = ui.screen_text(app)
         assert "Sibling Q" not in shown and "Child D" not in shown

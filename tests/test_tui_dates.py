@@ -13,8 +13,7 @@ from tui_helpers import (
     make_app,
     open_form,
     put,
-    save,
-    wait_closed,
+    save_and_close,
     wait_for_rows,
 )
 
@@ -71,8 +70,7 @@ async def test_a_uk_date_is_saved_as_that_date(demo_url: str) -> None:
             "incident_aware": "30 Oct 2026",
         }.items():
             put(form, name, text)
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await save_and_close(pilot, form)
     with fresh_store(demo_url) as store:
         record = store.get_case(store.case_id("RR-2026-300"))
     assert record.done["referral_received"] == date(2026, 11, 2)

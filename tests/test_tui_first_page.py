@@ -11,21 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import tui_helpers as ui
 from textual.pilot import Pilot
-from tui_helpers import (
-    SIZE,
-    TODAY,
-    cursor_ref,
-    fresh_store,
-    notification_texts,
-    row_refs,
-    text_of,
-    type_text,
-    wait_for_case,
-    wait_for_rows,
-    wait_for_screen,
-    wait_until,
-)
 
 import rr_tui.app
 from rr_tui.app import RRApp
@@ -46,7 +33,7 @@ class HeldApp(RRApp):
     CSS_PATH = str(Path(rr_tui.app.__file__).parent / "styles.tcss")
 
     def __init__(self, url: str) -> None:
-        super().__init__(url, today=TODAY)
+        super().__init__(url, today=ui.TODAY)
         self.release = threading.Event()
 
     def _make_store(self) -> Store:
@@ -62,7 +49,7 @@ def many_cases(tmp_path: Path) -> str:
             [
                 (
                     CaseFields(f"RR26-{n:04d}", owner="A. Patel"),
-                    {"referral_received": TODAY - timedelta(days=n % 30)},
+                    {"referral_received": ui.TODAY - timedelta(days=n % 30)},
                     None,
                     (),
                 )
@@ -78,67 +65,67 @@ async def wait_for_first_page(pilot: Pilot[Any]) -> None:
     def shown() -> bool:
         stack = pilot.app.screen_stack
         on_list = bool(stack) and isinstance(stack[-1], CaseListScreen)
-        return on_list and len(row_refs(pilot)) == PAGE_SIZE
+        return on_list and len(ui.row_refs(pilot)) == PAGE_SIZE
 
-    await wait_until(pilot, shown, what="the first screenful")
+    await ui.wait_until(pilot, shown, what="the first screenful")
 
 
 def full_order(url: str) -> list[str]:
     from rr_tui.profile import ENGLAND
     from rr_tui.views import build_views
 
-    with fresh_store(url) as store:
-        return [v.record.reference for v in build_views(store.list_cases(), ENGLAND, TODAY)]
+    with ui.fresh_store(url) as store:
+        return [v.record.reference for v in build_views(store.list_cases(), ENGLAND, ui.TODAY)]
 
 
 async def test_most_urgent_cases_show_before_the_database_is_open(tmp_path: Path) -> None:
     url = many_cases(tmp_path)
     app = HeldApp(url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=ui.SIZE) as pilot:
         await wait_for_first_page(pilot)
         assert app.store is None
-        assert row_refs(pilot) == full_order(url)[:PAGE_SIZE]
-        summary = text_of(pilot.app.screen, "#summary")
+        assert ui.row_refs(pilot) == full_order(url)[:PAGE_SIZE]
+        summary = ui.text_of(pilot.app.screen, "#summary")
         assert f"loading all {OPEN_CASES}…" in summary
         assert "red" in summary and "green" in summary
         # The cursor moves at once; once everything is there it stays on that case.
         await pilot.press("j", "j", "j")
-        chosen = cursor_ref(pilot)
+        chosen = ui.cursor_ref(pilot)
         app.release.set()
-        await wait_for_rows(pilot, minimum=OPEN_CASES)
-        assert row_refs(pilot) == full_order(url)
-        assert cursor_ref(pilot) == chosen
-        assert "loading" not in text_of(pilot.app.screen, "#summary")
+        await ui.wait_for_rows(pilot, minimum=OPEN_CASES)
+        assert ui.row_refs(pilot) == full_order(url)
+        assert ui.cursor_ref(pilot) == chosen
+        assert "loading" not in ui.text_of(pilot.app.screen, "#summary")
 
 
 async def test_a_case_opened_early_loads_once_the_database_is_open(tmp_path: Path) -> None:
     url = many_cases(tmp_path)
     app = HeldApp(url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=ui.SIZE) as pilot:
         await wait_for_first_page(pilot)
         await pilot.press("j")
-        chosen = cursor_ref(pilot)
+        chosen = ui.cursor_ref(pilot)
         await pilot.press("enter")
         app.release.set()
-        screen = await wait_for_case(pilot)
+        screen = await ui.wait_for_case(pilot)
         assert screen.data.record.reference == chosen
 
 
 async def test_a_case_saved_early_is_saved_once_the_database_is_open(tmp_path: Path) -> None:
     url = many_cases(tmp_path)
     app = HeldApp(url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=ui.SIZE) as pilot:
         await wait_for_first_page(pilot)
         await pilot.press("n")
-        form = await wait_for_screen(pilot, CaseForm)
-        await type_text(pilot, "RR26-EARLY")
+        form = await ui.wait_for_screen(pilot, CaseForm)
+        await ui.type_text(pilot, "RR26-EARLY")
         await pilot.press("ctrl+s")
         assert form in app.screen_stack  # not "saved" before it is
         app.release.set()
-        await wait_until(pilot, lambda: form not in app.screen_stack, what="the form to close")
-        await wait_until(pilot, lambda: "RR26-EARLY" in row_refs(pilot), what="the new row")
-        assert any("Case saved" in note for note in notification_texts(app))
-    with fresh_store(url) as store:
+        await ui.wait_until(pilot, lambda: form not in app.screen_stack, what="the form to close")
+        await ui.wait_until(pilot, lambda: "RR26-EARLY" in ui.row_refs(pilot), what="the new row")
+        assert any("Case saved" in note for note in ui.notification_texts(app))
+    with ui.fresh_store(url) as store:
         assert "RR26-EARLY" in store.references()
 
 
@@ -151,8 +138,8 @@ async def test_a_stale_order_waits_for_the_full_list_and_is_put_right(tmp_path: 
         conn.execute("UPDATE case_order SET schedule_key = 'from another profile'")
     app = HeldApp(url)
     app.release.set()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_for_rows(pilot, minimum=OPEN_CASES)
-        assert row_refs(pilot) == full_order(url)
-    with fresh_store(url) as store:
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await ui.wait_for_rows(pilot, minimum=OPEN_CASES)
+        assert ui.row_refs(pilot) == full_order(url)
+    with ui.fresh_store(url) as store:
         assert store.stale_order() == []  # worked out again for next time

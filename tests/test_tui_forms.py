@@ -13,6 +13,7 @@ from textual.widgets import Checkbox, Select
 from tui_helpers import (
     SIZE,
     TODAY,
+    confirm,
     date_hint,
     field,
     field_error,
@@ -26,7 +27,9 @@ from tui_helpers import (
     put,
     row_refs,
     save,
+    save_and_close,
     screen_text,
+    stored_case,
     text_of,
     type_text,
     value,
@@ -40,7 +43,7 @@ from rr_tui.screens.agency_forms import AgencyForm, ReturnForm
 from rr_tui.screens.case_detail import CaseScreen
 from rr_tui.screens.case_form import CaseForm
 from rr_tui.screens.case_list import CaseListScreen
-from rr_tui.screens.confirm import ConfirmScreen, ConflictScreen
+from rr_tui.screens.confirm import ConflictScreen
 from rr_tui.screens.form import FormScreen
 from rr_tui.screens.help import HelpScreen
 from rr_tui.screens.meeting_form import MeetingForm
@@ -51,25 +54,9 @@ from rr_tui.widgets.fields import Field
 YESTERDAY = date(2026, 11, 25)
 
 
-def case(url: str, reference: str) -> Any:
-    """The case as a fresh connection sees it: what a restart would show."""
-    with fresh_store(url) as store:
-        return store.get_case(store.case_id(reference))
-
-
 def references(url: str) -> set[str]:
     with fresh_store(url) as store:
         return store.references()
-
-
-async def confirm(pilot: Any, answer: str) -> ConfirmScreen:
-    """Answer the ConfirmScreen that must be on top now with 'y' or 'n'."""
-    screen = await wait_for_screen(pilot, ConfirmScreen)
-    assert isinstance(screen, ConfirmScreen)
-    await pilot.press(answer)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    return screen
 
 
 def assert_refused(form: FormScreen, field_id: str, label: str, words: str) -> None:
@@ -149,12 +136,11 @@ async def test_new_case_saves_and_survives_restart(demo_url: str) -> None:
         chosen = value(form, "incident_type")
         assert chosen != ""
         await fill(pilot, "notes", "Line one\nLine two")
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await save_and_close(pilot, form)
         assert isinstance(app.screen, CaseListScreen)
         await wait_until(pilot, lambda: "RR-2026-100" in row_refs(pilot), what="the new row")
         assert any("Case saved" in note for note in notification_texts(app))
-    saved = case(demo_url, "RR-2026-100")
+    saved = stored_case(demo_url, "RR-2026-100")
     assert [c.fields.initials for c in saved.children] == ["AB"]
     assert saved.fields.owner == "C. Coordinator"
     assert saved.fields.lead_authority == "Southshire"
@@ -270,11 +256,10 @@ async def test_new_case_invalid_input_is_refused_and_kept(demo_url: str) -> None
         assert "Reference" in field_error(form, "reference")
         assert {name: value(form, name) for name in good} == {**good, "reference": "DEMO-2026-001"}
         assert not form.query_one("#save").disabled  # can try again
-        assert case(demo_url, "DEMO-2026-001").fields.owner == "J. Okafor"  # untouched
+        assert stored_case(demo_url, "DEMO-2026-001").fields.owner == "J. Okafor"  # untouched
         # Fixed: saved.
         put(form, "reference", "RR-2026-200")
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await save_and_close(pilot, form)
     assert "RR-2026-200" in references(demo_url)
 
 
@@ -298,7 +283,7 @@ async def test_new_case_surprising_dates_ask_and_save_only_after_yes(demo_url: s
         )
         assert "RR-2026-300" not in references(demo_url)  # nothing saved on 'n'
         await save_after_yes(pilot, form)
-    assert case(demo_url, "RR-2026-300").done["referral_received"] == date(2026, 12, 18)
+    assert stored_case(demo_url, "RR-2026-300").done["referral_received"] == date(2026, 12, 18)
 
 
 async def test_escape_with_typing_asks_before_discarding(demo_url: str) -> None:
@@ -386,14 +371,13 @@ async def test_edit_case_saves(demo_url: str) -> None:
         status = field(form, "status").control
         assert isinstance(status, Select)
         status.value = "closed"
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await save_and_close(pilot, form)
         assert app.screen is screen
         await wait_until(
             pilot, lambda: "Z. Newowner" in text_of(screen, "#case-facts"), what="reload"
         )
         assert "Wed 30 Jun 2027" in text_of(screen, "#case-facts")
-    saved = case(demo_url, "DEMO-2026-004")
+    saved = stored_case(demo_url, "DEMO-2026-004")
     assert saved.fields.owner == "Z. Newowner"
     assert saved.fields.status == "closed"
     assert saved.fields.publication_planned == date(2027, 6, 30)
@@ -422,7 +406,7 @@ async def test_edit_case_invalid_input_is_refused(demo_url: str) -> None:
                 ),
             ],
         )
-    assert case(demo_url, "DEMO-2026-004").fields.owner == "J. Okafor"
+    assert stored_case(demo_url, "DEMO-2026-004").fields.owner == "J. Okafor"
 
 
 async def _stale_case_edit(pilot: Any, url: str) -> tuple[CaseScreen, CaseForm]:
@@ -455,12 +439,12 @@ async def test_stale_edit_is_refused_and_nothing_overwritten(demo_url: str) -> N
         rows = {label.split(" (")[0]: (theirs, yours) for label, theirs, yours in conflict.rows}
         assert rows == {"Owner": ("B. Other", "Mine")}
         assert "Someone else saved this" in screen_text(app)
-        saved = case(demo_url, "DEMO-2026-004")
+        saved = stored_case(demo_url, "DEMO-2026-004")
         assert (saved.fields.sin_reference, saved.fields.owner) == ("CD", "B. Other")
         await pilot.press("k")  # keep editing: back to the form, entries kept
         await wait_for_screen(pilot, CaseForm)
         assert value(form, "owner") == "Mine"
-    saved = case(demo_url, "DEMO-2026-004")
+    saved = stored_case(demo_url, "DEMO-2026-004")
     assert saved.fields.sin_reference == "CD"  # theirs is kept...
     assert saved.fields.owner == "B. Other"  # ...and ours did not overwrite anything
 
@@ -474,7 +458,7 @@ async def test_stale_edit_overwrite_only_when_chosen(demo_url: str) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await wait_closed(pilot, form)
-    saved = case(demo_url, "DEMO-2026-004")
+    saved = stored_case(demo_url, "DEMO-2026-004")
     assert saved.fields.owner == "Mine"
     assert saved.fields.sin_reference == "CD"  # overwriting ours never undoes their other change
 
@@ -488,7 +472,7 @@ async def test_stale_edit_then_save_again_keeps_their_other_changes(demo_url: st
         await wait_for_screen(pilot, CaseForm)
         await save(pilot)
         await wait_closed(pilot, form, timeout=3)
-    saved = case(demo_url, "DEMO-2026-004")
+    saved = stored_case(demo_url, "DEMO-2026-004")
     assert saved.fields.owner == "Mine"
     assert saved.fields.sin_reference == "CD"  # their change to a field we did not touch survives
 
@@ -510,12 +494,11 @@ async def test_add_agency_saves_with_live_due_hint(demo_url: str) -> None:
         put(form, "timescale", "10")
         await pilot.pause()
         assert "return due Thu 10 Dec 2026" in date_hint(form, "request_sent")
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await save_and_close(pilot, form)
         await wait_until(
             pilot, lambda: "Police" in text_of(screen, "#case-agencies"), what="the agency"
         )
-    (agency,) = case(demo_url, "DEMO-2026-003").agencies
+    (agency,) = stored_case(demo_url, "DEMO-2026-003").agencies
     assert (agency.name, agency.request_sent, agency.timescale_wd) == ("Police", TODAY, 10)
 
 
@@ -544,10 +527,10 @@ async def test_add_agency_invalid_input_is_refused_and_odd_date_asks(demo_url: s
         )
         await check_asks(pilot, form, {**good, "request_sent": "2026-11-02"}, "before the referral")
         await check_asks(pilot, form, {**good, "request_sent": "2026-12-02"}, "in the future")
-        assert case(demo_url, "DEMO-2026-003").agencies == ()
+        assert stored_case(demo_url, "DEMO-2026-003").agencies == ()
         put(form, "request_sent", "2026-11-02")
         await save_after_yes(pilot, form)
-    (agency,) = case(demo_url, "DEMO-2026-003").agencies
+    (agency,) = stored_case(demo_url, "DEMO-2026-003").agencies
     assert (agency.name, agency.request_sent, agency.timescale_wd) == (
         "School",
         date(2026, 11, 2),
@@ -573,9 +556,8 @@ async def test_record_return_saves(demo_url: str) -> None:
         checkbox.focus()
         await pilot.press("space")
         assert checkbox.value is True
-        await save(pilot)
-        await wait_closed(pilot, form)
-    agencies = {a.name: a for a in case(demo_url, "DEMO-2026-004").agencies}
+        await save_and_close(pilot, form)
+    agencies = {a.name: a for a in stored_case(demo_url, "DEMO-2026-004").agencies}
     social = agencies["Children's social care"]
     assert social.received_on == YESTERDAY and social.records_secured is True
     assert agencies["GP practice"].received_on is None
@@ -597,11 +579,11 @@ async def test_record_return_invalid_date_is_refused_and_future_asks(demo_url: s
         )
         await check_asks(pilot, form, {"received_on": "2026-11-30"}, "in the future")
         await check_asks(pilot, form, {"received_on": "2026-11-16"}, "before the request")
-        agencies = {a.name: a for a in case(demo_url, "DEMO-2026-004").agencies}
+        agencies = {a.name: a for a in stored_case(demo_url, "DEMO-2026-004").agencies}
         assert agencies["Children's social care"].received_on is None
         put(form, "received_on", "2026-11-30")
         await save_after_yes(pilot, form)
-    agencies = {a.name: a for a in case(demo_url, "DEMO-2026-004").agencies}
+    agencies = {a.name: a for a in stored_case(demo_url, "DEMO-2026-004").agencies}
     assert agencies["Children's social care"].received_on == date(2026, 11, 30)
 
 
@@ -621,7 +603,7 @@ async def test_stale_return_is_refused(demo_url: str) -> None:
         await pilot.press("escape")  # keep editing
         await wait_for_screen(pilot, ReturnForm)
         assert value(form, "received_on") == "today"
-    agencies = {a.name: a for a in case(demo_url, "DEMO-2026-004").agencies}
+    agencies = {a.name: a for a in stored_case(demo_url, "DEMO-2026-004").agencies}
     assert agencies["Children's social care"].received_on == date(2026, 11, 20)
 
 
@@ -644,16 +626,16 @@ async def test_record_meeting_saves_with_actions(demo_url: str) -> None:
         put(form, "facts_summary", "Summary.")
         put(form, "actions", "Visit siblings | CSC | 30/11/2026\nCheck records")
         put(form, "learning", "Sharing.")
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await save_and_close(pilot, form)
         await wait_until(
             pilot, lambda: "Visit siblings" in text_of(screen, "#case-meeting"), what="reload"
         )
         assert "Held: Thu 26 Nov 2026" in text_of(screen, "#case-meeting")
-    saved = case(demo_url, "DEMO-2026-005")
+    saved = stored_case(demo_url, "DEMO-2026-005")
     assert saved.done["rr_meeting"] == TODAY
     assert saved.decision == "lcspr"
     meeting = saved.meeting
+    assert meeting is not None
     assert meeting.rationale == "Criteria met." and meeting.attendees == "Police; Health"
     assert [(a.action, a.owner, a.due_on) for a in meeting.actions] == [
         ("Visit siblings", "CSC", date(2026, 11, 30)),
@@ -690,13 +672,13 @@ async def test_record_meeting_invalid_input_is_refused_and_odd_date_asks(demo_ur
             pilot, form, {**good, "held_on": "2026-11-02"}, "dated before Referral received"
         )
         await check_asks(pilot, form, {**good, "held_on": "2026-12-01"}, "in the future")
-        saved = case(demo_url, "DEMO-2026-005")
+        saved = stored_case(demo_url, "DEMO-2026-005")
         assert saved.meeting is None and "rr_meeting" not in saved.done
         put(form, "held_on", "2026-11-02")
         await save_after_yes(pilot, form)
-    saved = case(demo_url, "DEMO-2026-005")
+    saved = stored_case(demo_url, "DEMO-2026-005")
     assert saved.done["rr_meeting"] == date(2026, 11, 2)
-    assert saved.meeting.rationale == "Kept."
+    assert saved.meeting is not None and saved.meeting.rationale == "Kept."
 
 
 async def test_meeting_cancel_with_typing_asks(demo_url: str) -> None:
@@ -712,7 +694,7 @@ async def test_meeting_cancel_with_typing_asks(demo_url: str) -> None:
         await confirm(pilot, "y")
         await wait_closed(pilot, form)
         assert app.screen is screen
-    assert case(demo_url, "DEMO-2026-005").meeting is None
+    assert stored_case(demo_url, "DEMO-2026-005").meeting is None
 
 
 # == Panel ============================================================================
@@ -727,8 +709,7 @@ async def test_record_panel_notification_and_response(demo_url: str) -> None:
         await pilot.pause()
         assert "due Fri 27 Nov 2026: on time" in date_hint(form, "notified_on")
         put(form, "notification_notes", "Sent by secure email.")
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await save_and_close(pilot, form)
         await wait_until(
             pilot,
             lambda: "RR sent to Panel: Thu 26 Nov 2026" in text_of(screen, "#case-panel"),
@@ -741,10 +722,10 @@ async def test_record_panel_notification_and_response(demo_url: str) -> None:
         outcome = field(form, "outcome").control
         assert isinstance(outcome, Select)
         outcome.value = "agrees"
-        await save(pilot)
-        await wait_closed(pilot, form)
-    saved = case(demo_url, "DEMO-2026-006")
+        await save_and_close(pilot, form)
+    saved = stored_case(demo_url, "DEMO-2026-006")
     assert saved.done["panel_notified"] == TODAY and saved.done["panel_response"] == TODAY
+    assert saved.panel is not None
     assert saved.panel.notification_notes == "Sent by secure email."
     assert saved.panel.outcome == "agrees"
 
@@ -787,11 +768,11 @@ async def test_record_panel_invalid_input_is_refused_and_odd_date_asks(demo_url:
             pilot, form, {**good, "response_on": "2026-11-24"}, "is dated before RR sent to Panel"
         )
         await check_asks(pilot, form, {**good, "notified_on": "2026-11-27"}, "in the future")
-        saved = case(demo_url, "DEMO-2026-006")
+        saved = stored_case(demo_url, "DEMO-2026-006")
         assert "panel_notified" not in saved.done and saved.panel is None
         put(form, "notified_on", "2026-11-20")
         await save_after_yes(pilot, form)
-    assert case(demo_url, "DEMO-2026-006").done["panel_notified"] == date(2026, 11, 20)
+    assert stored_case(demo_url, "DEMO-2026-006").done["panel_notified"] == date(2026, 11, 20)
 
 
 # == step date ========================================================================
@@ -805,8 +786,7 @@ async def test_record_step_date_saves(demo_url: str) -> None:
         # The first step not yet done is offered.
         assert value(form, "step") == "practitioner_event"
         await fill(pilot, "on", "2026-11-24")
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await save_and_close(pilot, form)
         # Choosing a step shows its recorded date; blanking it asks, then clears it.
         form = await open_form(pilot, "t", StepForm)
         step = field(form, "step").control
@@ -816,7 +796,7 @@ async def test_record_step_date_saves(demo_url: str) -> None:
         assert value(form, "on") == "2026-10-15"
         await check_asks(pilot, form, {"on": ""}, "clears the recorded date")
         await save_after_yes(pilot, form)
-    saved = case(demo_url, "DEMO-2026-008")
+    saved = stored_case(demo_url, "DEMO-2026-008")
     assert saved.done["practitioner_event"] == date(2026, 11, 24)
     assert "imrs_requested" not in saved.done
 
@@ -836,9 +816,9 @@ async def test_record_step_invalid_date_is_refused_and_future_asks(demo_url: str
             ],
         )
         await check_asks(pilot, form, {"on": "2027-01-05"}, "in the future")
-        assert "practitioner_event" not in case(demo_url, "DEMO-2026-008").done
+        assert "practitioner_event" not in stored_case(demo_url, "DEMO-2026-008").done
         await save_after_yes(pilot, form)
-    assert case(demo_url, "DEMO-2026-008").done["practitioner_event"] == date(2027, 1, 5)
+    assert stored_case(demo_url, "DEMO-2026-008").done["practitioner_event"] == date(2027, 1, 5)
 
 
 async def test_stale_step_date_is_refused(demo_url: str) -> None:
@@ -853,4 +833,4 @@ async def test_stale_step_date_is_refused(demo_url: str) -> None:
         await pilot.pause()
         assert form in app.screen_stack  # refused: the form stays open...
     # ...and their date is not overwritten.
-    assert case(demo_url, "DEMO-2026-008").done["practitioner_event"] == date(2026, 11, 20)
+    assert stored_case(demo_url, "DEMO-2026-008").done["practitioner_event"] == date(2026, 11, 20)

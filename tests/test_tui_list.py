@@ -26,6 +26,7 @@ from tui_helpers import (
     fresh_store,
     make_app,
     notification_texts,
+    open_from_list,
     row_refs,
     screen_text,
     sqlite_url,
@@ -394,9 +395,7 @@ async def test_help_and_palette_on_the_list(demo_url: str) -> None:
 async def test_meeting_mode_from_list(demo_url: str) -> None:
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_rows(pilot)
-        await pilot.press("M")
-        await wait_for_screen(pilot, MeetingModeScreen)
+        await open_from_list(pilot, "M", MeetingModeScreen)
         await wait_until(pilot, lambda: "DEMO-2026-002" in screen_text(app), what="the view")
         shown = screen_text(app)
         assert TODAY_UK in shown

@@ -12,6 +12,7 @@ from tui_helpers import (
     TODAY_UK,
     fresh_store,
     make_app,
+    open_from_list,
     row_refs,
     screen_text,
     table,
@@ -80,9 +81,7 @@ async def test_meeting_mode_reads_the_cases_itself_when_given_none(demo_url: str
 async def test_a_stale_answer_is_dropped(demo_url: str) -> None:
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_rows(pilot)
-        await pilot.press("M")
-        screen = await wait_for_screen(pilot, MeetingModeScreen)
+        screen = await open_from_list(pilot, "M", MeetingModeScreen)
         screen.load()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -99,9 +98,7 @@ async def test_a_change_during_the_meeting_appears_and_enter_shows_the_case(
 ) -> None:
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_rows(pilot)
-        await pilot.press("M")
-        screen = await wait_for_screen(pilot, MeetingModeScreen)
+        screen = await open_from_list(pilot, "M", MeetingModeScreen)
         await wait_until(pilot, lambda: screen.token != -1)
         with fresh_store(demo_url) as store:
             case_id = store.case_id("DEMO-2026-002")

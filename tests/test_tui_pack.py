@@ -8,27 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import tui_helpers as ui
 from textual.pilot import Pilot
 from textual.widgets import Select
-from tui_helpers import (
-    SIZE,
-    field_error,
-    fill,
-    form_status,
-    fresh_store,
-    make_app,
-    open_case,
-    open_form,
-    put,
-    save,
-    screen_text,
-    text_of,
-    type_text,
-    value,
-    wait_closed,
-    wait_for_screen,
-    wait_until,
-)
 
 from rr_tui.records import MeetingRecord, SignOffRecord
 from rr_tui.screens.confirm import NoticeScreen
@@ -42,9 +24,7 @@ TODAY = date(2026, 11, 26)
 
 async def choose(pilot: object, form: object, field_id: str, presses: int) -> None:
     """Open a drop-down by keyboard, move ``presses`` options down (up if negative), pick."""
-    from tui_helpers import field
-
-    select = field(form, field_id).control  # type: ignore[arg-type]
+    select = ui.field(form, field_id).control  # type: ignore[arg-type]
     assert isinstance(select, Select)
     select.focus()
     await pilot.press("enter")  # type: ignore[attr-defined]
@@ -57,36 +37,35 @@ async def typed_into(pilot: Pilot[Any], form: Any, field_id: str, text: str) -> 
     """Wait until the keys typed into a field have all landed there."""
 
     def landed() -> bool:
-        return bool(value(form, field_id) == text)
+        return bool(ui.value(form, field_id) == text)
 
-    await wait_until(pilot, landed, timeout=30, what=f"the typing in {field_id}")
+    await ui.wait_until(pilot, landed, timeout=30, what=f"the typing in {field_id}")
 
 
 async def test_signoff_form_records_a_partner_by_keyboard(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, REF)
-        form = await open_form(pilot, "s", SignOffForm)
+    app = ui.make_app(demo_url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await ui.open_case(pilot, demo_url, REF)
+        form = await ui.open_form(pilot, "s", SignOffForm)
         # The first field has focus: the local authority's signatory.
         assert app.focused is not None
-        await type_text(pilot, "Lee Director")
+        await ui.type_text(pilot, "Lee Director")
         await pilot.press("tab")
-        await type_text(pilot, "Director of Children's Services")
+        await ui.type_text(pilot, "Director of Children's Services")
         await pilot.press("tab")
-        await type_text(pilot, "Northshire Council")
+        await ui.type_text(pilot, "Northshire Council")
         await pilot.press("tab", "tab")  # past the capacity (lead) to the date
-        await type_text(pilot, "today")
-        await wait_until(pilot, lambda: value(form, "local_authority-date") == "today")
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await ui.type_text(pilot, "today")
+        await ui.wait_until(pilot, lambda: ui.value(form, "local_authority-date") == "today")
+        await ui.save_and_close(pilot, form)
         case = app.screen
-        await wait_until(
+        await ui.wait_until(
             pilot,
-            lambda: "✓ Local authority" in text_of(case, "#case-panel"),
+            lambda: "✓ Local authority" in ui.text_of(case, "#case-panel"),
             what="the sign-off on the case screen",
         )
-        assert "awaited from Police, Health" in text_of(case, "#case-panel")
-    with fresh_store(demo_url) as store:
+        assert "awaited from Police, Health" in ui.text_of(case, "#case-panel")
+    with ui.fresh_store(demo_url) as store:
         record = store.get_case(store.case_id(REF))
         assert store.verify_audit() == []
     (signed,) = record.signoffs
@@ -100,32 +79,30 @@ async def test_signoff_form_records_a_partner_by_keyboard(demo_url: str) -> None
 
 
 async def test_signoff_form_names_each_missing_part_and_keeps_the_typing(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, REF)
-        form = await open_form(pilot, "s", SignOffForm)
-        await fill(pilot, "police-name", "D. Inspector")
-        await wait_until(pilot, lambda: value(form, "police-name") == "D. Inspector")
+    app = ui.make_app(demo_url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await ui.open_case(pilot, demo_url, REF)
+        form = await ui.open_form(pilot, "s", SignOffForm)
+        await ui.fill(pilot, "police-name", "D. Inspector")
+        await ui.wait_until(pilot, lambda: ui.value(form, "police-name") == "D. Inspector")
         await choose(pilot, form, "police-capacity", 1)
-        await save(pilot)
+        await ui.save(pilot)
         assert form in app.screen_stack
-        assert "is required" in field_error(form, "police-role")
-        assert "is required" in field_error(form, "police-organisation")
-        assert "is required" in field_error(form, "police-date")
-        assert field_error(form, "health-name") == ""
-        assert "Not saved" in form_status(form)
+        assert "is required" in ui.field_error(form, "police-role")
+        assert "is required" in ui.field_error(form, "police-organisation")
+        assert "is required" in ui.field_error(form, "police-date")
+        assert ui.field_error(form, "health-name") == ""
+        assert "Not saved" in ui.form_status(form)
         for field_id, text in (
             ("police-role", "Detective Superintendent"),
             ("police-organisation", "Northshire Police"),
             ("police-date", "2026-11-25"),
         ):
-            await fill(pilot, field_id, text)
+            await ui.fill(pilot, field_id, text)
             await typed_into(pilot, form, field_id, text)
-        await wait_until(pilot, lambda: value(form, "police-date") == "2026-11-25")
-        await save(pilot)
-        await wait_closed(pilot, form)
-    with fresh_store(demo_url) as store:
-        (signed,) = store.get_case(store.case_id(REF)).signoffs
+        await ui.wait_until(pilot, lambda: ui.value(form, "police-date") == "2026-11-25")
+        await ui.save_and_close(pilot, form)
+    (signed,) = ui.stored_case(demo_url, REF).signoffs
     assert (signed.partner, signed.capacity, signed.role) == (
         "police",
         "delegated",
@@ -137,25 +114,24 @@ async def test_pack_form_refuses_final_until_signed_then_writes_word(
     demo_url: str, tmp_path: Path
 ) -> None:
     target = tmp_path / "pack.docx"
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, REF)
-        form = await open_form(pilot, "w", PackForm)
-        assert "Not yet signed off by: Local authority, Police, Health" in screen_text(app)
+    app = ui.make_app(demo_url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await ui.open_case(pilot, demo_url, REF)
+        form = await ui.open_form(pilot, "w", PackForm)
+        assert "Not yet signed off by: Local authority, Police, Health" in ui.screen_text(app)
         await choose(pilot, form, "format", 1)  # PDF -> Word
         assert form.query_one("#path").value.endswith(".docx")
         await choose(pilot, form, "version", 1)  # Draft -> Final
-        put(form, "path", str(target))
-        await save(pilot)
+        ui.put(form, "path", str(target))
+        await ui.save(pilot)
         assert form in app.screen_stack
-        assert "Local authority, Police, Health" in field_error(form, "version")
+        assert "Local authority, Police, Health" in ui.field_error(form, "version")
         assert not target.exists()
         await choose(pilot, form, "version", -1)  # back to Draft
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await ui.save_and_close(pilot, form)
     assert target.read_bytes()[:2] == b"PK"
     assert os.stat(target).st_mode & 0o777 == 0o600
-    with fresh_store(demo_url) as store:
+    with ui.fresh_store(demo_url) as store:
         history = store.history(store.case_id(REF))
         assert store.verify_audit() == []
     assert history[-1].summary == "rapid review pack written (docx)"
@@ -164,7 +140,7 @@ async def test_pack_form_refuses_final_until_signed_then_writes_word(
 async def test_pack_form_writes_the_final_pack_once_all_three_have_signed(
     demo_url: str, tmp_path: Path
 ) -> None:
-    with fresh_store(demo_url) as store:
+    with ui.fresh_store(demo_url) as store:
         case_id = store.case_id(REF)
         store.record_signoffs(
             case_id,
@@ -175,20 +151,19 @@ async def test_pack_form_writes_the_final_pack_once_all_three_have_signed(
             },
         )
     target = tmp_path / "final.md"
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, REF)
-        form = await open_form(pilot, "w", PackForm)
-        assert "Signed off by all three safeguarding partners." in screen_text(app)
+    app = ui.make_app(demo_url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await ui.open_case(pilot, demo_url, REF)
+        form = await ui.open_form(pilot, "w", PackForm)
+        assert "Signed off by all three safeguarding partners." in ui.screen_text(app)
         await choose(pilot, form, "format", 2)  # Markdown
         await choose(pilot, form, "version", 1)  # Final
-        put(form, "path", str(target))
-        await save(pilot)
-        await wait_closed(pilot, form)
+        ui.put(form, "path", str(target))
+        await ui.save_and_close(pilot, form)
     text = target.read_text(encoding="utf-8")
     assert "DRAFT" not in text
     assert "Signed off by all three safeguarding partners." in text
-    with fresh_store(demo_url) as store:
+    with ui.fresh_store(demo_url) as store:
         assert store.history(store.case_id(REF))[-1].summary == (
             "rapid review pack written (md, final)"
         )
@@ -197,7 +172,7 @@ async def test_pack_form_writes_the_final_pack_once_all_three_have_signed(
 async def test_pack_form_shows_which_field_the_pdf_cannot_draw(
     demo_url: str, tmp_path: Path
 ) -> None:
-    with fresh_store(demo_url) as store:
+    with ui.fresh_store(demo_url) as store:
         case_id = store.case_id(REF)
         meeting = store.get_case(case_id).meeting or MeetingRecord()
         store.record_meeting(
@@ -212,16 +187,15 @@ async def test_pack_form_shows_which_field_the_pdf_cannot_draw(
             ),
         )
     target = tmp_path / "pack.pdf"
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, REF)
-        form = await open_form(pilot, "w", PackForm)
-        put(form, "path", str(target))
-        await save(pilot)
-        await wait_closed(pilot, form)
-        notice = await wait_for_screen(pilot, NoticeScreen)
+    app = ui.make_app(demo_url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await ui.open_case(pilot, demo_url, REF)
+        form = await ui.open_form(pilot, "w", PackForm)
+        ui.put(form, "path", str(target))
+        await ui.save_and_close(pilot, form)
+        notice = await ui.wait_for_screen(pilot, NoticeScreen)
         await pilot.pause()
-        text = screen_text(app)
+        text = ui.screen_text(app)
         assert "The pack was written, with warnings" in text
         lines = " ".join(notice.lines)
         assert "“The child's voice, and the family's”" in lines
@@ -229,15 +203,15 @@ async def test_pack_form_shows_which_field_the_pdf_cannot_draw(
         # The Polish and Arabic draw fine: one warning, for the Chinese only.
         assert len(notice.lines) == 1
         await pilot.press("enter")
-        await wait_closed(pilot, notice)
+        await ui.wait_closed(pilot, notice)
     assert target.read_bytes().startswith(b"%PDF")
 
 
 async def test_meeting_form_saves_the_new_pack_fields(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, REF)
-        form = await open_form(pilot, "m", MeetingForm)
+    app = ui.make_app(demo_url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await ui.open_case(pilot, demo_url, REF)
+        form = await ui.open_form(pilot, "m", MeetingForm)
         typed = {
             "good_practice": "School acted",
             "family_involvement": "Mother told",
@@ -246,12 +220,10 @@ async def test_meeting_form_saves_the_new_pack_fields(demo_url: str) -> None:
         # Keys are handed over one at a time (rr_tui.key_order): each field's typing
         # lands before the next field takes the focus, as it does for a person.
         for field_id, text in {"held_on": "2026-11-20", **typed}.items():
-            await fill(pilot, field_id, text)
+            await ui.fill(pilot, field_id, text)
             await typed_into(pilot, form, field_id, text)
-        await save(pilot)
-        await wait_closed(pilot, form)
-    with fresh_store(demo_url) as store:
-        meeting = store.get_case(store.case_id(REF)).meeting
+        await ui.save_and_close(pilot, form)
+    meeting = ui.stored_case(demo_url, REF).meeting
     assert meeting is not None
     assert (meeting.good_practice, meeting.family_involvement, meeting.national_reasoning) == (
         "School acted",
@@ -260,59 +232,55 @@ async def test_meeting_form_saves_the_new_pack_fields(demo_url: str) -> None:
     )
 
 
+async def _sign_off_after_a_colleague(
+    pilot: Pilot[Any], url: str, partner: str, *entries: str
+) -> Any:
+    """Open the sign-off form; meanwhile a colleague records the police sign-off; type
+    ``partner``'s name, role, organisation and date and save. Returns the form."""
+    await ui.open_case(pilot, url, REF)
+    form = await ui.open_form(pilot, "s", SignOffForm)
+    with ui.fresh_store(url) as store:
+        store.record_signoffs(
+            store.case_id(REF),
+            {},
+            {"police": SignOffRecord("police", "Theirs", "DS", "Police", date(2026, 11, 24))},
+        )
+    for part, text in zip(("name", "role", "organisation", "date"), entries, strict=True):
+        field_id = f"{partner}-{part}"
+        await ui.fill(pilot, field_id, text)
+        await typed_into(pilot, form, field_id, text)
+    await ui.save(pilot)
+    return form
+
+
 async def test_signoff_form_never_undoes_a_colleagues_sign_off_of_another_partner(
     demo_url: str,
 ) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, REF)
-        form = await open_form(pilot, "s", SignOffForm)
-        # Meanwhile a colleague records the police sign-off.
-        with fresh_store(demo_url) as store:
-            store.record_signoffs(
-                store.case_id(REF),
-                {},
-                {"police": SignOffRecord("police", "Theirs", "DS", "Police", date(2026, 11, 24))},
-            )
-        for field_id, text in (
-            ("health-name", "H. Nurse"),
-            ("health-role", "Designated nurse"),
-            ("health-organisation", "Northshire ICB"),
-            ("health-date", "2026-11-25"),
-        ):
-            await fill(pilot, field_id, text)
-            await typed_into(pilot, form, field_id, text)
-        await save(pilot)
-        await wait_closed(pilot, form)
-    with fresh_store(demo_url) as store:
-        signed = {s.partner: s.name for s in store.get_case(store.case_id(REF)).signoffs}
+    app = ui.make_app(demo_url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await _sign_off_after_a_colleague(
+            pilot,
+            demo_url,
+            "health",
+            "H. Nurse",
+            "Designated nurse",
+            "Northshire ICB",
+            "2026-11-25",
+        )
+        await ui.wait_closed(pilot, form)
+    signed = {s.partner: s.name for s in ui.stored_case(demo_url, REF).signoffs}
     assert signed == {"police": "Theirs", "health": "H. Nurse"}
 
 
 async def test_signoff_form_refuses_a_stale_partner_and_keeps_their_sign_off(
     demo_url: str,
 ) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, REF)
-        form = await open_form(pilot, "s", SignOffForm)
-        with fresh_store(demo_url) as store:
-            store.record_signoffs(
-                store.case_id(REF),
-                {},
-                {"police": SignOffRecord("police", "Theirs", "DS", "Police", date(2026, 11, 24))},
-            )
-        for field_id, text in (
-            ("police-name", "Mine"),
-            ("police-role", "DCI"),
-            ("police-organisation", "Police"),
-            ("police-date", "2026-11-25"),
-        ):
-            await fill(pilot, field_id, text)
-            await typed_into(pilot, form, field_id, text)
-        await save(pilot)
-        await wait_until(pilot, lambda: "police sign-off" in form_status(form))
+    app = ui.make_app(demo_url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await _sign_off_after_a_colleague(
+            pilot, demo_url, "police", "Mine", "DCI", "Police", "2026-11-25"
+        )
+        await ui.wait_until(pilot, lambda: "police sign-off" in ui.form_status(form))
         assert form in app.screen_stack
-    with fresh_store(demo_url) as store:
-        (police,) = store.get_case(store.case_id(REF)).signoffs
-    assert police.name == "Theirs"
+    (theirs,) = ui.stored_case(demo_url, REF).signoffs
+    assert theirs.name == "Theirs"

@@ -6,10 +6,15 @@ import threading
 from typing import Any
 
 import pytest
-from tui_helpers import SIZE, make_app, text_of, wait_for_rows, wait_for_screen, wait_until
+from tui_helpers import (
+    SIZE,
+    make_app,
+    open_report,
+    text_of,
+    wait_until,
+)
 
 import rr_tui.screens.report as report_screen
-from rr_tui.screens.report import ReportScreen
 from rr_tui.timeliness import figures
 
 
@@ -26,11 +31,8 @@ async def test_figures_are_worked_out_in_a_worker_and_cached_per_period(
     monkeypatch.setattr(report_screen, "figures", spying)
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_rows(pilot)
-        await pilot.press("R")
-        screen = await wait_for_screen(pilot, ReportScreen)
+        screen = await open_report(pilot)
         view = "#report-view"
-        await wait_until(pilot, lambda: "Median WD" in text_of(screen, view))
         assert "2026-27" in text_of(screen, view)
         assert calls and not any(on_ui for _, on_ui in calls)  # never on the UI thread
         first = len(calls)
@@ -54,10 +56,7 @@ async def test_figures_are_worked_out_in_a_worker_and_cached_per_period(
 async def test_only_the_latest_period_asked_for_is_drawn(demo_url: str) -> None:
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_rows(pilot)
-        await pilot.press("R")
-        screen = await wait_for_screen(pilot, ReportScreen)
-        await wait_until(pilot, lambda: "Median WD" in text_of(screen, "#report-view"))
+        screen = await open_report(pilot)
         # Three years back in a row: the answers for the first two are not drawn.
         await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")
         await app.workers.wait_for_complete()
@@ -70,10 +69,7 @@ async def test_only_the_latest_period_asked_for_is_drawn(demo_url: str) -> None:
 async def test_the_report_screen_shows_missed_and_the_profile_s_measures(demo_url: str) -> None:
     app = make_app(demo_url)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_rows(pilot)
-        await pilot.press("R")
-        screen = await wait_for_screen(pilot, ReportScreen)
-        await wait_until(pilot, lambda: "Median WD" in text_of(screen, "#report-view"))
+        screen = await open_report(pilot)
         shown = " ".join(text_of(screen, "#report-view").split())
         assert "Missed" in shown
         assert "LCSPR published within 6 months" in shown

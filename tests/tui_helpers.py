@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from textual import events
@@ -32,10 +32,13 @@ from textual.widgets import Input, Static, TextArea
 from rr_tui.app import RRApp
 from rr_tui.demo import fresh_demo_database
 from rr_tui.key_order import KeysInOrder
-from rr_tui.records import CaseFields, ChildFields
+from rr_tui.records import CaseFields, CaseRecord, ChildFields
 from rr_tui.store import Store
 from rr_tui.widgets.case_table import CaseTable
 from rr_tui.widgets.fields import DateField, Field
+
+if TYPE_CHECKING:
+    from rr_tui.screens.confirm import ConfirmScreen
 
 TODAY = date(2026, 11, 26)  # a Thursday
 TODAY_UK = "Thu 26 Nov 2026"
@@ -100,6 +103,12 @@ def fresh_store(url: str) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def stored_case(url: str, reference: str) -> CaseRecord:
+    """The case as a fresh connection sees it: what a restart would show."""
+    with fresh_store(url) as store:
+        return store.get_case(store.case_id(reference))
 
 
 def create_case(
@@ -168,6 +177,22 @@ async def wait_for_screen(
         pilot, lambda: isinstance(pilot.app.screen, kind), timeout=timeout, what=kind.__name__
     )
     return pilot.app.screen
+
+
+async def open_from_list(pilot: Pilot[Any], key: str, kind: type[Screen[Any]]) -> Any:
+    """Once the case list has loaded, press the key that shows a screen; wait for it on top."""
+    await wait_for_rows(pilot)
+    await pilot.press(key)
+    return await wait_for_screen(pilot, kind)
+
+
+async def open_report(pilot: Pilot[Any]) -> Any:
+    """The timeliness report (R on the case list), once it shows its figures."""
+    from rr_tui.screens.report import ReportScreen
+
+    screen = await open_from_list(pilot, "R", ReportScreen)
+    await wait_until(pilot, lambda: "Median WD" in text_of(screen, "#report-view"))
+    return screen
 
 
 async def wait_for_case(pilot: Pilot[Any], timeout: float = TIMEOUT) -> Any:
@@ -319,6 +344,18 @@ async def open_form(pilot: Pilot[Any], key: str, kind: type[Screen[Any]]) -> Any
     return await wait_for_screen(pilot, kind)
 
 
+async def confirm(pilot: Pilot[Any], answer: str) -> ConfirmScreen:
+    """Answer the ConfirmScreen that must be on top now with 'y' or 'n'; let its work run."""
+    from rr_tui.screens.confirm import ConfirmScreen
+
+    screen = await wait_for_screen(pilot, ConfirmScreen)
+    assert isinstance(screen, ConfirmScreen)
+    await pilot.press(answer)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
 async def save(pilot: Pilot[Any]) -> None:
     """ctrl+s, then let the save worker run (the form closes only after the commit)."""
     await pilot.press("ctrl+s")
@@ -330,3 +367,9 @@ async def wait_closed(pilot: Pilot[Any], form: Screen[Any], timeout: float = TIM
     await wait_until(
         pilot, lambda: form not in pilot.app.screen_stack, timeout=timeout, what="the form to close"
     )
+
+
+async def save_and_close(pilot: Pilot[Any], form: Screen[Any]) -> None:
+    """Save the form and wait for it to close: it closes only once the save is committed."""
+    await save(pilot)
+    await wait_closed(pilot, form)
