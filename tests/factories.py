@@ -2,6 +2,7 @@
 
 - ``cli``: ``rr-tui`` with these arguments, in this process; returns the exit code
   and what it printed (``capsys`` catches it).
+- ``assert_one_line_error``: a failed command said why in one line, never a traceback.
 - ``seeded``: the twelve demo cases (``rr_tui.demo.seed``) written into a new
   database for a given today.
 """
@@ -37,6 +38,13 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def assert_one_line_error(err: str) -> None:
+    """What the command printed is one line saying what went wrong: no traceback."""
+    assert err.startswith("rr-tui: ")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
 
 
 def seeded(url: str, today: date) -> str:

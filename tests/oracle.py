@@ -41,24 +41,20 @@ class NaiveCalendar:
 
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after ``start``; ``start`` itself never counts."""
-        if n < 1:
-            raise ValueError(n)
-        day = date(start.year, start.month, start.day)
-        found = 0
-        while found < n:
-            day += ONE_DAY
-            if self.is_working_day(day):
-                found += 1
-        return day
+        return self._nth_working_day(start, n, ONE_DAY)
 
     def subtract_working_days(self, start: date, n: int) -> date:
         """The n-th working day before ``start``; ``start`` itself never counts."""
+        return self._nth_working_day(start, n, -ONE_DAY)
+
+    def _nth_working_day(self, start: date, n: int, step: timedelta) -> date:
+        """Walk from ``start`` a day (``step``) at a time until the n-th working day."""
         if n < 1:
             raise ValueError(n)
         day = date(start.year, start.month, start.day)
         found = 0
         while found < n:
-            day -= ONE_DAY
+            day += step
             if self.is_working_day(day):
                 found += 1
         return day

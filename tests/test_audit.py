@@ -40,20 +40,29 @@ def test_intact_trail_verifies_clean(store: Store) -> None:
     assert store.verify_audit() == []
 
 
-def test_an_edited_entry_is_named(store: Store) -> None:
+@pytest.mark.parametrize(
+    ("statement", "named", "words"),
+    [
+        pytest.param(
+            "UPDATE audit_log SET actor = 'mallory' WHERE id = 3",
+            "audit entry 3:",
+            "changed",
+            id="an edited entry is named",
+        ),
+        pytest.param(
+            "DELETE FROM audit_log WHERE id = 3",
+            "audit entry 4:",
+            "removed",
+            id="a deleted entry breaks the chain at the next one",
+        ),
+    ],
+)
+def test_a_tampered_entry_is_named(store: Store, statement: str, named: str, words: str) -> None:
     busy_case(store)
-    sql(store, "UPDATE audit_log SET actor = 'mallory' WHERE id = 3")
+    sql(store, statement)
     problems = store.verify_audit()
-    assert problems[0].startswith("audit entry 3:")
-    assert "changed" in problems[0]
-
-
-def test_a_deleted_entry_breaks_the_chain_at_the_next_one(store: Store) -> None:
-    busy_case(store)
-    sql(store, "DELETE FROM audit_log WHERE id = 3")
-    problems = store.verify_audit()
-    assert problems[0].startswith("audit entry 4:")
-    assert "removed" in problems[0]
+    assert problems[0].startswith(named)
+    assert words in problems[0]
 
 
 def test_deleting_the_last_entry_is_caught_by_the_witness(store: Store) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import COMMANDS, cli
+from factories import COMMANDS, assert_one_line_error, cli
 from factories import seeded as seeded_db
 
 from rr_tui.views import RAG_ORDER
@@ -38,12 +38,6 @@ def status_json(capsys: pytest.CaptureFixture[str], url: str, *extra: str) -> li
     assert (code, err) == (0, "")
     rows: list[dict[str, Any]] = json.loads(out)
     return rows
-
-
-def assert_one_line_error(err: str) -> None:
-    assert err.startswith("rr-tui: ")
-    assert err.count("\n") == 1
-    assert "Traceback" not in err
 
 
 def test_deadline_counts_working_days_over_christmas(capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,11 +20,13 @@ import pytest
 from contrast import Reading, readings, standard_colours
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.screen import Screen
 from tui_helpers import (
     SIZE,
     make_app,
     open_case,
     open_form,
+    open_from_list,
     text_of,
     type_text,
     wait_for_rows,
@@ -65,10 +67,14 @@ async def _case(pilot: Pilot[Any], url: str) -> Region | None:
 
 
 async def _pushed(pilot: Pilot[Any], key: str, kind: type, ready: Callable[[Any], bool]) -> None:
-    await wait_for_rows(pilot)
-    await pilot.press(key)
-    screen = await wait_for_screen(pilot, kind)
+    screen = await open_from_list(pilot, key, kind)
     await wait_until(pilot, lambda: ready(screen))
+
+
+def _dialog(screen: Screen[Any]) -> Region:
+    """Where a modal screen's dialog is: the part of the terminal worth measuring."""
+    region: Region = screen.query_one(".dialog").region
+    return region
 
 
 async def _chase(pilot: Pilot[Any], _url: str) -> Region | None:
@@ -99,33 +105,22 @@ async def _meeting_case(pilot: Pilot[Any], url: str) -> Region | None:
 
 
 async def _help(pilot: Pilot[Any], _url: str) -> Region | None:
-    await wait_for_rows(pilot)
-    await pilot.press("question_mark")
-    screen = await wait_for_screen(pilot, HelpScreen)
-    region: Region = screen.query_one(".dialog").region
-    return region
+    return _dialog(await open_from_list(pilot, "question_mark", HelpScreen))
 
 
 async def _form(pilot: Pilot[Any], _url: str) -> Region | None:
-    await wait_for_rows(pilot)
-    form = await open_form(pilot, "n", CaseForm)
-    region: Region = form.query_one(".dialog").region
-    return region
+    return _dialog(await open_from_list(pilot, "n", CaseForm))
 
 
 async def _edit_form(pilot: Pilot[Any], url: str) -> Region | None:
     await open_case(pilot, url, "DEMO-2026-004")
-    form = await open_form(pilot, "e", CaseForm)
-    region: Region = form.query_one(".dialog").region
-    return region
+    return _dialog(await open_form(pilot, "e", CaseForm))
 
 
 async def _chaser_text(pilot: Pilot[Any], _url: str) -> Region | None:
     await _chase(pilot, _url)
     await pilot.press("v")
-    screen = await wait_for_screen(pilot, TextViewScreen)
-    region: Region = screen.query_one(".dialog").region
-    return region
+    return _dialog(await wait_for_screen(pilot, TextViewScreen))
 
 
 async def _notifications(pilot: Pilot[Any], _url: str) -> Region | None:

@@ -18,19 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rr_tui import dates
 from rr_tui.csvio import columns, export_text, read_import
-from rr_tui.dates import (
-    DAY_FIRST,
-    EARLIEST,
-    LATEST,
-    NEEDS_YEAR,
-    NO_SUCH_DATE,
-    NOT_A_DATE,
-    OUT_OF_RANGE,
-    TWO_OR_FOUR,
-    DateInputError,
-    parse_user_date,
-)
 from rr_tui.errors import InputError
 from rr_tui.profile import DECISIONS, ENGLAND
 from rr_tui.records import CaseFields, ChildFields
@@ -57,20 +46,20 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 @given(ANY_TEXT)
 def test_user_dates_are_a_date_in_range_or_a_clear_refusal(text: str) -> None:
     try:
-        value = parse_user_date(text, TODAY)
-    except DateInputError as exc:
+        value = dates.parse_user_date(text, TODAY)
+    except dates.DateInputError as exc:
         # One of a few fixed sentences to show beside the field: never the input echoed.
         message = str(exc)
         assert message in {
-            NOT_A_DATE,
-            NO_SUCH_DATE,
-            DAY_FIRST,
-            NEEDS_YEAR,
-            OUT_OF_RANGE,
-            TWO_OR_FOUR,
+            dates.NOT_A_DATE,
+            dates.NO_SUCH_DATE,
+            dates.DAY_FIRST,
+            dates.NEEDS_YEAR,
+            dates.OUT_OF_RANGE,
+            dates.TWO_OR_FOUR,
         } or (message.startswith("that date is a ")), message
     else:
-        assert EARLIEST <= value <= LATEST
+        assert dates.EARLIEST <= value <= dates.LATEST
 
 
 @FUZZ

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import cli
+from factories import assert_one_line_error, cli
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
@@ -50,10 +50,13 @@ EVIL = "[x](http://evil.example) <script>alert(1)</script> <img src=x onerror=al
 NON_LATIN = "Zoë Łukasz ✓ “quotes”"
 
 
-def assert_one_line_error(err: str) -> None:
-    assert err.startswith("rr-tui: ")
-    assert err.count("\n") == 1
-    assert "Traceback" not in err
+def assert_written_privately(
+    capsys: pytest.CaptureFixture[str], store: Store, url: str, case_id: int, path: Path, what: str
+) -> None:
+    """The pack file is readable only by its owner; writing it is in the case's audited history."""
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert store.history(case_id)[-1].summary == f"rapid review pack written ({what})"
+    assert cli(capsys, "--db", url, "audit", "verify") == (0, "audit trail intact\n", "")
 
 
 def make_case(store: Store, *, child: str = "Child K", note: str = "") -> int:
@@ -453,6 +456,11 @@ def pack_db(store: Store, db_url: str) -> tuple[str, int]:
     return db_url, make_case(store)
 
 
+def pack(capsys: pytest.CaptureFixture[str], url: str, *args: str) -> tuple[int, str, str]:
+    """``rr-tui pack REF ARGS`` on ``url``, with today TODAY."""
+    return cli(capsys, "--db", url, "--today", TODAY.isoformat(), "pack", REF, *args)
+
+
 def test_cli_pdf_is_private_readable_and_audited(
     capsys: pytest.CaptureFixture[str], store: Store, pack_db: tuple[str, int], tmp_path: Path
 ) -> None:
@@ -460,28 +468,14 @@ def test_cli_pdf_is_private_readable_and_audited(
     target = tmp_path / "pack.pdf"
     target.write_bytes(b"old")
     target.chmod(0o644)
-    code, out, err = cli(
-        capsys,
-        "--db",
-        url,
-        "--today",
-        TODAY.isoformat(),
-        "pack",
-        REF,
-        "--format",
-        "pdf",
-        "--output",
-        str(target),
-    )
+    code, out, err = pack(capsys, url, "--format", "pdf", "--output", str(target))
     assert (code, err) == (0, "")
     assert out == f"wrote {target} (draft, not signed off; readable only by you)\n"
-    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert_written_privately(capsys, store, url, case_id, target, "pdf")
     text = pdf_text(target.read_bytes())
     assert REF in text
     assert "4. The facts and agency involvement" in text
     assert "Northshire Police" in text
-    assert store.history(case_id)[-1].summary == "rapid review pack written (pdf)"
-    assert cli(capsys, "--db", url, "audit", "verify") == (0, "audit trail intact\n", "")
 
 
 def test_cli_markdown_default_name_and_standard_output(
@@ -493,15 +487,13 @@ def test_cli_markdown_default_name_and_standard_output(
 ) -> None:
     url, case_id = pack_db
     monkeypatch.chdir(tmp_path)
-    code, out, err = cli(capsys, "--db", url, "--today", TODAY.isoformat(), "pack", REF)
+    code, out, err = pack(capsys, url)
     assert (code, err) == (0, "")
     written = tmp_path / f"{REF}-rapid-review.md"
     assert stat.S_IMODE(os.stat(written).st_mode) == 0o600
     assert written.read_text(encoding="utf-8").startswith(f"# Rapid review: {REF}\n")
 
-    code, out, err = cli(
-        capsys, "--db", url, "--today", TODAY.isoformat(), "pack", REF, "--output", "-"
-    )
+    code, out, err = pack(capsys, url, "--output", "-")
     assert (code, err) == (0, "")
     assert out.startswith(f"# Rapid review: {REF}\n")
     assert "## 12. Sign-off by the safeguarding partners" in out
@@ -594,17 +586,12 @@ def test_cli_final_is_refused_naming_the_partners_who_have_not_signed(
     assert not any(h.summary.startswith("rapid review") for h in store.history(case_id))
 
     sign(store, case_id, "local_authority", "health")
-    code, out, err = cli(
-        capsys, "--db", url, "--today", TODAY.isoformat(), "pack", REF, "--final",
-        "--format", "docx", "--output", str(target),
-    )  # fmt: skip
+    code, out, err = pack(capsys, url, "--final", "--format", "docx", "--output", str(target))
     assert (code, err) == (0, "")
     assert out == f"wrote {target} (signed off; readable only by you)\n"
-    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert_written_privately(capsys, store, url, case_id, target, "docx, final")
     doc = docx_of(target.read_bytes())
     assert DRAFT_BANNER not in "\n".join(p.text for p in doc.paragraphs)
-    assert store.history(case_id)[-1].summary == "rapid review pack written (docx, final)"
-    assert cli(capsys, "--db", url, "audit", "verify") == (0, "audit trail intact\n", "")
 
 
 def test_cli_word_pack_is_private_audited_and_not_for_standard_output(
@@ -620,9 +607,8 @@ def test_cli_word_pack_is_private_audited_and_not_for_standard_output(
     assert (code, err) == (0, "")
     written = tmp_path / f"{REF}-rapid-review.docx"
     assert out == f"wrote {written.name} (draft, not signed off; readable only by you)\n"
-    assert stat.S_IMODE(os.stat(written).st_mode) == 0o600
+    assert_written_privately(capsys, store, url, case_id, written, "docx")
     assert docx_of(written.read_bytes()).paragraphs[1].text == DRAFT_BANNER
-    assert store.history(case_id)[-1].summary == "rapid review pack written (docx)"
     code, out, err = cli(capsys, "--db", url, "pack", REF, "--format", "docx", "--output", "-")
     assert (code, out) == (2, "")
     assert_one_line_error(err)

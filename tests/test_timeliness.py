@@ -12,7 +12,7 @@ import json
 from datetime import date
 
 import pytest
-from factories import cli
+from factories import assert_one_line_error, cli
 
 from rr_tui.profile import ENGLAND, customise
 from rr_tui.records import CaseFields, ChildFields, MeetingRecord
@@ -55,12 +55,6 @@ def make_case(
 
 def run_figures(store: Store, period: Period) -> dict[str, Figure]:
     return figures(store.list_cases(include_closed=True), ENGLAND, period)
-
-
-def assert_one_line_error(err: str) -> None:
-    assert err.startswith("rr-tui: ")
-    assert err.count("\n") == 1
-    assert "Traceback" not in err
 
 
 # -- SIN within 5 working days ----------------------------------------------------------
