@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))  # the workloads live with their 
 from test_concurrency import run_edits  # noqa: E402
 from test_crash_safety import run_trials  # noqa: E402
 
-from rr_tui import db  # noqa: E402
+from rr_tui.store import db  # noqa: E402
 
 
 @contextmanager

@@ -363,7 +363,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if command == "audit":
         return _audit(args, config)
     if command == "db":
-        from rr_tui.maintenance import db_path_text, upgrade
+        from rr_tui.store.maintenance import db_path_text, upgrade
 
         if args.action == "path":
             print(db_path_text(_db_url(args, config)))
@@ -384,7 +384,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             store.close()
         return 0
     if command == "backup":
-        from rr_tui.maintenance import backup
+        from rr_tui.store.maintenance import backup
 
         if str(args.target) == "-":
             raise UsageError("a backup cannot go to standard output; give a new file name")
@@ -411,7 +411,7 @@ def _is_full_export(path: Path) -> bool:
 def _import_full(args: argparse.Namespace, config: Config) -> int:
     from rr_tui.csvio import load_json
     from rr_tui.safe_files import MAX_IMPORT_BYTES, read_input
-    from rr_tui.transfer import check_document, is_full_export
+    from rr_tui.store.transfer import check_document, is_full_export
 
     raw = read_input(args.file, what="the import file", limit=MAX_IMPORT_BYTES)
     try:
@@ -439,9 +439,9 @@ def _import_full(args: argparse.Namespace, config: Config) -> int:
 
 
 def _export_full(args: argparse.Namespace, config: Config) -> int:
-    from rr_tui import db
     from rr_tui.csvio import write_private
-    from rr_tui.transfer import export_document
+    from rr_tui.store import db
+    from rr_tui.store.transfer import export_document
 
     with closing(_open(args, config, create=False)) as store:
         content = export_document(store.export_tables(), db.HEAD)
@@ -453,11 +453,10 @@ def _export_full(args: argparse.Namespace, config: Config) -> int:
 
 
 def _db_copy(args: argparse.Namespace, config: Config) -> int:
-    from rr_tui import db
     from rr_tui.config import db_url
-    from rr_tui.maintenance import db_path_text
-    from rr_tui.store import Store
-    from rr_tui.transfer import copy_database
+    from rr_tui.store import Store, db
+    from rr_tui.store.maintenance import db_path_text
+    from rr_tui.store.transfer import copy_database
 
     if not args.to:
         raise UsageError("db copy needs --to PATH_OR_URL, the empty target (see rr-tui --help)")
@@ -545,8 +544,8 @@ def _dry_run(args: argparse.Namespace, config: Config) -> int:
 
 def settings_origins(args: argparse.Namespace, config: Config) -> list[tuple[str, str, str]]:
     """(setting, value, where it came from) for ``rr-tui profile``."""
-    from rr_tui.audit_anchor import ENV_KEY, ENV_WITNESS, key_path, witness_dir
     from rr_tui.config import ENV_CONFIG
+    from rr_tui.store.audit_anchor import ENV_KEY, ENV_WITNESS, key_path, witness_dir
 
     def from_file(key: str, default: str = "built in") -> str:
         return f"{key} in {config.origins[key]}" if key in config.origins else default
@@ -565,7 +564,7 @@ def settings_origins(args: argparse.Namespace, config: Config) -> list[tuple[str
         db_origin = "RR_TUI_DB"
     else:
         db_origin = from_file("[database] url", "the default place")
-    from rr_tui.maintenance import db_path_text
+    from rr_tui.store.maintenance import db_path_text
 
     try:
         shown_db = db_path_text(_db_url(args, config))

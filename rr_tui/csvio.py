@@ -3,7 +3,7 @@
 A summary, not a backup: one row per case with ``reference``, ``child`` (the
 first child's initials or pseudonym), ``owner``, ``status``, each of the
 profile's step dates (ISO dates, empty when not yet) and ``decision``. The full,
-lossless export is ``export --format json`` (``rr_tui.transfer``).
+lossless export is ``export --format json`` (``rr_tui.store.transfer``).
 Import is all or nothing: every problem is reported by row and column, and
 nothing is imported while any remains.
 """

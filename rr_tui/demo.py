@@ -339,8 +339,8 @@ def fresh_demo_database(path: Path, today: date, profile: Profile | None = None)
         candidate = path.with_name(path.name + suffix)
         if candidate.exists() and not candidate.is_symlink():
             candidate.unlink()
-    from rr_tui import audit_anchor, db
     from rr_tui.config import db_url
+    from rr_tui.store import audit_anchor, db
 
     url = db_url(path)
     # The old demo's audit witness would call the new demo's trail rewritten: it goes too.

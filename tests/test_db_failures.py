@@ -25,11 +25,10 @@ from factories import seeded
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
-from rr_tui import db
 from rr_tui.cli import main
 from rr_tui.errors import DatabaseError, DatabaseLocked
 from rr_tui.records import CaseFields
-from rr_tui.store import Store
+from rr_tui.store import Store, db
 
 PG_URL = os.environ.get("RR_TUI_TEST_PG_URL", "")
 READ_COMMANDS = [("status",), ("export",), ("audit", "verify")]

@@ -19,12 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from rr_tui import db
 from rr_tui.config import db_url
 from rr_tui.first_page import FirstPage, read_first_page, sqlite_file
 from rr_tui.profile import ENGLAND, Profile, customise
 from rr_tui.records import CaseFields, CaseRecord, ChildFields
-from rr_tui.store import Store
+from rr_tui.store import Store, db
 from rr_tui.views import build_views, rag_counts
 
 TODAY = date(2026, 11, 26)

@@ -126,7 +126,7 @@ def test_files_backup_failure_leaves_nothing(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """F1: a backup that fails part-way leaves no 0-byte or partial file."""
-    from rr_tui import maintenance
+    from rr_tui.store import maintenance
 
     def broken(_source: Path, target: Path) -> None:
         target.write_bytes(b"partial")
@@ -384,7 +384,7 @@ def _rechain(db: Path, digest: Callable[[str, dict[str, Any]], str]) -> None:
     import sqlite3
     from datetime import datetime
 
-    from rr_tui.audit import hashed_fields
+    from rr_tui.store.audit import hashed_fields
 
     with sqlite3.connect(db) as conn:
         conn.execute("DROP TRIGGER audit_log_no_update")
@@ -422,8 +422,8 @@ def test_audit_keyed_recompute_caught_by_witness(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A3: even with the key, rewriting the chain is caught by the witness outside the database."""
-    from rr_tui.audit import entry_hash
-    from rr_tui.audit_anchor import load_key
+    from rr_tui.store.audit import entry_hash
+    from rr_tui.store.audit_anchor import load_key
 
     key = load_key(create=False)
     assert key is not None
@@ -478,7 +478,7 @@ def test_audit_pack_not_written_without_its_entry(
         # What SQLite says of a read-only file (chmod cannot stop root, who runs CI).
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr("rr_tui.store.append", read_only)
+    monkeypatch.setattr("rr_tui.store.audit_trail.append", read_only)
     out = tmp_path / "pack.md"
     base = ["--db", str(db), "--today", TODAY.isoformat(), "pack", "DEMO-2026-001"]
     for target in (str(out), "-"):
@@ -900,7 +900,7 @@ def test_database_a_bug_is_not_reported_as_damage(
     def buggy(*_args: object, **_kwargs: object) -> None:
         raise ValueError("a programming error")
 
-    monkeypatch.setattr("rr_tui.store._load_cases", buggy)
+    monkeypatch.setattr("rr_tui.store.cases.load_cases", buggy)
     code, _, err = cli(capsys, "--db", str(db), "status")
     assert code == 70 and "damaged" not in err
 
@@ -913,7 +913,7 @@ def test_database_sqlite_errors_classified_by_code(code: int, exit_code: int) ->
     """D3: SQLite errors are told apart by their (extended) result code, not their words."""
     import sqlite3
 
-    from rr_tui import db as dbmod
+    from rr_tui.store import db as dbmod
 
     error = sqlite3.OperationalError("some words in any language")
     error.sqlite_errorcode = code
@@ -937,7 +937,7 @@ def test_database_postgres_errors_classified_by_sqlstate(state: str, exit_code: 
     """D4: PostgreSQL errors are told apart by SQLSTATE (a localised server's words differ)."""
     import psycopg
 
-    from rr_tui import db as dbmod
+    from rr_tui.store import db as dbmod
 
     class Localised(psycopg.errors.OperationalError):
         sqlstate = state
@@ -1027,7 +1027,7 @@ def test_audit_key_made_once_when_many_start_together(tmp_path: Path) -> None:
     """A11: processes starting at once agree on one key (never half a key); it is 0600."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from rr_tui.audit_anchor import load_key
+    from rr_tui.store.audit_anchor import load_key
 
     path = tmp_path / "config" / "audit.key"
     with ThreadPoolExecutor(8) as pool:

@@ -15,13 +15,13 @@ from alembic.script import ScriptDirectory
 from factories import cli
 from sqlalchemy import Engine, inspect
 
-import rr_tui.db
+import rr_tui.store.db
 from rr_tui.config import db_url as path_to_url
 from rr_tui.models import Base
 from rr_tui.records import CaseFields
 from rr_tui.store import Store
 
-MIGRATIONS = Path(rr_tui.db.__file__).parent / "migrations"
+MIGRATIONS = rr_tui.store.db.MIGRATIONS
 
 
 def alembic_config(connection: object) -> Config:
@@ -32,18 +32,18 @@ def alembic_config(connection: object) -> Config:
 
 
 def empty_engine(db_url: str) -> Engine:
-    path = rr_tui.db.sqlite_path(db_url) if rr_tui.db.is_sqlite(db_url) else None
+    path = rr_tui.store.db.sqlite_path(db_url) if rr_tui.store.db.is_sqlite(db_url) else None
     if path is not None:
         path.parent.mkdir(mode=0o700)
-    return rr_tui.db.make_engine(db_url)
+    return rr_tui.store.db.make_engine(db_url)
 
 
 def test_upgrading_an_empty_database_gives_exactly_the_models_schema(db_url: str) -> None:
     engine = empty_engine(db_url)
     try:
-        assert rr_tui.db.schema_revision(engine) is None
-        rr_tui.db.migrate(engine)
-        assert rr_tui.db.schema_revision(engine) == rr_tui.db.HEAD
+        assert rr_tui.store.db.schema_revision(engine) is None
+        rr_tui.store.db.migrate(engine)
+        assert rr_tui.store.db.schema_revision(engine) == rr_tui.store.db.HEAD
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
@@ -56,13 +56,13 @@ def test_upgrading_an_empty_database_gives_exactly_the_models_schema(db_url: str
 def test_downgrade_to_nothing_and_upgrade_again(db_url: str) -> None:
     engine = empty_engine(db_url)
     try:
-        rr_tui.db.migrate(engine)
+        rr_tui.store.db.migrate(engine)
         with engine.begin() as conn:
             command.downgrade(alembic_config(conn), "base")
         with engine.connect() as conn:
             assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
-        rr_tui.db.migrate(engine)
-        assert rr_tui.db.schema_revision(engine) == rr_tui.db.HEAD
+        rr_tui.store.db.migrate(engine)
+        assert rr_tui.store.db.schema_revision(engine) == rr_tui.store.db.HEAD
     finally:
         engine.dispose()
 
@@ -70,8 +70,8 @@ def test_downgrade_to_nothing_and_upgrade_again(db_url: str) -> None:
 def test_known_revisions_match_the_migration_files_in_order() -> None:
     script = ScriptDirectory(str(MIGRATIONS))
     chain = [rev.revision for rev in reversed(list(script.walk_revisions()))]
-    assert tuple(chain) == rr_tui.db.REVISIONS
-    assert script.get_heads() == [rr_tui.db.HEAD]
+    assert tuple(chain) == rr_tui.store.db.REVISIONS
+    assert script.get_heads() == [rr_tui.store.db.HEAD]
 
     in_files = set()
     for path in (MIGRATIONS / "versions").glob("*.py"):
@@ -79,7 +79,7 @@ def test_known_revisions_match_the_migration_files_in_order() -> None:
         for node in tree.body:
             if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "revision":
                 in_files.add(ast.literal_eval(node.value))
-    assert in_files == set(rr_tui.db.REVISIONS)
+    assert in_files == set(rr_tui.store.db.REVISIONS)
 
 
 def test_db_upgrade_on_a_current_database_says_it_is_up_to_date(
@@ -106,8 +106,8 @@ def test_a_database_from_an_older_rr_tui_asks_for_an_upgrade(
 ) -> None:
     store.close()
     # As if this rr-tui had a newer revision than the one the database is at.
-    monkeypatch.setattr(rr_tui.db, "REVISIONS", (*rr_tui.db.REVISIONS, "9999_next"))
-    monkeypatch.setattr(rr_tui.db, "HEAD", "9999_next")
+    monkeypatch.setattr(rr_tui.store.db, "REVISIONS", (*rr_tui.store.db.REVISIONS, "9999_next"))
+    monkeypatch.setattr(rr_tui.store.db, "HEAD", "9999_next")
     code, out, err = cli(capsys, "--db", db_url, "status")
     assert (code, out) == (8, "")
     assert err == "rr-tui: the database was made by an older rr-tui; run: rr-tui db upgrade\n"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-import rr_tui.db
+import rr_tui.store.db
 from rr_tui.cli import main
 from rr_tui.edits import CASE, Edit, Target
 from rr_tui.errors import InputError, NotFoundError
@@ -90,12 +90,12 @@ def test_import_refuses_a_reference_that_differs_only_in_case(
 
 def _old_database(url: str, references: list[str]) -> None:
     """A database at revision 0005 holding these references (as an older rr-tui let be)."""
-    path = rr_tui.db.sqlite_path(url) if rr_tui.db.is_sqlite(url) else None
+    path = rr_tui.store.db.sqlite_path(url) if rr_tui.store.db.is_sqlite(url) else None
     if path is not None:
         path.parent.mkdir(mode=0o700, exist_ok=True)
-    engine = rr_tui.db.make_engine(url)
+    engine = rr_tui.store.db.make_engine(url)
     try:
-        rr_tui.db.migrate(engine, "0005_audit_anchor")
+        rr_tui.store.db.migrate(engine, "0005_audit_anchor")
         now = datetime(2025, 11, 3, 9, 15)
         with engine.begin() as conn:
             for reference in references:
@@ -115,7 +115,7 @@ def _old_database(url: str, references: list[str]) -> None:
 
 
 def _has_index(url: str) -> bool:
-    engine = rr_tui.db.make_engine(url)
+    engine = rr_tui.store.db.make_engine(url)
     try:
         with engine.connect() as conn:
             if conn.dialect.name == "sqlite":
@@ -136,7 +136,7 @@ def test_upgrade_without_clashes_adds_the_index(
     code = main(["--db", db_url, "db", "upgrade"])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert out.startswith(f"upgraded the database to {rr_tui.db.HEAD}")
+    assert out.startswith(f"upgraded the database to {rr_tui.store.db.HEAD}")
     assert "differ only in case" not in out
     assert _has_index(db_url)
     store = Store(db_url)
@@ -157,7 +157,7 @@ def test_upgrade_reports_references_that_differ_only_in_case(
     out, err = capsys.readouterr()
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].startswith(f"upgraded the database to {rr_tui.db.HEAD}")
+    assert lines[0].startswith(f"upgraded the database to {rr_tui.store.db.HEAD}")
     assert "1 reference(s) differ only in case from another case's" in lines[1]
     assert lines[-1] == "  RR-2025-101 / Rr-2025-101 / rr-2025-101"
     assert not _has_index(db_url)  # the pair keeps it out; the store still guards

@@ -29,7 +29,7 @@ from rr_tui.records import (
     SignOffRecord,
 )
 from rr_tui.store import Store
-from rr_tui.transfer import exported_mappers, exported_tables, table_of
+from rr_tui.store.transfer import exported_mappers, exported_tables, table_of
 
 ARABIC = "محمد"
 # The meeting's fields given by name in the builder; the others get text by loop.

@@ -4,7 +4,7 @@ For each revision before the head, the schema is built with Alembic at that
 revision and filled with plain SQL, as the rr-tui of that day would have left
 it: cases, steps, agencies and their chasers, a meeting with its actions, the
 Panel record, and the audit trail that wrote them (entries hashed with
-``rr_tui.audit.entry_hash``, so the chain verifies). Only the columns that exist
+``rr_tui.store.audit.entry_hash``, so the chain verifies). Only the columns that exist
 at that revision are written (the table is reflected from the database), so
 the data always matches the revision's schema.
 
@@ -30,15 +30,14 @@ import pytest
 from factories import cli
 from sqlalchemy import Engine, MetaData, Table, inspect, select, text
 
-from rr_tui import db
-from rr_tui.audit import GENESIS, entry_hash, hashed_fields
 from rr_tui.errors import SchemaError
 from rr_tui.models import Base
 from rr_tui.records import ActionRecord, ChildFields, SignOffRecord
-from rr_tui.store import Store
+from rr_tui.store import Store, db
+from rr_tui.store.audit import GENESIS, entry_hash, hashed_fields
 
 EARLIER = db.REVISIONS[:-1]
-# Bookkeeping columns, not in an audit entry's values (as rr_tui.audit._SKIP).
+# Bookkeeping columns, not in an audit entry's values (as rr_tui.store.audit._SKIP).
 BOOKKEEPING = {"created_at", "created_by", "updated_at", "updated_by"}
 OLDER = "rr-tui: the database was made by an older rr-tui; run: rr-tui db upgrade\n"
 NEWER = "rr-tui: the database was made by a newer rr-tui, or is not an rr-tui database\n"
@@ -811,7 +810,7 @@ def test_a_later_revision_that_rebuilds_a_table_keeps_its_child_rows(
 
     # This rr-tui's migrations plus one more revision, as a future release would ship.
     package = tmp_path / "pkg"
-    shutil.copytree(Path(db.__file__).parent / "migrations", package / "migrations")
+    shutil.copytree(db.MIGRATIONS, package / "migrations")
     (package / "migrations" / "versions" / "0099_rebuild_cases.py").write_text(
         FUTURE_REVISION.format(down=db.HEAD)
     )
@@ -821,7 +820,7 @@ def test_a_later_revision_that_rebuilds_a_table_keeps_its_child_rows(
         build_old_database(engine, db.HEAD)
     finally:
         engine.dispose()
-    monkeypatch.setattr(db, "__file__", str(package / "db.py"))
+    monkeypatch.setattr(db, "MIGRATIONS", package / "migrations")
     monkeypatch.setattr(db, "REVISIONS", (*db.REVISIONS, "0099_rebuild_cases"))
     monkeypatch.setattr(db, "HEAD", "0099_rebuild_cases")
 

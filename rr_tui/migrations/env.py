@@ -1,4 +1,4 @@
-"""Alembic environment: always run on a connection handed in by rr_tui.db.migrate."""
+"""Alembic environment: always run on a connection handed in by rr_tui.store.db.migrate."""
 
 import warnings
 

@@ -7,7 +7,7 @@ A unique index on ``upper(reference)``. References already stored are not
 changed (the audit trail would no longer match them). A database that
 already holds references differing only in case (say ``rr-2025-101`` and
 ``RR-2025-101``) cannot take the index: it is left out, ``rr-tui db
-upgrade`` lists those references (``rr_tui.maintenance.reference_clashes``),
+upgrade`` lists those references (``rr_tui.store.maintenance.reference_clashes``),
 and the store still refuses any new clash, case-insensitively, under its
 write lock. Rename one of each pair in the app (e, Reference).
 

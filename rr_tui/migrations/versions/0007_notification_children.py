@@ -169,7 +169,7 @@ def upgrade() -> None:
     # Appended as any save appends: numbered and sealed with the audit key.
     from sqlalchemy.orm import Session
 
-    from rr_tui.audit import append
+    from rr_tui.store.audit import append
 
     session = Session(bind=conn)
     session.info["actor"] = _actor()

@@ -380,13 +380,17 @@ def check_revision(revision: str | None) -> None:
     raise SchemaError("the database was made by a newer rr-tui, or is not an rr-tui database")
 
 
+# The Alembic revisions (rr_tui/migrations), beside the store package.
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` with Alembic (only on create and upgrade)."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("script_location", str(MIGRATIONS))
     with translated(), engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         raw = conn.connection.dbapi_connection

@@ -35,12 +35,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapper
 
-from rr_tui import db
 from rr_tui.csvio import load_json
 from rr_tui.errors import InputError, SchemaError
 from rr_tui.models import Base, Tracked
 from rr_tui.out import json_text
 from rr_tui.sanitize import clean_text
+from rr_tui.store import db
 
 FORMAT = "rr-tui export"
 # Bump when the file's shape changes (not for new tables or columns, which the

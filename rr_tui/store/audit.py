@@ -3,7 +3,7 @@
 Entries are append-only, numbered (``seq``: 1, 2, 3, ...) and hash-chained:
 each entry's hash covers its own content, its number and the previous entry's
 hash, so editing or deleting an entry breaks the chain from there on. The
-hash is an HMAC under the audit key (``rr_tui.audit_anchor``), so the chain
+hash is an HMAC under the audit key (``rr_tui.store.audit_anchor``), so the chain
 cannot be recomputed by someone without the key; the witness file outside the
 database catches the newest entries being cut off. Entries written before
 revision 0005 keep their plain SHA-256 hashes; they can only come before
@@ -24,7 +24,6 @@ from typing import Any, NamedTuple
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session, UOWTransaction
 
-from rr_tui.audit_anchor import AuditKey, Witness, key_path, load_key
 from rr_tui.errors import ConfigError
 from rr_tui.models import (
     Agency,
@@ -34,6 +33,7 @@ from rr_tui.models import (
     Chaser,
     Tracked,
 )
+from rr_tui.store.audit_anchor import AuditKey, Witness, key_path, load_key
 
 GENESIS = "0" * 64
 # Bookkeeping columns: the audit entry itself already says who and when.

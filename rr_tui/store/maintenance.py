@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from rr_tui import db
 from rr_tui.errors import DatabaseError, DatabaseMissing, InputError, SchemaError
 from rr_tui.sanitize import for_display
+from rr_tui.store import db
 
 
 def db_path_text(url: str) -> str:

@@ -1,0 +1,86 @@
+"""Cleaning and checking what is about to be stored; InputError names the field."""
+
+from __future__ import annotations
+
+from dataclasses import fields as dc_fields
+from dataclasses import replace
+from typing import Any
+
+from rr_tui.errors import InputError
+from rr_tui.records import CHILD_FIELDS, CaseFields, ChildFields
+from rr_tui.sanitize import clean_text
+from rr_tui.validation import (
+    CHILD_LABELS,
+    FIELD_LABELS,
+    case_field_errors,
+    check_line,
+    check_text,
+    child_field_errors,
+    normal_reference,
+)
+
+
+def raise_if(label: str, problem: str | None) -> None:
+    if problem:
+        raise InputError(f"{label}: {problem}")
+
+
+def required_line(label: str, value: str, limit: int) -> str:
+    value = clean_text(value, multiline=False)
+    raise_if(label, check_line(value, limit, required=True))
+    return value
+
+
+def one_line(label: str, value: str, limit: int) -> str:
+    value = clean_text(value, multiline=False)
+    raise_if(label, check_line(value, limit))
+    return value
+
+
+def checked_text(label: str, value: str) -> str:
+    value = clean_text(value)
+    raise_if(label, check_text(value))
+    return value
+
+
+def check_step_id(step_id: str) -> None:
+    """Step ids come from the profile, never from a user's typing; still, keep them sane."""
+    if not (0 < len(step_id) <= 40 and step_id.isascii() and step_id.isidentifier()):
+        raise InputError("Step: not a step id")
+
+
+def clean_case(fields: CaseFields) -> CaseFields:
+    changes: dict[str, Any] = {
+        f.name: clean_text(getattr(fields, f.name), multiline=f.name == "notes")
+        for f in dc_fields(fields)
+        if isinstance(getattr(fields, f.name), str)
+    }
+    changes["reference"] = normal_reference(changes.get("reference", fields.reference))
+    cleaned = replace(fields, **changes)
+    errors = case_field_errors(cleaned)
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise InputError(f"{FIELD_LABELS[name]}: {message}")
+    return cleaned
+
+
+def case_columns(fields: CaseFields) -> dict[str, Any]:
+    return {f.name: getattr(fields, f.name) for f in dc_fields(fields)}
+
+
+def clean_child(fields: ChildFields) -> ChildFields:
+    changes: dict[str, Any] = {
+        f.name: clean_text(getattr(fields, f.name), multiline=False).strip()
+        for f in dc_fields(fields)
+        if isinstance(getattr(fields, f.name), str)
+    }
+    cleaned = replace(fields, **changes)
+    errors = child_field_errors(cleaned)
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise InputError(f"{CHILD_LABELS[name]}: {message}")
+    return cleaned
+
+
+def child_columns(fields: ChildFields) -> dict[str, Any]:
+    return {name: getattr(fields, name) for name in CHILD_FIELDS}

@@ -1,0 +1,309 @@
+"""Reading cases into the frozen records of ``rr_tui.records``, in few queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import String, select, type_coerce
+from sqlalchemy.orm import Session
+
+from rr_tui.models import (
+    Agency,
+    Case,
+    Chaser,
+    Child,
+    Meeting,
+    MeetingAction,
+    PanelContact,
+    ProgressCheck,
+    Recommendation,
+    ReviewPause,
+    SignOff,
+    StepDate,
+)
+from rr_tui.records import (
+    AGENCY_ROW,
+    CASE_ROW,
+    CHILD_FIELDS,
+    MEETING_TEXT,
+    PARTNERS,
+    ActionRecord,
+    AgencyRecord,
+    CaseRecord,
+    ChildFields,
+    ChildRecord,
+    MeetingRecord,
+    PanelRecord,
+    PauseRecord,
+    ProgressCheckRecord,
+    RecommendationRecord,
+    SignOffRecord,
+    TrackedAction,
+    agency_record,
+    case_record,
+)
+from rr_tui.store.failures import stored_date
+
+
+def child_record(row: Child) -> ChildRecord:
+    return ChildRecord(
+        row.id,
+        row.version,
+        row.position,
+        ChildFields(**{name: getattr(row, name) for name in CHILD_FIELDS}),
+    )
+
+
+def load_cases(
+    session: Session,
+    include_closed: bool,
+    *,
+    case_ids: Collection[int] | None = None,
+    full: bool = False,
+) -> list[CaseRecord]:
+    """Cases with the facts their schedules need: all of them, or those in ``case_ids``.
+
+    ``full`` (for one case) adds the meeting and Panel records the case screen shows.
+    """
+    case_q = select(*(getattr(Case, name) for name in CASE_ROW))
+    if case_ids is not None:
+        case_q = case_q.where(Case.id.in_(case_ids))
+    elif not include_closed:
+        case_q = case_q.where(Case.status != "closed")
+    # Column queries go straight to Core: the ORM's result machinery costs a
+    # third of the time for 10,000 cases and gives nothing for plain tuples.
+    rows_of = session.connection().execute
+    case_rows = rows_of(case_q).all()
+    if not case_rows:
+        return []
+
+    def restrict(query: Any, column: Any) -> Any:
+        if case_ids is not None:
+            return query.where(column.in_(case_ids))
+        if not include_closed:
+            return query.join(Case, Case.id == column).where(Case.status != "closed")
+        return query
+
+    done: dict[int, dict[str, date]] = defaultdict(dict)
+    # Step dates are the biggest table: read them as text and parse with the C
+    # ``date.fromisoformat`` rather than SQLAlchemy's per-row date processing.
+    # (SQLite stores ISO text; PostgreSQL's driver still hands back dates.)
+    step_dates = select(StepDate.case_id, StepDate.step_id, type_coerce(StepDate.done_on, String))
+    for cid, step_id, on in rows_of(restrict(step_dates, StepDate.case_id)):
+        done[cid][step_id] = on if isinstance(on, date) else stored_date(on)
+
+    # The chase list reads chasers from the whole list, not only from one case.
+    chasers: dict[int, list[date]] = defaultdict(list)
+    for agency_id, sent_on in rows_of(
+        restrict(
+            select(Chaser.agency_id, Chaser.sent_on)
+            .join(Agency, Agency.id == Chaser.agency_id)
+            .order_by(Chaser.sent_on),
+            Agency.case_id,
+        )
+    ):
+        chasers[agency_id].append(sent_on)
+
+    agencies: dict[int, list[AgencyRecord]] = defaultdict(list)
+    agency_q = select(*(getattr(Agency, name) for name in AGENCY_ROW)).order_by(Agency.id)
+    for row in rows_of(restrict(agency_q, Agency.case_id)):
+        agencies[row.case_id].append(agency_record(row, tuple(chasers[row.id])))
+
+    initials: dict[int, list[str]] = defaultdict(list)
+    for cid, name in rows_of(
+        restrict(
+            select(Child.case_id, Child.initials).order_by(Child.position, Child.id),
+            Child.case_id,
+        )
+    ):
+        initials[cid].append(name)
+    extras = _load_lifecycle(session, rows_of, restrict)
+
+    decisions: dict[int, str | None] = {}
+    meetings: dict[int, MeetingRecord] = {}
+    panels: dict[int, PanelRecord] = {}
+    signoffs: dict[int, tuple[SignOffRecord, ...]] = {}
+    children: tuple[ChildRecord, ...] = ()
+    if full:
+        case_id = case_rows[0].id
+        children = tuple(
+            child_record(c)
+            for c in session.scalars(
+                select(Child).where(Child.case_id == case_id).order_by(Child.position, Child.id)
+            )
+        )
+        meeting = session.scalar(select(Meeting).where(Meeting.case_id == case_id))
+        # The immediate safeguarding actions are the meeting's, even those added
+        # (rr-tui action add) before the meeting was recorded.
+        immediate = tuple(
+            ActionRecord(a.text, a.owner, a.due_on, a.done_on)
+            for a in extras.actions.get(case_id, ())
+            if a.recommendation is None
+        )
+        if meeting is not None:
+            meetings[meeting.case_id] = MeetingRecord(
+                version=meeting.version,
+                decision=meeting.decision,
+                actions=immediate,
+                **{name: getattr(meeting, name) for name in MEETING_TEXT},
+            )
+            decisions[meeting.case_id] = meeting.decision
+        elif immediate:
+            meetings[case_id] = MeetingRecord(actions=immediate)
+        panel = session.scalar(select(PanelContact).where(PanelContact.case_id == case_id))
+        if panel is not None:
+            panels[panel.case_id] = PanelRecord(
+                panel.version, panel.notification_notes, panel.outcome, panel.response_notes
+            )
+        order = list(PARTNERS)
+        signoffs[case_id] = tuple(
+            sorted(
+                (
+                    SignOffRecord(
+                        s.partner,
+                        s.name,
+                        s.role,
+                        s.organisation,
+                        s.signed_on,
+                        s.capacity,
+                        s.version,
+                    )
+                    for s in session.scalars(select(SignOff).where(SignOff.case_id == case_id))
+                ),
+                key=lambda s: order.index(s.partner) if s.partner in order else len(order),
+            )
+        )
+    else:
+        for cid, decision in rows_of(
+            restrict(select(Meeting.case_id, Meeting.decision), Meeting.case_id)
+        ):
+            decisions[cid] = decision
+
+    records = []
+    for row in case_rows:
+        values = tuple(row)  # a plain tuple: indexing a Row costs more, ten thousand times
+        cid = values[0]
+        records.append(
+            case_record(
+                values,
+                done.get(cid),
+                tuple(agencies.get(cid, ())),
+                decisions.get(cid),
+                meetings.get(cid),
+                panels.get(cid),
+                tuple(initials.get(cid, ())),
+                children,
+                extras=extras.of(cid),
+            )
+        )
+    if signoffs:
+        records = [replace(r, signoffs=signoffs.get(r.id, ())) for r in records]
+    return records
+
+
+class _Lifecycle:
+    """The actions, recommendations, pauses and progress checks of the cases read."""
+
+    def __init__(self) -> None:
+        self.actions: dict[int, list[TrackedAction]] = defaultdict(list)
+        self.recommendations: dict[int, list[RecommendationRecord]] = defaultdict(list)
+        self.pauses: dict[int, list[PauseRecord]] = defaultdict(list)
+        self.checks: dict[int, list[ProgressCheckRecord]] = defaultdict(list)
+
+    def of(self, case_id: int) -> tuple[Any, ...]:
+        if not (
+            case_id in self.actions
+            or case_id in self.recommendations
+            or case_id in self.pauses
+            or case_id in self.checks
+        ):
+            return ()
+        return (
+            tuple(self.actions.get(case_id, ())),
+            tuple(self.recommendations.get(case_id, ())),
+            tuple(self.pauses.get(case_id, ())),
+            tuple(self.checks.get(case_id, ())),
+        )
+
+
+def _load_lifecycle(session: Session, rows_of: Any, restrict: Any) -> _Lifecycle:
+    out = _Lifecycle()
+    rec_numbers: dict[int, int] = {}
+    for rid, cid, version, number, text, made_on in rows_of(
+        restrict(
+            select(
+                Recommendation.id,
+                Recommendation.case_id,
+                Recommendation.version,
+                Recommendation.number,
+                Recommendation.text,
+                Recommendation.made_on,
+            ).order_by(Recommendation.number),
+            Recommendation.case_id,
+        )
+    ):
+        rec_numbers[rid] = number
+        out.recommendations[cid].append(RecommendationRecord(rid, version, number, text, made_on))
+    for aid, cid, version, number, text, owner, due, done, evidence, rec_id in rows_of(
+        restrict(
+            select(
+                MeetingAction.id,
+                MeetingAction.case_id,
+                MeetingAction.version,
+                MeetingAction.number,
+                MeetingAction.action,
+                MeetingAction.owner,
+                MeetingAction.due_on,
+                MeetingAction.done_on,
+                MeetingAction.evidence,
+                MeetingAction.recommendation_id,
+            ).order_by(MeetingAction.number),
+            MeetingAction.case_id,
+        )
+    ):
+        out.actions[cid].append(
+            TrackedAction(
+                aid,
+                version,
+                number,
+                text,
+                owner,
+                due,
+                done,
+                evidence,
+                rec_numbers.get(rec_id) if rec_id is not None else None,
+            )
+        )
+    for pid, cid, version, reason, started, ended, detail in rows_of(
+        restrict(
+            select(
+                ReviewPause.id,
+                ReviewPause.case_id,
+                ReviewPause.version,
+                ReviewPause.reason,
+                ReviewPause.started_on,
+                ReviewPause.ended_on,
+                ReviewPause.detail,
+            ).order_by(ReviewPause.started_on, ReviewPause.id),
+            ReviewPause.case_id,
+        )
+    ):
+        out.pauses[cid].append(PauseRecord(pid, version, reason, started, ended, detail))
+    for kid, cid, version, checked, note in rows_of(
+        restrict(
+            select(
+                ProgressCheck.id,
+                ProgressCheck.case_id,
+                ProgressCheck.version,
+                ProgressCheck.checked_on,
+                ProgressCheck.note,
+            ).order_by(ProgressCheck.checked_on, ProgressCheck.id),
+            ProgressCheck.case_id,
+        )
+    ):
+        out.checks[cid].append(ProgressCheckRecord(kid, version, checked, note))
+    return out

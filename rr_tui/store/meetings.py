@@ -1,0 +1,228 @@
+"""The Rapid Review meeting with its immediate actions, the Panel record, the sign-offs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rr_tui.errors import ConflictError, InputError
+from rr_tui.models import Meeting, MeetingAction, PanelContact, SignOff
+from rr_tui.records import (
+    CAPACITIES,
+    MEETING_TEXT,
+    PARTNERS,
+    ActionRecord,
+    MeetingRecord,
+    SignOffRecord,
+)
+from rr_tui.sanitize import clean_text
+from rr_tui.store.cleaning import checked_text, one_line, raise_if, required_line
+from rr_tui.store.core import StoreCore
+from rr_tui.validation import check_decision, check_panel_outcome, check_text
+
+
+class MeetingStore(StoreCore):
+    """The meeting, the Panel notification and response, and the partners' sign-offs."""
+
+    def record_meeting(
+        self,
+        case_id: int,
+        expected_version: int,
+        held_on: date | None,
+        meeting: MeetingRecord,
+    ) -> None:
+        """Save the Rapid Review meeting: its date (the rr_meeting step) and record."""
+        raise_if("Decision", check_decision(meeting.decision))
+        for name, label in MEETING_TEXT.items():
+            raise_if(label, check_text(getattr(meeting, name)))
+        actions = tuple(
+            ActionRecord(
+                required_line("Action", a.action, 500),
+                one_line("Action owner", a.owner, 120),
+                a.due_on,
+                a.done_on,
+            )
+            for a in meeting.actions
+        )
+        with self._write() as session:
+            self._case(session, case_id)
+            row = session.scalar(select(Meeting).where(Meeting.case_id == case_id))
+            current = row.version if row is not None else 0
+            if current != expected_version:
+                raise ConflictError("someone else saved this meeting since you opened it")
+            created = row is None
+            if row is None:
+                row = Meeting(case_id=case_id)
+                self._touch(session, row, new=True)
+                session.add(row)
+            else:
+                self._touch(session, row)
+            for name in MEETING_TEXT:
+                setattr(row, name, clean_text(getattr(meeting, name)))
+            row.decision = meeting.decision or None
+            session.flush()
+            # The immediate safeguarding actions, in number order; the actions
+            # of recommendations are not the meeting's.
+            # A first meeting record was typed without the actions added before
+            # it (``rr-tui action add``): they stay, and the typed ones follow.
+            existing = [] if created else immediate_actions(session, case_id)
+            self._sync_actions(session, row.id, case_id, existing, actions)
+            self._set_step(session, case_id, "rr_meeting", held_on)
+
+    def _sync_actions(
+        self,
+        session: Session,
+        meeting_id: int,
+        case_id: int,
+        existing: list[MeetingAction],
+        actions: Sequence[ActionRecord],
+    ) -> None:
+        """Make the case's immediate actions the typed ones, in order: unchanged rows
+        are left alone, changed ones updated, extra ones removed, new ones numbered on."""
+        for old in existing[len(actions) :]:
+            session.delete(old)
+        next_number = next_action_number(session, case_id)
+        for index, action in enumerate(actions):
+            if index < len(existing):
+                target = existing[index]
+                if (target.action, target.owner, target.due_on, target.done_on) == (
+                    action.action,
+                    action.owner,
+                    action.due_on,
+                    action.done_on,
+                ):
+                    continue
+                self._touch(session, target)
+            else:
+                target = MeetingAction(
+                    meeting_id=meeting_id, case_id=case_id, number=next_number, evidence=""
+                )
+                next_number += 1
+                self._touch(session, target, new=True)
+                session.add(target)
+            target.action, target.owner = action.action, action.owner
+            target.due_on, target.done_on = action.due_on, action.done_on
+
+    def record_panel(
+        self,
+        case_id: int,
+        expected_version: int,
+        *,
+        notified_on: date | None = None,
+        notification_notes: str | None = None,
+        response_on: date | None = None,
+        outcome: str | None = None,
+        response_notes: str | None = None,
+        set_notified: bool = False,
+        set_response: bool = False,
+    ) -> None:
+        """Save the Panel notification and/or response (the flags say which dates to set)."""
+        if outcome is not None:
+            raise_if("Outcome", check_panel_outcome(outcome))
+        with self._write() as session:
+            self._case(session, case_id)
+            row = session.scalar(select(PanelContact).where(PanelContact.case_id == case_id))
+            current = row.version if row is not None else 0
+            if current != expected_version:
+                raise ConflictError("someone else saved the Panel record since you opened it")
+            if row is None:
+                row = PanelContact(
+                    case_id=case_id, notification_notes="", outcome="", response_notes=""
+                )
+                self._touch(session, row, new=True)
+                session.add(row)
+            else:
+                self._touch(session, row)
+            if notification_notes is not None:
+                row.notification_notes = checked_text("Notification notes", notification_notes)
+            if outcome is not None:
+                row.outcome = outcome
+            if response_notes is not None:
+                row.response_notes = checked_text("Response notes", response_notes)
+            if set_notified:
+                self._set_step(session, case_id, "panel_notified", notified_on)
+            if set_response:
+                self._set_step(session, case_id, "panel_response", response_on)
+
+    def record_signoffs(
+        self,
+        case_id: int,
+        expected: dict[str, int],
+        signoffs: dict[str, SignOffRecord | None],
+    ) -> None:
+        """Save the partners' sign-offs: a record for each partner given, None to withdraw.
+
+        ``expected`` holds, per partner, the version the form showed (0: none);
+        a partner someone else signed or changed since is a ConflictError.
+        """
+        cleaned: dict[str, SignOffRecord | None] = {}
+        for partner, entry in signoffs.items():
+            if partner not in PARTNERS:
+                raise InputError("Partner: not one of the safeguarding partners")
+            if entry is None:
+                cleaned[partner] = None
+                continue
+            label = PARTNERS[partner]
+            if entry.capacity not in CAPACITIES:
+                raise InputError(f"{label} capacity: lead or delegated")
+            cleaned[partner] = replace(
+                entry,
+                partner=partner,
+                name=required_line(f"{label} name", entry.name, 120),
+                role=required_line(f"{label} role", entry.role, 120),
+                organisation=required_line(f"{label} organisation", entry.organisation, 120),
+            )
+        with self._write() as session:
+            self._case(session, case_id)
+            rows = {
+                row.partner: row
+                for row in session.scalars(select(SignOff).where(SignOff.case_id == case_id))
+            }
+            for partner, entry in cleaned.items():
+                row = rows.get(partner)
+                if (row.version if row is not None else 0) != expected.get(partner, 0):
+                    raise ConflictError(
+                        f"someone else changed the {PARTNERS[partner].lower()} sign-off "
+                        "since you opened it"
+                    )
+                if entry is None:
+                    if row is not None:
+                        session.delete(row)
+                    continue
+                values = {
+                    "capacity": entry.capacity,
+                    "name": entry.name,
+                    "role": entry.role,
+                    "organisation": entry.organisation,
+                    "signed_on": entry.signed_on,
+                }
+                if row is None:
+                    row = SignOff(case_id=case_id, partner=partner, **values)
+                    self._touch(session, row, new=True)
+                    session.add(row)
+                elif any(getattr(row, k) != v for k, v in values.items()):
+                    for key, value in values.items():
+                        setattr(row, key, value)
+                    self._touch(session, row)
+
+
+def immediate_actions(session: Session, case_id: int) -> list[MeetingAction]:
+    """The case's immediate safeguarding actions (not recommendations'), by number."""
+    return list(
+        session.scalars(
+            select(MeetingAction)
+            .where(MeetingAction.case_id == case_id, MeetingAction.recommendation_id.is_(None))
+            .order_by(MeetingAction.number)
+        )
+    )
+
+
+def next_action_number(session: Session, case_id: int) -> int:
+    last = session.scalar(
+        select(func.max(MeetingAction.number)).where(MeetingAction.case_id == case_id)
+    )
+    return (last or 0) + 1
