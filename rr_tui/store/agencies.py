@@ -8,19 +8,13 @@ from typing import Any
 
 from rr_tui.errors import ConflictError, InputError, NotFoundError
 from rr_tui.models import Agency, Chaser
+from rr_tui.records import AGENCY_ROW
 from rr_tui.store.cleaning import checked_text, raise_if, required_line
 from rr_tui.store.core import StoreCore, for_update
 from rr_tui.validation import check_timescale
 
-AGENCY_COLUMNS = {
-    "name",
-    "request_sent",
-    "timescale_wd",
-    "received_on",
-    "records_secured",
-    "nil_return",
-    "notes",
-}
+# What an agency form or command may change: every column but the bookkeeping.
+AGENCY_COLUMNS = frozenset(AGENCY_ROW) - {"case_id", "id", "version"}
 
 
 class AgencyStore(StoreCore):

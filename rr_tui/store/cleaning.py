@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import fields as dc_fields
 from dataclasses import replace
 from typing import Any
 
 from rr_tui.errors import InputError
-from rr_tui.records import CHILD_FIELDS, CaseFields, ChildFields
+from rr_tui.records import CHILD_FIELDS, ActionRecord, CaseFields, ChildFields
 from rr_tui.sanitize import clean_text
 from rr_tui.validation import (
     CHILD_LABELS,
@@ -23,6 +24,26 @@ from rr_tui.validation import (
 def raise_if(label: str, problem: str | None) -> None:
     if problem:
         raise InputError(f"{label}: {problem}")
+
+
+def raise_first(errors: Mapping[str, str], labels: Mapping[str, str]) -> None:
+    """Refuse with the first of a form's problems (by field name), naming its field."""
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise InputError(f"{labels[name]}: {message}")
+
+
+def clean_actions(actions: Iterable[ActionRecord]) -> tuple[ActionRecord, ...]:
+    """The meeting's immediate actions, each one's text and owner cleaned and checked."""
+    return tuple(
+        ActionRecord(
+            required_line("Action", a.action, 500),
+            one_line("Action owner", a.owner, 120),
+            a.due_on,
+            a.done_on,
+        )
+        for a in actions
+    )
 
 
 def required_line(label: str, value: str, limit: int) -> str:
@@ -57,10 +78,7 @@ def clean_case(fields: CaseFields) -> CaseFields:
     }
     changes["reference"] = normal_reference(changes.get("reference", fields.reference))
     cleaned = replace(fields, **changes)
-    errors = case_field_errors(cleaned)
-    if errors:
-        name, message = next(iter(errors.items()))
-        raise InputError(f"{FIELD_LABELS[name]}: {message}")
+    raise_first(case_field_errors(cleaned), FIELD_LABELS)
     return cleaned
 
 
@@ -75,10 +93,7 @@ def clean_child(fields: ChildFields) -> ChildFields:
         if isinstance(getattr(fields, f.name), str)
     }
     cleaned = replace(fields, **changes)
-    errors = child_field_errors(cleaned)
-    if errors:
-        name, message = next(iter(errors.items()))
-        raise InputError(f"{CHILD_LABELS[name]}: {message}")
+    raise_first(child_field_errors(cleaned), CHILD_LABELS)
     return cleaned
 
 

@@ -35,7 +35,14 @@ from rr_tui.records import (
 from rr_tui.sanitize import clean_text
 from rr_tui.store.agencies import AGENCY_COLUMNS
 from rr_tui.store.cases import refuse_clash
-from rr_tui.store.cleaning import check_step_id, checked_text, one_line, raise_if, required_line
+from rr_tui.store.cleaning import (
+    check_step_id,
+    checked_text,
+    clean_actions,
+    raise_first,
+    raise_if,
+    required_line,
+)
 from rr_tui.store.core import for_update
 from rr_tui.store.meetings import MeetingStore, immediate_actions
 from rr_tui.validation import (
@@ -101,15 +108,7 @@ def _checked_edit(edit: Edit) -> Edit:
             raise_if(label, check_decision(value))
             value = value or None
         elif column == "actions":
-            value = tuple(
-                ActionRecord(
-                    required_line("Action", a.action, 500),
-                    one_line("Action owner", a.owner, 120),
-                    a.due_on,
-                    a.done_on,
-                )
-                for a in value
-            )
+            value = clean_actions(value)
         elif column in MEETING_TEXT:
             value = checked_text(edit.label or MEETING_TEXT[column], value)
         else:
@@ -276,7 +275,4 @@ class _EditRows:
         """Check the case's fields together once they are all set."""
         if any(row is self.case for row in self.touched):
             fields = CaseFields(**{name: getattr(self.case, name) for name in CASE_FIELDS})
-            errors = case_field_errors(fields)
-            if errors:
-                name, message = next(iter(errors.items()))
-                raise InputError(f"{FIELD_LABELS[name]}: {message}")
+            raise_first(case_field_errors(fields), FIELD_LABELS)

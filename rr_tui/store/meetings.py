@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ from rr_tui.records import (
     SignOffRecord,
 )
 from rr_tui.sanitize import clean_text
-from rr_tui.store.cleaning import checked_text, one_line, raise_if, required_line
+from rr_tui.store.cleaning import checked_text, clean_actions, raise_if, required_line
 from rr_tui.store.core import StoreCore
 from rr_tui.validation import check_decision, check_panel_outcome, check_text
 
@@ -39,21 +40,10 @@ class MeetingStore(StoreCore):
         raise_if("Decision", check_decision(meeting.decision))
         for name, label in MEETING_TEXT.items():
             raise_if(label, check_text(getattr(meeting, name)))
-        actions = tuple(
-            ActionRecord(
-                required_line("Action", a.action, 500),
-                one_line("Action owner", a.owner, 120),
-                a.due_on,
-                a.done_on,
-            )
-            for a in meeting.actions
-        )
+        actions = clean_actions(meeting.actions)
         with self._write() as session:
             self._case(session, case_id)
-            row = session.scalar(select(Meeting).where(Meeting.case_id == case_id))
-            current = row.version if row is not None else 0
-            if current != expected_version:
-                raise ConflictError("someone else saved this meeting since you opened it")
+            row = _case_row(session, Meeting, case_id, expected_version, "this meeting")
             created = row is None
             if row is None:
                 row = Meeting(case_id=case_id)
@@ -125,10 +115,7 @@ class MeetingStore(StoreCore):
             raise_if("Outcome", check_panel_outcome(outcome))
         with self._write() as session:
             self._case(session, case_id)
-            row = session.scalar(select(PanelContact).where(PanelContact.case_id == case_id))
-            current = row.version if row is not None else 0
-            if current != expected_version:
-                raise ConflictError("someone else saved the Panel record since you opened it")
+            row = _case_row(session, PanelContact, case_id, expected_version, "the Panel record")
             if row is None:
                 row = PanelContact(
                     case_id=case_id, notification_notes="", outcome="", response_notes=""
@@ -226,3 +213,16 @@ def next_action_number(session: Session, case_id: int) -> int:
         select(func.max(MeetingAction.number)).where(MeetingAction.case_id == case_id)
     )
     return (last or 0) + 1
+
+
+OnePerCase = TypeVar("OnePerCase", Meeting, PanelContact)
+
+
+def _case_row(
+    session: Session, model: type[OnePerCase], case_id: int, expected_version: int, what: str
+) -> OnePerCase | None:
+    """The case's one meeting or Panel record (None: none yet), as the form saw it."""
+    row = session.scalar(select(model).where(model.case_id == case_id))
+    if (row.version if row is not None else 0) != expected_version:
+        raise ConflictError(f"someone else saved {what} since you opened it")
+    return row
