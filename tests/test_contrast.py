@@ -27,6 +27,7 @@ from tui_helpers import (
     open_case,
     open_form,
     open_from_list,
+    running_app,
     text_of,
     type_text,
     wait_for_rows,
@@ -204,8 +205,7 @@ async def test_with_no_color_nothing_that_matters_is_dimmed_or_faint(
 async def test_in_16_colours_the_three_states_have_three_colours(
     demo_url: str, theme: str, name: str
 ) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         app.theme = theme
         await SCREENS[name](pilot, demo_url)
         await pilot.pause()
@@ -227,8 +227,7 @@ async def test_in_16_colours_the_three_states_have_three_colours(
 
 
 async def test_the_app_starts_in_rr_themes(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         assert app.theme == DARK
         app.action_toggle_theme()
         await pilot.pause()

@@ -619,7 +619,6 @@ def test_add_calendar_months_properties(start: date, months: int) -> None:
         assert add_calendar_months(result, -months) == start
 
 
-
 @PROPERTY
 @given(
     start=st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)),
@@ -633,6 +632,7 @@ def test_add_calendar_months_agrees_with_pendulum(start: date, months: int) -> N
     """
     expected = pendulum.date(start.year, start.month, start.day).add(months=months)
     assert add_calendar_months(start, months) == date(expected.year, expected.month, expected.day)
+
 
 # --- import hygiene -------------------------------------------------------------------------
 

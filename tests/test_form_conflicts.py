@@ -34,6 +34,8 @@ from tui_helpers import (
     make_app,
     open_case,
     open_form,
+    running,
+    running_app,
     save,
     save_and_close,
     wait_for_screen,
@@ -443,8 +445,7 @@ async def test_untouched_fields_are_never_written(demo_url: str, spec: FormSpec)
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 async def test_each_stale_field_raises_the_conflict(demo_url: str, spec: FormSpec) -> None:
     """Field by field: theirs changed, yours changed too: refused, naming that field."""
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         case_id, form, agency_id = await _open(pilot, demo_url, spec)
         yours: dict[str, Any] = {}
         for f in spec.fields:
@@ -508,8 +509,7 @@ def _signature(partner: str, name: str, version: int = 0) -> SignOffRecord:
 
 
 async def test_signoff_writes_only_the_partners_changed_and_checks_them(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         screen = await open_case(pilot, demo_url, "DEMO-2026-006")
         case_id = screen.case_id
         with fresh_store(demo_url) as other:

@@ -1011,10 +1011,9 @@ def test_import_json_number_too_long(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 async def test_output_tui_notifications_neutralised(demo_url: str) -> None:
     """O4: a notification built from stored or configured text shows no escape or bidi override."""
-    from tui_helpers import SIZE, make_app, notification_texts, wait_for_rows
+    from tui_helpers import notification_texts, running_app, wait_for_rows
 
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         app.notify("Agency " + HOSTILE + " [/] saved", title="\x1b]0;t\x07T")
         await pilot.pause()

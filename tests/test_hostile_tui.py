@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 from textual.widgets import Select
 from tui_helpers import (
-    SIZE,
     TODAY,
     fresh_store,
     make_app,
     open_case,
+    open_case_form,
     open_form,
+    running_app,
     screen_text,
     wait_for_rows,
     wait_for_screen,
@@ -132,8 +133,7 @@ async def test_markup_choice_of_agency_shows_the_name_as_typed(demo_url: str) ->
     hostile_case(demo_url)
     app = make_app(demo_url)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_case(pilot, demo_url, "RR-2026-900")
-        form = await open_form(pilot, "r", ReturnForm)
+        form = await open_case_form(pilot, demo_url, "RR-2026-900", "r", ReturnForm)
         await pilot.pause()
         assert HOSTILE_AGENCY in screen_text(app)
         select = form.query_one(Select)
@@ -144,8 +144,7 @@ async def test_markup_conflict_dialog_and_form_title(demo_url: str) -> None:
     case_id = hostile_case(demo_url)
     app = make_app(demo_url)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_case(pilot, demo_url, "RR-2026-900")
-        form = await open_form(pilot, "e", CaseForm)
+        form = await open_case_form(pilot, demo_url, "RR-2026-900", "e", CaseForm)
         with fresh_store(demo_url) as other:
             other.save_edits(
                 case_id, [Edit(Target(CASE, "owner"), HOSTILE_OWNER, "[/] theirs", "Owner")]
@@ -159,8 +158,7 @@ async def test_markup_conflict_dialog_and_form_title(demo_url: str) -> None:
 
 
 async def test_markup_notifications_are_never_markup(demo_url: str) -> None:
-    app = make_app(demo_url, today=TODAY)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url, today=TODAY) as (app, pilot):
         await wait_for_rows(pilot)
         app.screen.notify("Saved [/] for [Northshire] CSC", title="[b]T")
         app.notify("[Northshire] CSC", markup=True)  # asking for markup changes nothing
@@ -192,8 +190,7 @@ async def test_stale_closed_toggle_twice_never_leaves_closed_cases(
         return original(self, include_closed=include_closed)
 
     monkeypatch.setattr(Store, "list_cases", slow_when_closed)
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         screen = app.screen
         assert isinstance(screen, CaseListScreen)
@@ -209,8 +206,7 @@ async def test_stale_closed_toggle_twice_never_leaves_closed_cases(
 
 async def test_stale_every_exclusive_load_drops_older_answers(demo_url: str) -> None:
     """run_db, the one way the app loads data: only the newest request of a group answers."""
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         got: list[str] = []
         failed: list[str] = []
@@ -252,8 +248,7 @@ async def test_paste_date_with_spaces_around_it_is_accepted(demo_url: str, paste
 
     from rr_tui.screens.step_form import StepForm
 
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await open_case(pilot, demo_url, "DEMO-2026-008")
         form = await open_form(pilot, "t", StepForm)  # practitioner_event, not recorded
         form.field("on").control.focus()

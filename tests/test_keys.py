@@ -26,11 +26,10 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import Input
 from tui_helpers import (
-    SIZE,
     TODAY,
     fresh_store,
-    make_app,
     open_case,
+    running_app,
     wait_for_rows,
     wait_for_screen,
     wait_until,
@@ -74,8 +73,7 @@ async def test_filter_typed_right_after_start_up_is_a_filter_not_the_report(
     demo_url: str,
 ) -> None:
     """`/RR-2025-101` at about 120 ms a key from the first frame: R must not run `R`."""
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         for key in chars("/RR-2025-101"):
             burst(app, [key])
             await asyncio.sleep(0.12)
@@ -86,8 +84,7 @@ async def test_filter_typed_right_after_start_up_is_a_filter_not_the_report(
 
 
 async def test_new_case_then_reference_at_once(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         burst(app, ["n", *chars("RR-2026-009")])
         form = await wait_for_screen(pilot, CaseForm)
@@ -96,8 +93,7 @@ async def test_new_case_then_reference_at_once(demo_url: str) -> None:
 
 
 async def test_tab_inside_a_burst_moves_to_the_next_field(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         keys = ["n", *chars("RR-2026-077"), "tab", *chars("Child Q"), "tab", *chars("today")]
         burst(app, keys)
@@ -113,8 +109,7 @@ async def test_tab_inside_a_burst_moves_to_the_next_field(demo_url: str) -> None
 
 async def test_clear_line_inside_a_burst_keeps_what_follows(demo_url: str) -> None:
     """`abc`, ctrl+u, `RR` in one burst (the filter opened by the same burst)."""
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         burst(app, ["slash", *chars("abc"), "ctrl+u", *chars("RR")])
         box = app.screen.query_one("#filter", Input)
@@ -127,8 +122,7 @@ async def test_clear_line_inside_a_burst_keeps_what_follows(demo_url: str) -> No
 
 async def test_keys_follow_a_screen_and_then_a_form(demo_url: str) -> None:
     """enter opens the case (after its message), e the edit form, then typing goes there."""
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         burst(app, ["enter", "e", "end", *chars("X")])
         form = await wait_for_screen(pilot, CaseForm, timeout=15)
@@ -138,8 +132,7 @@ async def test_keys_follow_a_screen_and_then_a_form(demo_url: str) -> None:
 
 async def test_a_key_pressed_while_the_case_loads_is_kept(demo_url: str) -> None:
     """`e` before the case screen has its data still opens the form once it has."""
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         with fresh_store(demo_url) as store:
             case_id = store.case_id("DEMO-2026-004")
@@ -151,8 +144,7 @@ async def test_a_key_pressed_while_the_case_loads_is_kept(demo_url: str) -> None
 
 
 async def test_escape_then_typing_goes_back_to_the_list(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await open_case(pilot, demo_url, "DEMO-2026-004")
         burst(app, ["escape", "slash", *chars("DEMO-2026-00")])
         await settled(pilot, lambda: isinstance(app.screen, CaseListScreen), "the list")
@@ -162,8 +154,7 @@ async def test_escape_then_typing_goes_back_to_the_list(demo_url: str) -> None:
 
 async def test_a_long_burst_arrives_whole_and_in_order(demo_url: str) -> None:
     text = "The quick brown fox jumps over the lazy dog 0123456789"
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         burst(app, ["n", "tab", *chars(text[:40])])
         form = await wait_for_screen(pilot, CaseForm)

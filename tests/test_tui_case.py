@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tui_helpers import (
-    SIZE,
     TODAY_UK,
     fresh_store,
-    make_app,
     notification_texts,
     open_case,
+    running,
+    running_app,
     screen_text,
     text_of,
     wait_for_case,
@@ -50,8 +50,7 @@ def step_lines(screen: CaseScreen) -> dict[str, str]:
 
 
 async def test_case_screen_shows_steps_states_dates_and_slack(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         screen = await open_case(pilot, demo_url, "DEMO-2026-004")
         title = text_of(screen, "#case-title")
         assert "DEMO-2026-004" in title and "▲ RED" in title
@@ -78,8 +77,7 @@ async def test_case_screen_shows_steps_states_dates_and_slack(demo_url: str) -> 
 
 
 async def test_case_screen_sections(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         # Agencies: request sent, due, received, records secured, late.
         screen = await open_case(pilot, demo_url, "DEMO-2026-004")
         agencies = text_of(screen, "#case-agencies")
@@ -128,8 +126,7 @@ async def test_case_screen_sections(demo_url: str) -> None:
 
 
 async def test_agency_names_readable_at_80_columns(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         screen = await open_case(pilot, demo_url, "DEMO-2026-004")
         body = screen.query_one("#case-body")
         body.scroll_to_widget(screen.query_one("#case-agencies"), animate=False, top=True)
@@ -140,8 +137,7 @@ async def test_agency_names_readable_at_80_columns(demo_url: str) -> None:
 
 
 async def test_case_screen_top_fits_80x24_and_escape_goes_back(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         await pilot.press("j", "enter")  # DEMO-2026-004
         await wait_for_case(pilot)
@@ -161,8 +157,7 @@ async def test_case_screen_top_fits_80x24_and_escape_goes_back(demo_url: str) ->
 
 async def test_case_screen_follows_another_coordinator(demo_url: str) -> None:
     """Meanwhile (the screen polls every 3 s): help and meeting mode on the case screen."""
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         screen = await open_case(pilot, demo_url, "DEMO-2026-004")
         with fresh_store(demo_url) as other:
             record = other.get_case(screen.case_id)
@@ -201,8 +196,7 @@ async def test_case_screen_follows_another_coordinator(demo_url: str) -> None:
 
 
 async def test_case_deleted_elsewhere_is_reported_not_crash(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         app.push_screen(CaseScreen(999_999))
         await wait_until(

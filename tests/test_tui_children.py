@@ -34,8 +34,7 @@ async def choose(pilot: Any, form: ChildForm, field_id: str, downs: int) -> str:
 
 
 async def test_edit_the_first_child_by_keyboard(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running(demo_url) as pilot:
         screen = await ui.open_case(pilot, demo_url, "DEMO-2026-004")
         form = await ui.open_form(pilot, "c", ChildForm)
         assert ui.value(form, "which") == str(form.record.children[0].id)  # opens on child 1
@@ -57,10 +56,8 @@ async def test_edit_the_first_child_by_keyboard(demo_url: str) -> None:
 
 
 async def test_add_a_second_child_then_the_list_shows_plus_one(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await ui.open_form(pilot, "c", ChildForm)
+    async with ui.running_app(demo_url) as (app, pilot):
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-004", "c", ChildForm)
         # "Add a new child" is the last choice: enter, down, enter.
         assert await choose(pilot, form, "which", 1) == "new"
         assert ui.value(form, "initials") == ""
@@ -89,10 +86,8 @@ async def test_remove_a_child_asks_then_the_others_move_up(demo_url: str) -> Non
         case_id = store.case_id("DEMO-2026-004")
         store.add_child(case_id, ChildFields("Second"))
         store.add_child(case_id, ChildFields("Third"))
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await ui.open_form(pilot, "c", ChildForm)
+    async with ui.running(demo_url) as pilot:
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-004", "c", ChildForm)
         await choose(pilot, form, "which", 1)  # child 2
         assert ui.value(form, "initials") == "Second"
         ui.field(form, "remove").control.focus()
@@ -107,10 +102,8 @@ async def test_remove_a_child_asks_then_the_others_move_up(demo_url: str) -> Non
 
 
 async def test_a_child_without_initials_is_refused_naming_the_field(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await ui.open_form(pilot, "c", ChildForm)
+    async with ui.running_app(demo_url) as (app, pilot):
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-004", "c", ChildForm)
         await choose(pilot, form, "which", 1)
         await ui.save(pilot)
         assert app.screen is form
@@ -123,8 +116,7 @@ async def test_a_child_without_initials_is_refused_naming_the_field(demo_url: st
 async def test_children_never_show_on_the_shared_screen(demo_url: str) -> None:
     with ui.fresh_store(demo_url) as store:
         store.add_child(store.case_id("DEMO-2026-004"), ChildFields("Sibling Q"))
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running_app(demo_url) as (app, pilot):
         screen = await ui.open_case(pilot, demo_url, "DEMO-2026-004")
         assert "Sibling Q" in ui.text_of(screen, "#case-children")
         await pilot.press("M")

@@ -18,9 +18,9 @@ from tui_helpers import (
     create_case,
     date_hint,
     fill,
-    make_app,
     open_case,
     open_form,
+    running,
     static_text,
     text_of,
     wait_for_screen,
@@ -92,8 +92,7 @@ async def test_hints_help_and_clock_bar_agree_with_the_timeline(
     assert panel is not None and panel.due is not None and meeting is not None
     n = profile.clock_wd
     assert n is not None
-    app = make_app(demo_url, config=Config(profile=profile))
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url, config=Config(profile=profile)) as pilot:
         screen = await open_case(pilot, demo_url, "RR-CLOCK-1")
         steps = text_of(screen, "#case-steps")
         bar = text_of(screen, "#case-bar")

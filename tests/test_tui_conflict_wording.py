@@ -17,10 +17,8 @@ async def test_their_new_values_in_fields_we_left_empty_are_not_offered_for_blan
     demo_url: str,
 ) -> None:
     case_id = ui.create_case(demo_url, "CONF-1", {"referral_received": date(2026, 11, 20)})
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, "CONF-1")
-        form = await ui.open_form(pilot, "e", CaseForm)
+    async with ui.running_app(demo_url) as (app, pilot):
+        form = await ui.open_case_form(pilot, demo_url, "CONF-1", "e", CaseForm)
         # Another coordinator fills in two fields that were empty when we opened
         # the form, and changes the owner we are about to change too.
         with ui.fresh_store(demo_url) as other:
@@ -47,8 +45,7 @@ async def test_their_new_values_in_fields_we_left_empty_are_not_offered_for_blan
 
 
 async def test_a_field_we_cleared_is_said_to_be_cleared_by_us(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running_app(demo_url) as (app, pilot):
         screen = await ui.open_case(pilot, demo_url, "DEMO-2026-004")
         form = await ui.open_form(pilot, "e", CaseForm)
         with ui.fresh_store(demo_url) as other:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tui_helpers import SIZE, exit_renderables, make_app, wait_for_rows, wait_until
+from tui_helpers import exit_renderables, running_app, wait_for_rows, wait_until
 
 from rr_tui.screens.case_detail import CaseScreen
 
@@ -16,8 +16,7 @@ async def test_a_crash_shows_one_sentence_and_no_case_data(
         raise ValueError(f"cannot show {child}")
 
     monkeypatch.setattr(CaseScreen, "_show", broken)
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.fatal is not None, what="the crash")

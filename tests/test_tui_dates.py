@@ -6,13 +6,12 @@ from datetime import date
 
 import pytest
 from tui_helpers import (
-    SIZE,
     date_hint,
     fill,
     fresh_store,
-    make_app,
     open_form,
     put,
+    running,
     save_and_close,
     wait_for_rows,
 )
@@ -38,8 +37,7 @@ from rr_tui.screens.case_form import CaseForm
 async def test_the_field_shows_the_date_it_understood(
     demo_url: str, typed: str, shown: str
 ) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         await wait_for_rows(pilot)
         form = await open_form(pilot, "n", CaseForm)
         await fill(pilot, "referral_received", typed)
@@ -47,8 +45,7 @@ async def test_the_field_shows_the_date_it_understood(
 
 
 async def test_month_first_is_refused_with_what_is_accepted(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         await wait_for_rows(pilot)
         form = await open_form(pilot, "n", CaseForm)
         await fill(pilot, "referral_received", "11/25/2026")
@@ -58,8 +55,7 @@ async def test_month_first_is_refused_with_what_is_accepted(demo_url: str) -> No
 
 
 async def test_a_uk_date_is_saved_as_that_date(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         await wait_for_rows(pilot)
         form = await open_form(pilot, "n", CaseForm)
         for name, text in {

@@ -11,7 +11,6 @@ from typing import Any
 
 from textual.widgets import Checkbox, Select
 from tui_helpers import (
-    SIZE,
     TODAY,
     confirm,
     date_hint,
@@ -20,12 +19,14 @@ from tui_helpers import (
     fill,
     form_status,
     fresh_store,
-    make_app,
     notification_texts,
     open_case,
+    open_case_form,
     open_form,
     put,
     row_refs,
+    running,
+    running_app,
     save,
     save_and_close,
     screen_text,
@@ -112,8 +113,7 @@ async def save_after_yes(pilot: Any, form: FormScreen) -> None:
 
 
 async def test_new_case_saves_and_survives_restart(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         form = await open_form(pilot, "n", CaseForm)
         assert app.focused is field(form, "reference").control  # first field has focus
@@ -154,8 +154,7 @@ async def test_new_case_saves_and_survives_restart(demo_url: str) -> None:
     assert saved.done["incident_aware"] == date(2026, 11, 18)
     assert saved.done["referral_received"] == YESTERDAY
     # ...and a new app on the same file shows it, and opens it.
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         await wait_for_rows(pilot)
         assert "RR-2026-100" in row_refs(pilot)
         await pilot.press("slash")
@@ -168,8 +167,7 @@ async def test_new_case_saves_and_survives_restart(demo_url: str) -> None:
 
 
 async def test_new_case_hint_shows_resulting_deadlines(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         form = await open_form(pilot, "n", CaseForm)
         assert "19/12/2025" in date_hint(form, "referral_received")
@@ -197,8 +195,7 @@ async def test_new_case_hint_shows_resulting_deadlines(demo_url: str) -> None:
 
 
 async def test_new_case_invalid_input_is_refused_and_kept(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         form = await open_form(pilot, "n", CaseForm)
         good = {
@@ -264,8 +261,7 @@ async def test_new_case_invalid_input_is_refused_and_kept(demo_url: str) -> None
 
 
 async def test_new_case_surprising_dates_ask_and_save_only_after_yes(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         await wait_for_rows(pilot)
         form = await open_form(pilot, "n", CaseForm)
         put(form, "reference", "RR-2026-300")
@@ -287,8 +283,7 @@ async def test_new_case_surprising_dates_ask_and_save_only_after_yes(demo_url: s
 
 
 async def test_escape_with_typing_asks_before_discarding(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         form = await open_form(pilot, "n", CaseForm)
         await type_text(pilot, "RR-2026-400?")  # '?' is typed, it does not open help
@@ -305,8 +300,7 @@ async def test_escape_with_typing_asks_before_discarding(demo_url: str) -> None:
 
 
 async def test_f1_in_a_form_shows_form_keys(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         form = await open_form(pilot, "n", CaseForm)
         put(form, "reference", "RR-1")
@@ -335,8 +329,7 @@ FORMS = [
 
 
 async def test_every_form_opens_focused_and_clean_escape_closes(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         screen = await open_case(pilot, demo_url, "DEMO-2026-004")
         for key, kind, title, first in FORMS:
             form = await open_form(pilot, key, kind)
@@ -360,8 +353,7 @@ async def test_every_form_opens_focused_and_clean_escape_closes(demo_url: str) -
 
 
 async def test_edit_case_saves(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         screen = await open_case(pilot, demo_url, "DEMO-2026-004")
         form = await open_form(pilot, "e", CaseForm)
         assert value(form, "reference") == "DEMO-2026-004"
@@ -385,10 +377,8 @@ async def test_edit_case_saves(demo_url: str) -> None:
 
 
 async def test_edit_case_invalid_input_is_refused(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await open_form(pilot, "e", CaseForm)
+    async with running(demo_url) as pilot:
+        form = await open_case_form(pilot, demo_url, "DEMO-2026-004", "e", CaseForm)
         good = {"reference": "DEMO-2026-004", "owner": "Changed Owner", "publication_planned": ""}
         await check_refusals(
             pilot,
@@ -427,8 +417,7 @@ async def _stale_case_edit(pilot: Any, url: str) -> tuple[CaseScreen, CaseForm]:
 
 
 async def test_stale_edit_is_refused_and_nothing_overwritten(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         _screen, form = await _stale_case_edit(pilot, demo_url)
         conflict = await wait_for_screen(pilot, ConflictScreen)
         assert form in app.screen_stack
@@ -450,8 +439,7 @@ async def test_stale_edit_is_refused_and_nothing_overwritten(demo_url: str) -> N
 
 
 async def test_stale_edit_overwrite_only_when_chosen(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         _screen, form = await _stale_case_edit(pilot, demo_url)
         await wait_for_screen(pilot, ConflictScreen)
         await pilot.press("o")  # "save mine over theirs", knowingly
@@ -464,8 +452,7 @@ async def test_stale_edit_overwrite_only_when_chosen(demo_url: str) -> None:
 
 
 async def test_stale_edit_then_save_again_keeps_their_other_changes(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         _screen, form = await _stale_case_edit(pilot, demo_url)
         await wait_for_screen(pilot, ConflictScreen)
         await pilot.press("k")
@@ -481,8 +468,7 @@ async def test_stale_edit_then_save_again_keeps_their_other_changes(demo_url: st
 
 
 async def test_add_agency_saves_with_live_due_hint(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         screen = await open_case(pilot, demo_url, "DEMO-2026-003")
         form = await open_form(pilot, "a", AgencyForm)
         await type_text(pilot, "Police")
@@ -503,10 +489,9 @@ async def test_add_agency_saves_with_live_due_hint(demo_url: str) -> None:
 
 
 async def test_add_agency_invalid_input_is_refused_and_odd_date_asks(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-003")  # referral Wed 25 Nov
-        form = await open_form(pilot, "a", AgencyForm)
+    async with running(demo_url) as pilot:
+        # DEMO-2026-003: referral Wed 25 Nov
+        form = await open_case_form(pilot, demo_url, "DEMO-2026-003", "a", AgencyForm)
         good = {"name": "School", "request_sent": "2026-11-25", "timescale": "5"}
         await check_refusals(
             pilot,
@@ -542,10 +527,8 @@ async def test_add_agency_invalid_input_is_refused_and_odd_date_asks(demo_url: s
 
 
 async def test_record_return_saves(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await open_form(pilot, "r", ReturnForm)
+    async with running_app(demo_url) as (app, pilot):
+        form = await open_case_form(pilot, demo_url, "DEMO-2026-004", "r", ReturnForm)
         # Outstanding agencies come first.
         assert "Children's social care" in screen_text(app)
         await fill(pilot, "received_on", "yesterday")
@@ -564,10 +547,8 @@ async def test_record_return_saves(demo_url: str) -> None:
 
 
 async def test_record_return_invalid_date_is_refused_and_future_asks(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await open_form(pilot, "r", ReturnForm)
+    async with running(demo_url) as pilot:
+        form = await open_case_form(pilot, demo_url, "DEMO-2026-004", "r", ReturnForm)
         await check_refusals(
             pilot,
             form,
@@ -588,8 +569,7 @@ async def test_record_return_invalid_date_is_refused_and_future_asks(demo_url: s
 
 
 async def test_stale_return_is_refused(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         screen = await open_case(pilot, demo_url, "DEMO-2026-004")
         form = await open_form(pilot, "r", ReturnForm)
         social = next(a for a in screen.data.record.agencies if a.name.startswith("Children"))
@@ -611,8 +591,7 @@ async def test_stale_return_is_refused(demo_url: str) -> None:
 
 
 async def test_record_meeting_saves_with_actions(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         screen = await open_case(pilot, demo_url, "DEMO-2026-005")  # referral Wed 11 Nov
         form = await open_form(pilot, "m", MeetingForm)
         put(form, "held_on", "today")
@@ -644,10 +623,9 @@ async def test_record_meeting_saves_with_actions(demo_url: str) -> None:
 
 
 async def test_record_meeting_invalid_input_is_refused_and_odd_date_asks(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-005")  # referral Wed 11 Nov
-        form = await open_form(pilot, "m", MeetingForm)
+    async with running(demo_url) as pilot:
+        # DEMO-2026-005: referral Wed 11 Nov
+        form = await open_case_form(pilot, demo_url, "DEMO-2026-005", "m", MeetingForm)
         good = {"held_on": "2026-11-25", "rationale": "Kept.", "actions": "Visit | CSC"}
         actions = "Immediate safeguarding actions"
         await check_refusals(
@@ -682,8 +660,7 @@ async def test_record_meeting_invalid_input_is_refused_and_odd_date_asks(demo_ur
 
 
 async def test_meeting_cancel_with_typing_asks(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         screen = await open_case(pilot, demo_url, "DEMO-2026-005")
         form = await open_form(pilot, "m", MeetingForm)
         await fill(pilot, "attendees", "Police")
@@ -701,8 +678,7 @@ async def test_meeting_cancel_with_typing_asks(demo_url: str) -> None:
 
 
 async def test_record_panel_notification_and_response(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         screen = await open_case(pilot, demo_url, "DEMO-2026-006")  # meeting Wed 25 Nov
         form = await open_form(pilot, "p", PanelForm)
         put(form, "notified_on", "today")
@@ -731,10 +707,9 @@ async def test_record_panel_notification_and_response(demo_url: str) -> None:
 
 
 async def test_record_panel_invalid_input_is_refused_and_odd_date_asks(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-006")  # meeting Wed 25 Nov
-        form = await open_form(pilot, "p", PanelForm)
+    async with running(demo_url) as pilot:
+        # DEMO-2026-006: meeting Wed 25 Nov
+        form = await open_case_form(pilot, demo_url, "DEMO-2026-006", "p", PanelForm)
         good = {"notified_on": "2026-11-26", "response_on": "", "notification_notes": "Kept."}
         await check_refusals(
             pilot,
@@ -779,10 +754,8 @@ async def test_record_panel_invalid_input_is_refused_and_odd_date_asks(demo_url:
 
 
 async def test_record_step_date_saves(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-008")
-        form = await open_form(pilot, "t", StepForm)
+    async with running(demo_url) as pilot:
+        form = await open_case_form(pilot, demo_url, "DEMO-2026-008", "t", StepForm)
         # The first step not yet done is offered.
         assert value(form, "step") == "practitioner_event"
         await fill(pilot, "on", "2026-11-24")
@@ -802,10 +775,8 @@ async def test_record_step_date_saves(demo_url: str) -> None:
 
 
 async def test_record_step_invalid_date_is_refused_and_future_asks(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-008")
-        form = await open_form(pilot, "t", StepForm)
+    async with running(demo_url) as pilot:
+        form = await open_case_form(pilot, demo_url, "DEMO-2026-008", "t", StepForm)
         await check_refusals(
             pilot,
             form,
@@ -822,8 +793,7 @@ async def test_record_step_invalid_date_is_refused_and_future_asks(demo_url: str
 
 
 async def test_stale_step_date_is_refused(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         screen = await open_case(pilot, demo_url, "DEMO-2026-008")
         form = await open_form(pilot, "t", StepForm)  # practitioner_event, not recorded
         with fresh_store(demo_url) as other:

@@ -23,8 +23,7 @@ from rr_tui.screens.lifecycle_forms import (
 
 
 async def test_add_an_action_by_keyboard_then_mark_it_done(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running(demo_url) as pilot:
         screen = await ui.open_case(pilot, demo_url, "DEMO-2026-004")
         actions = ui.text_of(screen, "#case-actions")
         assert "Check on the siblings'" in actions and "✗ overdue" in actions
@@ -67,10 +66,8 @@ async def test_add_an_action_by_keyboard_then_mark_it_done(demo_url: str) -> Non
 
 
 async def test_an_action_due_in_the_past_asks_first(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, "DEMO-2026-001")
-        form = await ui.open_form(pilot, "i", ActionForm)
+    async with ui.running(demo_url) as pilot:
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-001", "i", ActionForm)
         await ui.type_text(pilot, "Strategy discussion")
         await pilot.press("tab")
         await ui.type_text(pilot, "Police")
@@ -88,10 +85,8 @@ async def test_an_action_due_in_the_past_asks_first(demo_url: str) -> None:
 
 
 async def test_recommendation_with_actions(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, "DEMO-2026-008")
-        form = await ui.open_form(pilot, "R", RecommendationForm)
+    async with ui.running(demo_url) as pilot:
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-008", "R", RecommendationForm)
         await ui.type_text(pilot, "Health visitors see every baby at home")
         await pilot.press("tab", "tab")
         await ui.fill(pilot, "actions", "Audit the visits | Health trust | 2027-13-01")
@@ -112,8 +107,7 @@ async def test_recommendation_with_actions(demo_url: str) -> None:
 
 
 async def test_local_review_initiation_and_panel_agreement(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running(demo_url) as pilot:
         screen = await ui.open_case(pilot, demo_url, "DEMO-2026-008")
         review = " ".join(ui.text_of(screen, "#case-review").split())
         assert "Initiated: Thu 24 Sep 2026 (the meeting date)" in review
@@ -138,8 +132,7 @@ async def test_local_review_initiation_and_panel_agreement(demo_url: str) -> Non
 
 
 async def test_local_review_forms_need_a_local_review(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running(demo_url) as pilot:
         screen = await ui.open_case(pilot, demo_url, "DEMO-2026-007")  # no further review
         for key in ("l", "k", "z"):
             await pilot.press(key)
@@ -148,10 +141,8 @@ async def test_local_review_forms_need_a_local_review(demo_url: str) -> None:
 
 
 async def test_progress_check_moves_the_next_one(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, "DEMO-2026-009")
-        form = await ui.open_form(pilot, "k", ProgressCheckForm)
+    async with ui.running(demo_url) as pilot:
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-009", "k", ProgressCheckForm)
         assert form.query_one("#checked_on").snapshot() == ui.TODAY.isoformat()
         # 30 WD after Thu 26 Nov 2026 (Christmas and Boxing Day 2026 are Fri and Mon 28):
         assert "next check due" in ui.date_hint(form, "checked_on")
@@ -166,8 +157,7 @@ async def test_progress_check_moves_the_next_one(demo_url: str) -> None:
 
 
 async def test_end_a_pause_then_start_another(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running(demo_url) as pilot:
         screen = await ui.open_case(pilot, demo_url, "DEMO-2026-008")
         steps = " ".join(ui.text_of(screen, "#case-steps").split())
         assert "paused: criminal proceedings since Thu 19 Nov 2026" in steps

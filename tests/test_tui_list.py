@@ -19,15 +19,15 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_helpers import (
-    SIZE,
     TODAY_UK,
     create_case,
     cursor_ref,
     fresh_store,
-    make_app,
     notification_texts,
     open_from_list,
     row_refs,
+    running,
+    running_app,
     screen_text,
     sqlite_url,
     table,
@@ -57,8 +57,7 @@ def summary(pilot: Pilot[Any]) -> str:
 
 
 async def test_rows_most_urgent_first_with_summary(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         rows = table(pilot).rows
         assert len(rows) == 11  # 12 demo cases, one closed
@@ -101,8 +100,10 @@ async def test_rows_most_urgent_first_with_summary(demo_url: str) -> None:
 
 
 async def test_empty_database_says_how_to_start(tmp_path: Path) -> None:
-    app = make_app(sqlite_url(tmp_path / "db" / "rr.db"), today=date(2026, 12, 1))
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(sqlite_url(tmp_path / "db" / "rr.db"), today=date(2026, 12, 1)) as (
+        app,
+        pilot,
+    ):
         screen = app.screen
         assert isinstance(screen, CaseListScreen)
         await wait_until(pilot, lambda: bool(screen.counts), what="an empty load")
@@ -131,8 +132,7 @@ FILTERS = [
 
 
 async def test_filter_narrows_as_you_type(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         box = app.screen.query_one("#filter", Input)
         assert not box.display
@@ -153,8 +153,7 @@ async def test_filter_narrows_as_you_type(demo_url: str) -> None:
 
 
 async def test_enter_in_filter_goes_to_first_match(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         await pilot.press("j", "j", "j")  # the cursor was elsewhere
         await pilot.press("slash")
@@ -182,8 +181,7 @@ async def test_enter_in_filter_goes_to_first_match(demo_url: str) -> None:
 
 
 async def test_footer_in_filter_offers_only_keys_that_work(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         await pilot.press("slash")
         await type_text(pilot, "ok/")
@@ -197,8 +195,7 @@ async def test_footer_in_filter_offers_only_keys_that_work(demo_url: str) -> Non
 
 
 async def test_sort_cycles_through_columns(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         urgency = row_refs(pilot)
         await pilot.press("s")
@@ -220,8 +217,7 @@ async def test_sort_cycles_through_columns(demo_url: str) -> None:
 
 
 async def test_shift_s_reverses_the_order(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         urgency = row_refs(pilot)
         await pilot.press("S")  # urgency, least urgent first
@@ -243,8 +239,7 @@ async def test_shift_s_reverses_the_order(demo_url: str) -> None:
 
 
 async def test_c_shows_and_hides_closed_cases(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         await wait_for_rows(pilot)
         assert "DEMO-2026-011" not in row_refs(pilot)
         await pilot.press("c")
@@ -260,8 +255,7 @@ async def test_c_shows_and_hides_closed_cases(demo_url: str) -> None:
 
 
 async def test_sort_back_to_urgency_restores_triage_order(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         urgency = row_refs(pilot)
         screen = app.screen
@@ -274,8 +268,7 @@ async def test_sort_back_to_urgency_restores_triage_order(demo_url: str) -> None
 
 
 async def test_cursor_keys_and_enter_opens_case(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         refs = row_refs(pilot)
         t = table(pilot)
@@ -317,8 +310,7 @@ async def test_cursor_keys_and_enter_opens_case(demo_url: str) -> None:
 
 
 async def test_change_by_another_store_appears_without_moving_cursor(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         await wait_for_rows(pilot)
         await pilot.press("j", "j", "j", "j")
         chosen = cursor_ref(pilot)
@@ -354,8 +346,7 @@ async def test_change_by_another_store_appears_without_moving_cursor(demo_url: s
 
 
 async def test_help_and_palette_on_the_list(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         # One definition per action: every key of the list's own bindings is in its help,
         # hidden ones (S, C, R, f5) included, in the words of its tooltip.
@@ -393,8 +384,7 @@ async def test_help_and_palette_on_the_list(demo_url: str) -> None:
 
 
 async def test_meeting_mode_from_list(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await open_from_list(pilot, "M", MeetingModeScreen)
         await wait_until(pilot, lambda: "DEMO-2026-002" in screen_text(app), what="the view")
         shown = screen_text(app)
@@ -411,8 +401,7 @@ async def test_meeting_mode_from_list(demo_url: str) -> None:
 
 
 async def test_command_palette_offers_new_case(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         await wait_for_rows(pilot)
         await pilot.press("ctrl+p")
         await wait_for_screen(pilot, CommandPalette)
@@ -447,8 +436,7 @@ async def test_not_an_rr_database_exits_with_one_sentence(
     path = tmp_path / "db" / "rr.db"
     make(path)
     before = path.read_bytes()
-    app = make_app(sqlite_url(path))
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(sqlite_url(path)) as (app, pilot):
         await wait_until(pilot, lambda: app.fatal is not None, what="the fatal error")
     assert app.return_code not in (None, 0)
     assert app.fatal is not None

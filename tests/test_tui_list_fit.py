@@ -22,6 +22,8 @@ from tui_helpers import (
     fresh_store,
     make_app,
     row_refs,
+    running,
+    running_app,
     screen_text,
     table,
     type_text,
@@ -100,8 +102,7 @@ async def test_at_60_columns_the_due_date_keeps_day_and_month(demo_url: str) -> 
 
 
 async def test_at_80_columns_every_column_still_shows(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         header = screen_text(app).splitlines()[1]
         for column in COLUMNS:
@@ -167,8 +168,7 @@ async def _filter(pilot: Any, needle: str) -> list[str]:
 
 async def test_filter_ignores_case_and_accents(demo_url: str) -> None:
     add_long_names(demo_url)
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         await wait_for_rows(pilot)
         for needle in ("zoe", "ZOE", "Zoë", "zoë oluwaseun", "FITZGERALD-SMYTHE"):
             assert await _filter(pilot, needle) == ["LONG-2026-01"], needle
@@ -178,8 +178,7 @@ async def test_filter_ignores_case_and_accents(demo_url: str) -> None:
 async def test_filter_matches_state_word_and_meaning_owner_stage_and_step(
     demo_url: str,
 ) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         rags = {row.cells[1]: row.rag for row in table(pilot).rows}
         red = sorted(ref for ref, rag in rags.items() if rag == "red")
@@ -203,8 +202,7 @@ async def test_filter_matches_state_word_and_meaning_owner_stage_and_step(
 
 
 async def test_enter_with_a_single_match_opens_it(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         await wait_for_rows(pilot)
         assert await _filter(pilot, "child l") == ["DEMO-2026-012"]
         await pilot.press("enter")
@@ -213,8 +211,7 @@ async def test_enter_with_a_single_match_opens_it(demo_url: str) -> None:
 
 
 async def test_enter_with_several_matches_stays_on_the_list(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         assert len(await _filter(pilot, "okafor")) == 4
         await pilot.press("enter")
@@ -229,8 +226,7 @@ async def test_enter_with_several_matches_stays_on_the_list(demo_url: str) -> No
 async def test_leaving_a_case_reloads_the_list_only_when_something_changed(
     demo_url: str,
 ) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         screen = app.screen
         assert isinstance(screen, CaseListScreen)

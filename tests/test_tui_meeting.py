@@ -8,12 +8,11 @@ from datetime import date
 
 import pytest
 from tui_helpers import (
-    SIZE,
     TODAY_UK,
     fresh_store,
-    make_app,
     open_from_list,
     row_refs,
+    running_app,
     screen_text,
     table,
     wait_for_rows,
@@ -36,8 +35,7 @@ async def test_meeting_mode_shows_the_lists_open_cases_at_once_in_the_same_order
         closed = store.case_id("DEMO-2026-007")
         record = store.get_case(closed)
         store.update_case(closed, record.version, replace(record.fields, status="closed"))
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         await pilot.press("c")  # closed cases shown on the list: meeting mode leaves them out
         await wait_until(pilot, lambda: "DEMO-2026-007" in row_refs(pilot))
@@ -68,8 +66,7 @@ async def test_meeting_mode_shows_the_lists_open_cases_at_once_in_the_same_order
 
 
 async def test_meeting_mode_reads_the_cases_itself_when_given_none(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         await wait_for_rows(pilot)
         expected = [r.cells[1] for r in table(pilot).rows]
         app.push_screen(MeetingModeScreen(None))
@@ -79,8 +76,7 @@ async def test_meeting_mode_reads_the_cases_itself_when_given_none(demo_url: str
 
 
 async def test_a_stale_answer_is_dropped(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         screen = await open_from_list(pilot, "M", MeetingModeScreen)
         screen.load()
         await app.workers.wait_for_complete()
@@ -96,8 +92,7 @@ async def test_a_stale_answer_is_dropped(demo_url: str) -> None:
 async def test_a_change_during_the_meeting_appears_and_enter_shows_the_case(
     demo_url: str,
 ) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         screen = await open_from_list(pilot, "M", MeetingModeScreen)
         await wait_until(pilot, lambda: screen.token != -1)
         with fresh_store(demo_url) as store:

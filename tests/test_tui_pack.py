@@ -43,10 +43,8 @@ async def typed_into(pilot: Pilot[Any], form: Any, field_id: str, text: str) -> 
 
 
 async def test_signoff_form_records_a_partner_by_keyboard(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, REF)
-        form = await ui.open_form(pilot, "s", SignOffForm)
+    async with ui.running_app(demo_url) as (app, pilot):
+        form = await ui.open_case_form(pilot, demo_url, REF, "s", SignOffForm)
         # The first field has focus: the local authority's signatory.
         assert app.focused is not None
         await ui.type_text(pilot, "Lee Director")
@@ -79,10 +77,8 @@ async def test_signoff_form_records_a_partner_by_keyboard(demo_url: str) -> None
 
 
 async def test_signoff_form_names_each_missing_part_and_keeps_the_typing(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, REF)
-        form = await ui.open_form(pilot, "s", SignOffForm)
+    async with ui.running_app(demo_url) as (app, pilot):
+        form = await ui.open_case_form(pilot, demo_url, REF, "s", SignOffForm)
         await ui.fill(pilot, "police-name", "D. Inspector")
         await ui.wait_until(pilot, lambda: ui.value(form, "police-name") == "D. Inspector")
         await choose(pilot, form, "police-capacity", 1)
@@ -114,10 +110,8 @@ async def test_pack_form_refuses_final_until_signed_then_writes_word(
     demo_url: str, tmp_path: Path
 ) -> None:
     target = tmp_path / "pack.docx"
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, REF)
-        form = await ui.open_form(pilot, "w", PackForm)
+    async with ui.running_app(demo_url) as (app, pilot):
+        form = await ui.open_case_form(pilot, demo_url, REF, "w", PackForm)
         assert "Not yet signed off by: Local authority, Police, Health" in ui.screen_text(app)
         await choose(pilot, form, "format", 1)  # PDF -> Word
         assert form.query_one("#path").value.endswith(".docx")
@@ -151,10 +145,8 @@ async def test_pack_form_writes_the_final_pack_once_all_three_have_signed(
             },
         )
     target = tmp_path / "final.md"
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, REF)
-        form = await ui.open_form(pilot, "w", PackForm)
+    async with ui.running_app(demo_url) as (app, pilot):
+        form = await ui.open_case_form(pilot, demo_url, REF, "w", PackForm)
         assert "Signed off by all three safeguarding partners." in ui.screen_text(app)
         await choose(pilot, form, "format", 2)  # Markdown
         await choose(pilot, form, "version", 1)  # Final
@@ -187,10 +179,8 @@ async def test_pack_form_shows_which_field_the_pdf_cannot_draw(
             ),
         )
     target = tmp_path / "pack.pdf"
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, REF)
-        form = await ui.open_form(pilot, "w", PackForm)
+    async with ui.running_app(demo_url) as (app, pilot):
+        form = await ui.open_case_form(pilot, demo_url, REF, "w", PackForm)
         ui.put(form, "path", str(target))
         await ui.save_and_close(pilot, form)
         notice = await ui.wait_for_screen(pilot, NoticeScreen)
@@ -208,10 +198,8 @@ async def test_pack_form_shows_which_field_the_pdf_cannot_draw(
 
 
 async def test_meeting_form_saves_the_new_pack_fields(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, REF)
-        form = await ui.open_form(pilot, "m", MeetingForm)
+    async with ui.running(demo_url) as pilot:
+        form = await ui.open_case_form(pilot, demo_url, REF, "m", MeetingForm)
         typed = {
             "good_practice": "School acted",
             "family_involvement": "Mother told",
@@ -237,8 +225,7 @@ async def _sign_off_after_a_colleague(
 ) -> Any:
     """Open the sign-off form; meanwhile a colleague records the police sign-off; type
     ``partner``'s name, role, organisation and date and save. Returns the form."""
-    await ui.open_case(pilot, url, REF)
-    form = await ui.open_form(pilot, "s", SignOffForm)
+    form = await ui.open_case_form(pilot, url, REF, "s", SignOffForm)
     with ui.fresh_store(url) as store:
         store.record_signoffs(
             store.case_id(REF),
@@ -256,8 +243,7 @@ async def _sign_off_after_a_colleague(
 async def test_signoff_form_never_undoes_a_colleagues_sign_off_of_another_partner(
     demo_url: str,
 ) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running(demo_url) as pilot:
         form = await _sign_off_after_a_colleague(
             pilot,
             demo_url,
@@ -275,8 +261,7 @@ async def test_signoff_form_never_undoes_a_colleagues_sign_off_of_another_partne
 async def test_signoff_form_refuses_a_stale_partner_and_keeps_their_sign_off(
     demo_url: str,
 ) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running_app(demo_url) as (app, pilot):
         form = await _sign_off_after_a_colleague(
             pilot, demo_url, "police", "Mine", "DCI", "Police", "2026-11-25"
         )

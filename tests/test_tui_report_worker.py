@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from tui_helpers import (
-    SIZE,
-    make_app,
     open_report,
+    running,
+    running_app,
     text_of,
     wait_until,
 )
@@ -29,8 +29,7 @@ async def test_figures_are_worked_out_in_a_worker_and_cached_per_period(
         return figures(records, profile, period, today)
 
     monkeypatch.setattr(report_screen, "figures", spying)
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         screen = await open_report(pilot)
         view = "#report-view"
         assert "2026-27" in text_of(screen, view)
@@ -54,8 +53,7 @@ async def test_figures_are_worked_out_in_a_worker_and_cached_per_period(
 
 
 async def test_only_the_latest_period_asked_for_is_drawn(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         screen = await open_report(pilot)
         # Three years back in a row: the answers for the first two are not drawn.
         await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")
@@ -67,8 +65,7 @@ async def test_only_the_latest_period_asked_for_is_drawn(demo_url: str) -> None:
 
 
 async def test_the_report_screen_shows_missed_and_the_profile_s_measures(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(demo_url) as pilot:
         screen = await open_report(pilot)
         shown = " ".join(text_of(screen, "#report-view").split())
         assert "Missed" in shown

@@ -24,8 +24,7 @@ async def _chase_screen(pilot: Any) -> ChaseScreen:
 
 
 async def test_chase_list_copies_the_chaser_and_records_it_sent(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running_app(demo_url) as (app, pilot):
         screen = await _chase_screen(pilot)
         chaser = ui.text_of(screen, "#chase-text")
         assert "Dear colleagues at Children's social care" in chaser
@@ -48,8 +47,7 @@ async def test_copy_says_sent_to_the_terminal_and_offers_the_text_to_copy_by_han
     demo_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("TMUX", raising=False)
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running_app(demo_url) as (app, pilot):
         screen = await _chase_screen(pilot)
         await pilot.press("y")
         await pilot.pause()
@@ -72,8 +70,7 @@ async def test_copy_under_tmux_says_set_clipboard_on_is_needed(
     demo_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,123,0")
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running_app(demo_url) as (app, pilot):
         await _chase_screen(pilot)
         await pilot.press("y")
         await pilot.pause()
@@ -87,8 +84,7 @@ async def test_chaser_marked_sent_by_mistake_is_undone_with_u(demo_url: str) -> 
         before = store.verify_audit()
         case_id = store.case_id("DEMO-2026-004")
         chasers_before = {a.id: a.chasers for a in store.get_case(case_id).agencies}
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running_app(demo_url) as (app, pilot):
         screen = await _chase_screen(pilot)
         await pilot.press("u")
         await pilot.pause()
@@ -115,8 +111,7 @@ async def test_chaser_marked_sent_by_mistake_is_undone_with_u(demo_url: str) -> 
 
 
 async def test_report_moves_between_years(demo_url: str) -> None:
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
+    async with ui.running(demo_url) as pilot:
         screen = await ui.open_report(pilot)
         view = ui.text_of(screen, "#report-view")
         assert "financial year 2026-27" in view
@@ -131,10 +126,8 @@ async def test_report_moves_between_years(demo_url: str) -> None:
 
 async def test_pack_form_writes_a_private_pdf_and_notes_it(demo_url: str, tmp_path: Path) -> None:
     target = tmp_path / "pack.pdf"
-    app = ui.make_app(demo_url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await ui.open_case(pilot, demo_url, "DEMO-2026-006")
-        form = await ui.open_form(pilot, "w", PackForm)
+    async with ui.running(demo_url) as pilot:
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-006", "w", PackForm)
         ui.put(form, "path", str(target))
         await ui.save_and_close(pilot, form)
     assert target.read_bytes().startswith(b"%PDF")

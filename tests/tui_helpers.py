@@ -15,8 +15,8 @@ import asyncio
 import io
 import shutil
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,6 +93,23 @@ def copy_db(template: Path, dest: Path) -> str:
 
 def make_app(url: str, today: date = TODAY, **kwargs: Any) -> RRApp:
     return RRApp(url, today=today, **kwargs)
+
+
+@asynccontextmanager
+async def running_app(
+    url: str, today: date = TODAY, **kwargs: Any
+) -> AsyncIterator[tuple[RRApp, Pilot[Any]]]:
+    """The real app on ``url`` with ``today`` fixed, run at 80x24: the app and its Pilot."""
+    app = make_app(url, today, **kwargs)
+    async with app.run_test(size=SIZE) as pilot:
+        yield app, pilot
+
+
+@asynccontextmanager
+async def running(url: str, today: date = TODAY, **kwargs: Any) -> AsyncIterator[Pilot[Any]]:
+    """The real app on ``url`` with ``today`` fixed, run at 80x24: its Pilot."""
+    async with running_app(url, today, **kwargs) as (_app, pilot):
+        yield pilot
 
 
 @contextmanager
@@ -342,6 +359,14 @@ async def open_form(pilot: Pilot[Any], key: str, kind: type[Screen[Any]]) -> Any
     """Press the key that opens a form and wait for it to be on top."""
     await pilot.press(key)
     return await wait_for_screen(pilot, kind)
+
+
+async def open_case_form(
+    pilot: Pilot[Any], url: str, reference: str, key: str, kind: type[Screen[Any]]
+) -> Any:
+    """Show one case's screen, press the key that opens a form on it; return the form."""
+    await open_case(pilot, url, reference)
+    return await open_form(pilot, key, kind)
 
 
 async def confirm(pilot: Pilot[Any], answer: str) -> ConfirmScreen:
