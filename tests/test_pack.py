@@ -456,6 +456,15 @@ def pack_db(store: Store, db_url: str) -> tuple[str, int]:
     return db_url, make_case(store)
 
 
+@pytest.fixture
+def pack_here(
+    pack_db: tuple[str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, int]:
+    """The pack database, run from an empty folder (where a pack goes by default)."""
+    monkeypatch.chdir(tmp_path)
+    return pack_db
+
+
 def pack(capsys: pytest.CaptureFixture[str], url: str, *args: str) -> tuple[int, str, str]:
     """``rr-tui pack REF ARGS`` on ``url``, with today TODAY."""
     return cli(capsys, "--db", url, "--today", TODAY.isoformat(), "pack", REF, *args)
@@ -479,14 +488,9 @@ def test_cli_pdf_is_private_readable_and_audited(
 
 
 def test_cli_markdown_default_name_and_standard_output(
-    capsys: pytest.CaptureFixture[str],
-    store: Store,
-    pack_db: tuple[str, int],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], store: Store, pack_here: tuple[str, int], tmp_path: Path
 ) -> None:
-    url, case_id = pack_db
-    monkeypatch.chdir(tmp_path)
+    url, case_id = pack_here
     code, out, err = pack(capsys, url)
     assert (code, err) == (0, "")
     written = tmp_path / f"{REF}-rapid-review.md"
@@ -595,14 +599,9 @@ def test_cli_final_is_refused_naming_the_partners_who_have_not_signed(
 
 
 def test_cli_word_pack_is_private_audited_and_not_for_standard_output(
-    capsys: pytest.CaptureFixture[str],
-    store: Store,
-    pack_db: tuple[str, int],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], store: Store, pack_here: tuple[str, int], tmp_path: Path
 ) -> None:
-    url, case_id = pack_db
-    monkeypatch.chdir(tmp_path)
+    url, case_id = pack_here
     code, out, err = cli(capsys, "--db", url, "pack", REF, "--format", "docx")
     assert (code, err) == (0, "")
     written = tmp_path / f"{REF}-rapid-review.docx"

@@ -7,6 +7,8 @@ a slow start looks like to the user, with everything else real.
 from __future__ import annotations
 
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,15 @@ async def wait_for_first_page(pilot: Pilot[Any]) -> None:
     await ui.wait_until(pilot, shown, what="the first screenful")
 
 
+@asynccontextmanager
+async def first_page_shown(url: str) -> AsyncIterator[tuple[HeldApp, Pilot[Any]]]:
+    """rr-tui on ``url`` with its store held back, once it shows the first screenful."""
+    app = HeldApp(url)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await wait_for_first_page(pilot)
+        yield app, pilot
+
+
 def full_order(url: str) -> list[str]:
     from rr_tui.profile import ENGLAND
     from rr_tui.views import build_views
@@ -80,9 +91,7 @@ def full_order(url: str) -> list[str]:
 
 async def test_most_urgent_cases_show_before_the_database_is_open(tmp_path: Path) -> None:
     url = many_cases(tmp_path)
-    app = HeldApp(url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await wait_for_first_page(pilot)
+    async with first_page_shown(url) as (app, pilot):
         assert app.store is None
         assert ui.row_refs(pilot) == full_order(url)[:PAGE_SIZE]
         summary = ui.text_of(pilot.app.screen, "#summary")
@@ -100,9 +109,7 @@ async def test_most_urgent_cases_show_before_the_database_is_open(tmp_path: Path
 
 async def test_a_case_opened_early_loads_once_the_database_is_open(tmp_path: Path) -> None:
     url = many_cases(tmp_path)
-    app = HeldApp(url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await wait_for_first_page(pilot)
+    async with first_page_shown(url) as (app, pilot):
         await pilot.press("j")
         chosen = ui.cursor_ref(pilot)
         await pilot.press("enter")
@@ -113,9 +120,7 @@ async def test_a_case_opened_early_loads_once_the_database_is_open(tmp_path: Pat
 
 async def test_a_case_saved_early_is_saved_once_the_database_is_open(tmp_path: Path) -> None:
     url = many_cases(tmp_path)
-    app = HeldApp(url)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await wait_for_first_page(pilot)
+    async with first_page_shown(url) as (app, pilot):
         await pilot.press("n")
         form = await ui.wait_for_screen(pilot, CaseForm)
         await ui.type_text(pilot, "RR26-EARLY")
