@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rr_tui.dates import DateInputError, parse_user_date, uk
-from rr_tui.errors import InputError
+from rr_tui.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from rr_tui.store import Store
@@ -26,6 +26,7 @@ def add_command(
     p.epilog = (
         "examples:\n"
         "  rr-tui action add RR-2026-001 --due 2026-03-20 --owner Police Strategy discussion\n"
+        "  rr-tui action edit RR-2026-001 1 --due 2026-03-27 --owner 'Police (DS Khan)'\n"
         "  rr-tui action done RR-2026-001 1 today --evidence 'Minutes on file'\n"
         "  rr-tui action list RR-2026-001 --json"
     )
@@ -48,6 +49,11 @@ def add_command(
         metavar="N",
         help="an action of the case's recommendation N (default: an immediate action)",
     )
+    edit = verb("edit", "change an action's text, owner or due date (only those given)")
+    edit.add_argument("number", metavar="NUMBER", help="the action's number (action list)")
+    edit.add_argument("--text", metavar="TEXT", help="what is to be done")
+    edit.add_argument("--owner", metavar="NAME", help="who does it")
+    edit.add_argument("--due", metavar="DATE", help="YYYY-MM-DD, today, ...")
     done = verb("done", "record the date an action was done")
     done.add_argument("number", metavar="NUMBER", help="the action's number (action list)")
     done.add_argument("on", metavar="DATE", help="YYYY-MM-DD, today or yesterday")
@@ -61,6 +67,12 @@ def _date(text: str, today: date, label: str) -> date:
         return parse_user_date(text, today)
     except DateInputError as exc:
         raise InputError(f"{label}: {exc}") from None
+
+
+def _number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise InputError("NUMBER: the action's number, as action list shows it")
+    return int(text)
 
 
 def run(args: argparse.Namespace, open_store: OpenStore, today: date) -> int:
@@ -79,15 +91,32 @@ def run(args: argparse.Namespace, open_store: OpenStore, today: date) -> int:
             )
         print(number)
         return 0
+    if verb == "edit":
+        from rr_tui.store import UNCHECKED
+
+        number = _number(args.number)
+        if args.text is None and args.owner is None and args.due is None:
+            raise UsageError("say what to change: --text, --owner or --due")
+        new_due: date | object = UNCHECKED if args.due is None else _date(args.due, today, "--due")
+        with closing(open_store()) as store:
+            store.update_action(
+                store.case_id(args.reference),
+                number,
+                None,
+                text=args.text,
+                owner=args.owner,
+                due_on=new_due,
+            )
+        print(f"action {number} changed")
+        return 0
     if verb == "done":
-        if not args.number.isdigit() or int(args.number) < 1:
-            raise InputError("NUMBER: the action's number, as action list shows it")
+        number = _number(args.number)
         done_on = _date(args.on, today, "DATE")
         with closing(open_store()) as store:
             store.complete_action(
-                store.case_id(args.reference), int(args.number), done_on, evidence=args.evidence
+                store.case_id(args.reference), number, done_on, evidence=args.evidence
             )
-        print(f"action {int(args.number)} done on {uk(done_on)}")
+        print(f"action {number} done on {uk(done_on)}")
         return 0
     with closing(open_store()) as store:
         record = store.get_case(store.case_id(args.reference))

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rr_tui.records import CaseRecord, MeetingRecord, PanelRecord
+
 # Tables an edit can address, and what ``Target.column`` names in each.
 CASE = "case"  # a column of the case (``CASE_FIELDS``)
 STEP = "step"  # a step's date: column is the step id
@@ -24,6 +26,7 @@ MEETING = "meeting"  # a column of the Rapid Review meeting record, or "actions"
 PANEL = "panel"  # a column of the National Panel record
 AGENCY = "agency"  # a column of one agency: key is the agency id
 CHILD = "child"  # a column of one child on the notification: key is the child's id
+ACTION = "action"  # a column of one tracked action: key is the action's number in the case
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,7 @@ class Edit:
     expected: Any
     value: Any
     label: str = ""  # the field's label, for the conflict message
+    field: str = ""  # the form's field id, for routing an error to the field
 
     @property
     def name(self) -> str:
@@ -69,3 +73,23 @@ def stale_message(names: list[str]) -> str:
         return "someone else saved this since you opened it"
     listed = ", ".join(names)
     return f"someone else changed {listed} since you opened it"
+
+
+def stored(record: CaseRecord, target: Target) -> object:
+    """What ``record`` holds where ``target`` points (None when the row is not there)."""
+    if target.table == STEP:
+        return record.done.get(target.column)
+    if target.table == CASE:
+        return getattr(record.fields, target.column)
+    if target.table == MEETING:
+        return getattr(record.meeting or MeetingRecord(), target.column)
+    if target.table == PANEL:
+        return getattr(record.panel or PanelRecord(), target.column)
+    row: object = None
+    if target.table == AGENCY:
+        row = next((a for a in record.agencies if a.id == target.key), None)
+    elif target.table == CHILD:
+        row = next((c.fields for c in record.children if c.id == target.key), None)
+    elif target.table == ACTION:
+        row = next((a for a in record.actions if a.number == target.key), None)
+    return None if row is None else getattr(row, target.column)

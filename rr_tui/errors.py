@@ -22,9 +22,24 @@ class UsageError(RRError):
 
 
 class InputError(RRError):
-    """Bad input from the user: a date, a field, an import file."""
+    """Bad input from the user: a date, a field, an import file.
+
+    When one field is at fault, ``field`` names it (the record's field name,
+    which the forms use as the field's id) and ``problem`` says what is wrong
+    with it without its label: a form shows it on that field.
+    """
 
     exit_code = 3
+
+    def __init__(self, message: str, *, field: str = "", problem: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+        self.problem = problem or message
+
+
+def field_error(field: str, label: str, problem: str) -> InputError:
+    """``Label: problem``, routed to the field ``field``."""
+    return InputError(f"{label}: {problem}", field=field, problem=problem)
 
 
 class NotFoundError(RRError):

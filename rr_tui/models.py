@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from rr_tui import lengths
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -52,9 +54,9 @@ class Case(Tracked, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Internal pseudonymous reference: never a child's name.
-    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    reference: Mapped[str] = mapped_column(String(lengths.REFERENCE), unique=True)
     # The local authority where the incident happened: it notifies and leads.
-    lead_authority: Mapped[str] = mapped_column(String(120), default="")
+    lead_authority: Mapped[str] = mapped_column(String(lengths.AUTHORITY), default="")
     incident_type: Mapped[str] = mapped_column(
         String(20), default=""
     )  # death / serious_harm / other
@@ -63,10 +65,14 @@ class Case(Tracked, Base):
         String(20), default="rapid_review", server_default="rapid_review"
     )
     incident_date: Mapped[date | None] = mapped_column(Date)
-    sin_reference: Mapped[str] = mapped_column(String(40), default="", server_default="")
-    home_authority: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    sin_reference: Mapped[str] = mapped_column(
+        String(lengths.SIN_REFERENCE), default="", server_default=""
+    )
+    home_authority: Mapped[str] = mapped_column(
+        String(lengths.AUTHORITY), default="", server_default=""
+    )
     partners_copied_on: Mapped[date | None] = mapped_column(Date)
-    owner: Mapped[str] = mapped_column(String(80), default="")
+    owner: Mapped[str] = mapped_column(String(lengths.CASE_OWNER), default="")
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     publication_planned: Mapped[date | None] = mapped_column(Date)
@@ -101,7 +107,7 @@ class Child(Tracked, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)  # 1: the first child on the notification
-    initials: Mapped[str] = mapped_column(String(40))
+    initials: Mapped[str] = mapped_column(String(lengths.CHILD_INITIALS))
     age_band: Mapped[str] = mapped_column(String(20), default="")
     sex: Mapped[str] = mapped_column(String(20), default="")
     ethnicity: Mapped[str] = mapped_column(String(20), default="")
@@ -139,7 +145,7 @@ class Agency(Tracked, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(lengths.AGENCY))
     request_sent: Mapped[date | None] = mapped_column(Date)
     timescale_wd: Mapped[int | None] = mapped_column(Integer)  # None: the profile's default
     received_on: Mapped[date | None] = mapped_column(Date)
@@ -215,7 +221,7 @@ class MeetingAction(Tracked, Base):
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     action: Mapped[str] = mapped_column(Text)
-    owner: Mapped[str] = mapped_column(String(120), default="")
+    owner: Mapped[str] = mapped_column(String(lengths.ACTION_OWNER), default="")
     due_on: Mapped[date | None] = mapped_column(Date)
     done_on: Mapped[date | None] = mapped_column(Date)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -300,9 +306,9 @@ class SignOff(Tracked, Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     partner: Mapped[str] = mapped_column(String(20))  # rr_tui.records.PARTNERS
     capacity: Mapped[str] = mapped_column(String(20))  # lead / delegated
-    name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[str] = mapped_column(String(120))
-    organisation: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(lengths.SIGNATORY))
+    role: Mapped[str] = mapped_column(String(lengths.SIGNATORY))
+    organisation: Mapped[str] = mapped_column(String(lengths.SIGNATORY))
     signed_on: Mapped[date] = mapped_column(Date)
 
     case: Mapped[Case] = relationship(back_populates="signoffs")

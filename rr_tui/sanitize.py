@@ -17,9 +17,6 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2
 # A whole escape sequence, so that "ESC[31m" leaves nothing behind.
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 
-MAX_TEXT = 100_000  # characters in one field: a long note, not a novel
-MAX_LINE = 200  # characters in a one-line field
-
 
 def clean_text(value: str, *, multiline: bool = True) -> str:
     """Remove escape sequences and control and bidi-override characters."""

@@ -10,7 +10,9 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from rr_tui.dates import uk
+from rr_tui import lengths
+from rr_tui.dates import DateInputError, parse_user_date, uk
+from rr_tui.lengths import MAX_LINE, MAX_TEXT
 from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import (
     AGE_BANDS,
@@ -22,12 +24,12 @@ from rr_tui.records import (
     PANEL_OUTCOMES,
     SEXES,
     STATUSES,
+    ActionRecord,
     CaseFields,
     ChildFields,
 )
-from rr_tui.sanitize import MAX_LINE, MAX_TEXT
 
-REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.\-]{0,39}$")
+REFERENCE = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9/_.\-]{{0,{lengths.REFERENCE - 1}}}$")
 
 FIELD_LABELS: dict[str, str] = {
     "reference": "Reference",
@@ -66,7 +68,10 @@ def check_reference(value: str) -> str | None:
     if not value.strip():
         return "is required"
     if not REFERENCE.match(value.strip()):
-        return "use up to 40 letters, digits and / _ . - (no spaces), e.g. RR-2026-014"
+        return (
+            f"use up to {lengths.REFERENCE} letters, digits and / _ . - (no spaces), "
+            "e.g. RR-2026-014"
+        )
     return None
 
 
@@ -100,10 +105,10 @@ def case_field_errors(fields: CaseFields) -> dict[str, str]:
         "reference": check_reference(fields.reference),
         "kind": check_choice(fields.kind, NOTIFICATION_KINDS, blank=False),
         "incident_type": check_choice(fields.incident_type, INCIDENT_TYPES),
-        "sin_reference": check_line(fields.sin_reference, 40),
-        "lead_authority": check_line(fields.lead_authority, 120),
-        "home_authority": check_line(fields.home_authority, 120),
-        "owner": check_line(fields.owner, 80),
+        "sin_reference": check_line(fields.sin_reference, lengths.SIN_REFERENCE),
+        "lead_authority": check_line(fields.lead_authority, lengths.AUTHORITY),
+        "home_authority": check_line(fields.home_authority, lengths.AUTHORITY),
+        "owner": check_line(fields.owner, lengths.CASE_OWNER),
         "status": check_choice(fields.status, STATUSES, blank=False),
         "notes": check_text(fields.notes),
     }
@@ -113,13 +118,48 @@ def case_field_errors(fields: CaseFields) -> dict[str, str]:
 def child_field_errors(fields: ChildFields) -> dict[str, str]:
     """Every problem with a child's fields, keyed by field name."""
     checks: dict[str, str | None] = {
-        "initials": check_line(fields.initials, 40, required=True),
+        "initials": check_line(fields.initials, lengths.CHILD_INITIALS, required=True),
         "age_band": check_choice(fields.age_band, {**AGE_BANDS, **EARLIER_AGE_BANDS}),
         "sex": check_choice(fields.sex, SEXES),
         "ethnicity": check_choice(fields.ethnicity, ETHNICITIES),
         "disability": check_choice(fields.disability, DISABILITY),
     }
     return {name: message for name, message in checks.items() if message}
+
+
+def parse_action_lines(text: str, today: date, *, done: bool) -> tuple[ActionRecord, ...]:
+    """Actions typed one a line: ``action | owner | due date`` (and ``| done date``
+    when ``done``), the last parts optional, dates as people type them.
+
+    Raises ValueError naming the line and what is wrong with it; an action's
+    text and owner are held to their stored lengths (``rr_tui.lengths``).
+    """
+    shape = "action | owner | due date" + (" | done date" if done else "")
+    most = 4 if done else 3
+    actions = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) > most or not parts[0]:
+            raise ValueError(f"line {number}: one action a line, as {shape}")
+        owner = parts[1] if len(parts) > 1 else ""
+        for what, value, limit in (
+            ("the action", parts[0], lengths.ACTION),
+            ("the owner", owner, lengths.ACTION_OWNER),
+        ):
+            problem = check_line(value, limit)
+            if problem:
+                raise ValueError(f"line {number}: {what} {problem}")
+        dates: list[date | None] = []
+        for part in parts[2:most]:
+            try:
+                dates.append(parse_user_date(part, today) if part else None)
+            except DateInputError as exc:
+                raise ValueError(f"line {number}: date {exc}") from None
+        dates += [None] * (2 - len(dates))
+        actions.append(ActionRecord(parts[0], owner, *dates))
+    return tuple(actions)
 
 
 def check_decision(value: str | None) -> str | None:
@@ -136,13 +176,24 @@ def check_timescale(value: int | None) -> str | None:
     return None
 
 
-def date_warnings(when: date, today: date, not_before: date | None, before_label: str) -> list[str]:
-    """Plausible but surprising dates: the user is asked, not refused."""
+def date_warnings(
+    label: str,
+    when: date,
+    today: date,
+    not_before: date | None = None,
+    before_label: str = "",
+) -> list[str]:
+    """Plausible but surprising dates: the user is asked (the CLI: refused without --force).
+
+    A date in the future, or one before the date ``not_before`` (named
+    ``before_label``) it cannot precede. The one wording of these questions,
+    for every form and for ``timeline_warnings``.
+    """
     warnings = []
     if when > today:
-        warnings.append("is in the future")
+        warnings.append(f"{label}: {uk(when)} is in the future.")
     if not_before is not None and when < not_before:
-        warnings.append(f"is before the {before_label}")
+        warnings.append(f"{label} ({uk(when)}) is dated before {before_label} ({uk(not_before)}).")
     return warnings
 
 
@@ -215,15 +266,9 @@ def timeline_warnings(
     for step_id, when in changes.items():
         if when is None:
             continue
-        if when > today:
-            notes.append(f"{label(step_id)}: {uk(when)} is in the future.")
+        notes += date_warnings(label(step_id), when, today)
         for anchor in sorted(order.get(step_id, ()), key=profile.step_ids.index):
-            earlier = after.get(anchor)
-            if earlier is not None and when < earlier:
-                notes.append(
-                    f"{label(step_id)} ({uk(when)}) is dated before "
-                    f"{label(anchor)} ({uk(earlier)})."
-                )
+            notes += date_warnings(label(step_id), when, when, after.get(anchor), label(anchor))
         for later_id in profile.step_ids:
             later = after.get(later_id)
             if later_id in changes or later is None or step_id not in order.get(later_id, ()):

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from rr_tui.errors import ConflictError, InputError
+from rr_tui.lengths import MAX_TEXT
 from rr_tui.records import (
     PARTNERS,
     CaseFields,
@@ -15,7 +16,6 @@ from rr_tui.records import (
     SignOffRecord,
     missing_partners,
 )
-from rr_tui.sanitize import MAX_TEXT
 from rr_tui.store import Store
 
 D = date

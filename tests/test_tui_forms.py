@@ -60,7 +60,7 @@ def references(url: str) -> set[str]:
         return store.references()
 
 
-def assert_refused(form: FormScreen, field_id: str, label: str, words: str) -> None:
+def assert_refused(form: FormScreen[Any], field_id: str, label: str, words: str) -> None:
     """The form is still open, the field shows an inline error naming it, status says so."""
     assert form.is_current or form in form.app.screen_stack
     error = field_error(form, field_id)
@@ -75,7 +75,7 @@ Refusal = tuple[dict[str, str], str, str, str]  # typed, field id, its label, wo
 
 
 async def check_refusals(
-    pilot: Any, form: FormScreen, base: dict[str, str], cases: list[Refusal]
+    pilot: Any, form: FormScreen[Any], base: dict[str, str], cases: list[Refusal]
 ) -> None:
     """Each bad entry in turn: refused inline, naming the field; every entry kept."""
     for typed, field_id, label, words in cases:
@@ -91,7 +91,9 @@ async def check_refusals(
         assert others == [], typed
 
 
-async def check_asks(pilot: Any, form: FormScreen, entries: dict[str, str], words: str) -> None:
+async def check_asks(
+    pilot: Any, form: FormScreen[Any], entries: dict[str, str], words: str
+) -> None:
     """Plausible but surprising: the form asks; 'n' goes back with everything kept."""
     for name, text in entries.items():
         put(form, name, text)
@@ -102,7 +104,7 @@ async def check_asks(pilot: Any, form: FormScreen, entries: dict[str, str], word
     assert {name: value(form, name) for name in entries} == entries
 
 
-async def save_after_yes(pilot: Any, form: FormScreen) -> None:
+async def save_after_yes(pilot: Any, form: FormScreen[Any]) -> None:
     """Save again and answer 'y': now it is saved and the form closes."""
     await save(pilot)
     await confirm(pilot, "y")
@@ -318,7 +320,7 @@ async def test_f1_in_a_form_shows_form_keys(demo_url: str) -> None:
 # == every case-screen form: opens, titles, clean escape ==============================
 
 
-FORMS = [
+FORMS: list[tuple[str, type[FormScreen[Any]], str, str]] = [
     ("e", CaseForm, "Edit case DEMO-2026-004", "reference"),
     ("a", AgencyForm, "Add an agency", "name"),
     ("r", ReturnForm, "Record an agency's return", "agency"),

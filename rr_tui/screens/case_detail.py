@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from rr_tui.dates import uk, uk_short
@@ -45,7 +46,7 @@ from rr_tui.schedule import (
     provisional_note,
 )
 from rr_tui.screens.base import RRScreen
-from rr_tui.screens.form import FormScreen, on_saved
+from rr_tui.screens.form import on_saved
 from rr_tui.widgets.palette import state_styles
 from rr_tui.widgets.plain import plain_row
 from rr_tui.widgets.progress import progress_bar
@@ -458,6 +459,14 @@ class CaseScreen(RRScreen):
             tooltip="Add an immediate safeguarding action (or a recommendation's action)",
         ),
         Binding(
+            "I",
+            "edit_action",
+            "Edit action",
+            id="case.edit_action",
+            show=False,
+            tooltip="Change an action's text, owner or due date",
+        ),
+        Binding(
             "d",
             "action_done",
             "Done",
@@ -620,7 +629,7 @@ class CaseScreen(RRScreen):
 
     # -- actions -----------------------------------------------------------------
 
-    def _open_form(self, form: FormScreen, what: str) -> None:
+    def _open_form(self, form: ModalScreen[int | None], what: str) -> None:
         self.app.push_screen(form, on_saved(self, self.load, what))
 
     def action_back(self) -> None:
@@ -718,6 +727,16 @@ class CaseScreen(RRScreen):
 
         if self.data:
             self._open_form(ActionForm(self.data.record), "Action")
+
+    def action_edit_action(self) -> None:
+        from rr_tui.screens.lifecycle_forms import ActionForm
+
+        if self.data is None:
+            return
+        if not self.data.record.actions:
+            self.notify("No action yet: add one first (i).", severity="warning")
+            return
+        self._open_form(ActionForm(self.data.record, editing=True), "Action")
 
     def action_action_done(self) -> None:
         from rr_tui.screens.lifecycle_forms import ActionDoneForm

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 
-from rr_tui.dates import DateInputError, uk, uk_brief
+from rr_tui import lengths
+from rr_tui.dates import DateInputError, uk_brief
 from rr_tui.edits import CASE, Target
 from rr_tui.records import (
     CASE_FIELDS,
@@ -21,15 +22,9 @@ from rr_tui.records import (
     ChildFields,
 )
 from rr_tui.schedule import CaseFacts, hint_for
-from rr_tui.screens.form import FormError, FormScreen, step_warnings
-from rr_tui.validation import case_field_errors, check_line
-from rr_tui.widgets.fields import (
-    AreaField,
-    ChoiceField,
-    DateField,
-    Field,
-    TextField,
-)
+from rr_tui.screens.form import FormScreen, Reader
+from rr_tui.validation import case_field_errors
+from rr_tui.widgets.fields import AreaField, ChoiceField, DateField, TextField
 
 if TYPE_CHECKING:
     from rr_tui.store import Store
@@ -48,18 +43,19 @@ class CasePayload:
     children: tuple[ChildFields, ...] = ()
 
 
-class CaseForm(FormScreen):
+class CaseForm(FormScreen[CasePayload]):
     def __init__(self, record: CaseRecord | None) -> None:
-        super().__init__()
-        self.record = record
-        self.case_id = record.id if record else None
+        super().__init__(record)
         self.TITLE_TEXT = "New case" if record is None else f"Edit case {record.reference}"
 
     def compose_fields(self) -> ComposeResult:
-        f = self.record.fields if self.record else CaseFields(reference="")
-        today = lambda: self.rr.today  # noqa: E731
+        f = self._base_fields()
         yield TextField(
-            "Reference", f.reference, id="reference", placeholder="e.g. RR-2026-014", max_length=40
+            "Reference",
+            f.reference,
+            id="reference",
+            placeholder="e.g. RR-2026-014",
+            max_length=lengths.REFERENCE,
         )
         if self.record is None:
             # The first child; more (and their characteristics) from the case screen.
@@ -67,17 +63,18 @@ class CaseForm(FormScreen):
                 "Child (initials or pseudonym)",
                 "",
                 id="child",
-                max_length=40,
+                max_length=lengths.CHILD_INITIALS,
                 placeholder="e.g. AB",
             )
+            # The timeline's questions (step_warnings) cover the steps' dates.
             for step_id in NEW_CASE_DATES:
-                yield DateField(
+                yield self.date_field(
                     self.rr.profile.step(step_id).label,
                     id=step_id,
-                    today=today,
                     hint=self._hint(step_id),
+                    future=False,
                 )
-        yield TextField("Owner (coordinator)", f.owner, id="owner", max_length=80)
+        yield TextField("Owner (coordinator)", f.owner, id="owner", max_length=lengths.CASE_OWNER)
         yield ChoiceField(
             "Notification",
             list(NOTIFICATION_KINDS.items()),
@@ -91,32 +88,31 @@ class CaseForm(FormScreen):
             f.incident_type,
             id="incident_type",
         )
-        yield DateField("Incident date", f.incident_date, id="incident_date", today=today)
-        yield TextField("SIN reference", f.sin_reference, id="sin_reference", max_length=40)
+        yield self.date_field("Incident date", f.incident_date, id="incident_date")
+        yield TextField(
+            "SIN reference", f.sin_reference, id="sin_reference", max_length=lengths.SIN_REFERENCE
+        )
         yield TextField(
             "Incident local authority (leads)",
             f.lead_authority,
             id="lead_authority",
-            max_length=120,
+            max_length=lengths.AUTHORITY,
         )
         yield TextField(
             "Child's home authority (when different)",
             f.home_authority,
             id="home_authority",
-            max_length=120,
+            max_length=lengths.AUTHORITY,
         )
-        yield DateField(
-            "SIN copied to the partners",
-            f.partners_copied_on,
-            id="partners_copied_on",
-            today=today,
+        yield self.date_field(
+            "SIN copied to the partners", f.partners_copied_on, id="partners_copied_on"
         )
         if self.record is not None:
             yield ChoiceField(
                 "Status", list(STATUSES.items()), f.status, id="status", allow_blank=False
             )
-            yield DateField(
-                "Planned publication", f.publication_planned, id="publication_planned", today=today
+            yield self.date_field(
+                "Planned publication", f.publication_planned, id="publication_planned", future=False
             )
         yield AreaField("Notes", f.notes, id="notes")
 
@@ -152,66 +148,46 @@ class CaseForm(FormScreen):
                 if self.query(f"#{step_id}"):
                     self.query_one(f"#{step_id}", DateField).set_hint_source(self._hint(step_id))
 
-    def collect(self) -> CasePayload:
-        errors: dict[str, str] = {}
-        dates: dict[str, date | None] = {}
-        for name in (
-            "incident_date",
-            *NEW_CASE_DATES,
-            "partners_copied_on",
-            "publication_planned",
-        ):
-            if not self.query(f"#{name}"):
-                continue
-            try:
-                dates[name] = self.query_one(f"#{name}", DateField).parse()
-            except DateInputError as exc:
-                errors[name] = str(exc)
-        base = self.record.fields if self.record else CaseFields(reference="")
+    def read_payload(self, read: Reader) -> CasePayload:
+        dates = {
+            name: read.date_of(name)
+            for name in ("incident_date", *NEW_CASE_DATES, "partners_copied_on")
+            if self.query(f"#{name}")
+        }
+        base = self._base_fields()
+        editing = self.record is not None
         fields = CaseFields(
-            reference=self.query_one("#reference", TextField).value.strip(),
-            kind=self.query_one("#kind", ChoiceField).value,
-            incident_type=self.query_one("#incident_type", ChoiceField).value,
+            reference=read.line("reference"),
+            kind=read.choice("kind"),
+            incident_type=read.choice("incident_type"),
             incident_date=dates.get("incident_date"),
-            sin_reference=self.query_one("#sin_reference", TextField).value.strip(),
-            lead_authority=self.query_one("#lead_authority", TextField).value.strip(),
-            home_authority=self.query_one("#home_authority", TextField).value.strip(),
+            sin_reference=read.line("sin_reference"),
+            lead_authority=read.line("lead_authority"),
+            home_authority=read.line("home_authority"),
             partners_copied_on=dates.get("partners_copied_on"),
-            owner=self.query_one("#owner", TextField).value.strip(),
-            status=self.query_one("#status", ChoiceField).value if self.record else "open",
-            notes=self.query_one("#notes", AreaField).value,
-            publication_planned=dates.get("publication_planned", base.publication_planned),
+            owner=read.line("owner"),
+            status=read.choice("status") if editing else "open",
+            notes=read.text("notes"),
+            publication_planned=(
+                read.date_of("publication_planned") if editing else base.publication_planned
+            ),
         )
-        errors.update(case_field_errors(fields))
+        for name, problem in case_field_errors(fields).items():
+            read.problem(name, problem)
         children: tuple[ChildFields, ...] = ()
-        if self.record is None:
-            initials = self.query_one("#child", TextField).value.strip()
-            problem = check_line(initials, 40)
-            if problem:
-                errors["child"] = problem
+        if not editing:
+            initials = read.line("child")
             children = (ChildFields(initials),) if initials else ()
-        if errors:
-            order = [f.id for f in self.query(Field)]
-            raise FormError({k: errors[k] for k in order if k in errors})
         steps = {k: v for k, v in dates.items() if v is not None and k in STEP_DATES}
         return CasePayload(fields, steps, children)
 
     def warnings(self, payload: CasePayload) -> list[str]:
-        notes = step_warnings(self, dict(payload.steps))
-        today = self.rr.today
-        for name in ("incident_date", "partners_copied_on"):
-            when = getattr(payload.fields, name)
-            if when is not None and when != getattr(self._base_fields(), name) and when > today:
-                notes.append(f"{self.field(name).label} is {uk(when)}: in the future.")
-        return notes
+        return self.step_warnings(dict(payload.steps))
 
     def targets(self) -> dict[str, Target]:
         if self.record is None:
             return {}  # a new case: nothing stored yet to check against
         return {name: Target(CASE, name) for name in CASE_FIELDS if self.query(f"#{name}")}
-
-    def field_values(self, fresh: CaseRecord) -> dict[str, object]:
-        return {name: getattr(fresh.fields, name) for name in CASE_FIELDS}
 
     def values(self, payload: CasePayload) -> dict[str, object]:
         return {name: getattr(payload.fields, name) for name in CASE_FIELDS}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.widgets import Select
 
+from rr_tui import lengths
 from rr_tui.edits import CHILD, Target
 from rr_tui.records import (
     AGE_BANDS,
@@ -21,7 +22,7 @@ from rr_tui.records import (
     ChildFields,
     ChildRecord,
 )
-from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.screens.form import FormScreen, Reader
 from rr_tui.validation import CHILD_LABELS, child_field_errors
 from rr_tui.widgets.fields import CheckField, ChoiceField, Field, TextField
 
@@ -39,14 +40,12 @@ class ChildPayload:
     remove: bool = False
 
 
-class ChildForm(FormScreen):
+class ChildForm(FormScreen[ChildPayload]):
     TITLE_TEXT = "Children on the notification"
+    record: CaseRecord
 
     def __init__(self, record: CaseRecord, child_id: int | None = None) -> None:
-        super().__init__()
-        self.record = record
-        self.case = record
-        self.case_id = record.id
+        super().__init__(record)
         # With children already recorded the form opens on the first; "new" adds one.
         first = record.children[0].id if record.children else None
         self.child_id = child_id if child_id is not None else first
@@ -81,7 +80,7 @@ class ChildForm(FormScreen):
             CHILD_LABELS["initials"],
             c.initials,
             id="initials",
-            max_length=40,
+            max_length=lengths.CHILD_INITIALS,
             placeholder="e.g. AB or Child A: never a full name",
         )
         yield ChoiceField(
@@ -126,19 +125,25 @@ class ChildForm(FormScreen):
                 self._initial[f.id or ""] = f.snapshot()
         self._seen = dict(self.field_values(self.case))
 
-    def collect(self) -> ChildPayload:
+    def read_payload(self, read: Reader) -> ChildPayload:
         current = self._current()
-        remove = current is not None and self.query_one("#remove", CheckField).value
-        values: dict[str, object] = {}
-        for name in CHILD_FIELDS:
-            value = self.query_one(f"#{name}", Field).value  # type: ignore[attr-defined]
-            values[name] = value.strip() if isinstance(value, str) else value
-        fields = ChildFields(**values)  # type: ignore[arg-type]
-        if not remove:
-            errors = child_field_errors(fields)
-            if errors:
-                order = [f.id for f in self.query(Field)]
-                raise FormError({k: errors[k] for k in order if k in errors})
+        remove = current is not None and read.checked("remove")
+        fields = ChildFields(
+            initials=read.line("initials"),
+            age_band=read.choice("age_band"),
+            sex=read.choice("sex"),
+            ethnicity=read.choice("ethnicity"),
+            disability=read.choice("disability"),
+            cp_plan=read.checked("cp_plan"),
+            child_in_need=read.checked("child_in_need"),
+            looked_after=read.checked("looked_after"),
+            care_leaver=read.checked("care_leaver"),
+        )
+        if remove:
+            read.errors.clear()  # a child taken off is not checked
+        else:
+            for name, problem in child_field_errors(fields).items():
+                read.problem(name, problem)
         return ChildPayload(current, fields, remove)
 
     def warnings(self, payload: ChildPayload) -> list[str]:
@@ -158,17 +163,8 @@ class ChildForm(FormScreen):
             return {}
         return {name: Target(CHILD, name, self.child_id) for name in CHILD_FIELDS}
 
-    def field_values(self, fresh: CaseRecord) -> dict[str, object]:
-        child = next((c for c in fresh.children if c.id == self.child_id), None)
-        if child is None:
-            return {}
-        return {name: getattr(child.fields, name) for name in CHILD_FIELDS}
-
     def values(self, payload: ChildPayload) -> dict[str, object]:
         return {name: getattr(payload.fields, name) for name in CHILD_FIELDS}
-
-    def adopt(self, fresh: CaseRecord) -> None:
-        self.record = self.case = fresh
 
     def save(self, store: Store, payload: ChildPayload) -> int | None:
         if payload.child is None:
@@ -176,5 +172,5 @@ class ChildForm(FormScreen):
         if payload.remove:
             store.remove_child(payload.child.id, payload.child.version)
             return payload.child.id
-        super().save(store, payload)
+        self.write(store, payload)
         return payload.child.id

@@ -10,26 +10,40 @@ reason on it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import fields, is_dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Static
 
-from rr_tui.dates import uk
-from rr_tui.edits import Edit, Target, same
-from rr_tui.errors import ConflictError, RRError
+from rr_tui.dates import DateInputError, uk
+from rr_tui.edits import Edit, Target, same, stored
+from rr_tui.errors import ConflictError, InputError, RRError
 from rr_tui.records import CaseRecord
 from rr_tui.sanitize import for_display
 from rr_tui.screens.base import AppAccess
 from rr_tui.screens.confirm import ConfirmScreen, ConflictScreen
-from rr_tui.widgets.fields import ChoiceField, Field
+from rr_tui.validation import check_line, check_text, date_warnings, timeline_warnings
+from rr_tui.widgets.fields import (
+    AreaField,
+    CheckField,
+    ChoiceField,
+    DateField,
+    Field,
+    TextField,
+)
 
 if TYPE_CHECKING:
     from rr_tui.store import Store
+
+# The payload a form's fields make: a frozen dataclass per form.
+P = TypeVar("P")
+F = TypeVar("F", bound=Field)
 
 
 class FormError(Exception):
@@ -40,7 +54,75 @@ class FormError(Exception):
         self.errors = errors
 
 
-class FormScreen(AppAccess, ModalScreen[int | None]):
+class Reader:
+    """Reads a form's fields by id, gathering every problem so that all show at once.
+
+    The checks come from the fields themselves (a ``TextField``'s
+    ``max_length`` and ``required``, from ``rr_tui.lengths``) and the domain's
+    rules (``rr_tui.validation``): a form never writes a length twice.
+    """
+
+    def __init__(self, form: Widget, today: date) -> None:
+        self._form, self._today = form, today
+        self.errors: dict[str, str] = {}
+
+    def _get(self, field_id: str, kind: type[F]) -> F:
+        return self._form.query_one(f"#{field_id}", kind)
+
+    def problem(self, field_id: str, message: str | None) -> None:
+        """Say what is wrong with a field (the first problem found is kept)."""
+        if message:
+            self.errors.setdefault(field_id, message)
+
+    def date_of(self, field_id: str) -> date | None:
+        """The date typed (None when blank)."""
+        try:
+            return self._get(field_id, DateField).parse()
+        except DateInputError as exc:
+            self.problem(field_id, str(exc))
+            return None
+
+    def required_date(self, field_id: str) -> date:
+        """The date typed; blank is a problem (the payload is then never used)."""
+        when = self.date_of(field_id)
+        if when is None:
+            self.problem(field_id, "is required")
+            return self._today
+        return when
+
+    def line(self, field_id: str) -> str:
+        """A one-line text, trimmed, within its field's length."""
+        f = self._get(field_id, TextField)
+        value = f.value.strip()
+        self.problem(field_id, check_line(value, f.max_length, required=f.required))
+        return value
+
+    def text(self, field_id: str) -> str:
+        """A multi-line text as typed, within its field's length."""
+        f = self._get(field_id, AreaField)
+        value = f.value
+        self.problem(
+            field_id, check_text(value) or check_line(value.strip(), f.max_length, f.required)
+        )
+        return value
+
+    def choice(self, field_id: str) -> str:
+        return self._get(field_id, ChoiceField).value
+
+    def checked(self, field_id: str) -> bool:
+        return self._get(field_id, CheckField).value
+
+
+class FormScreen(AppAccess, ModalScreen[int | None], Generic[P]):
+    """A form over a case (``record``; None for a new case) that makes a ``P`` and saves it.
+
+    A form declares its fields (``compose_fields``), reads them into its typed
+    payload (``read_payload``), asks about what is surprising (``warnings``:
+    the dates' questions come from the fields, through
+    ``validation.date_warnings``) and saves (``save``, in a worker). Errors
+    from the store come back with the field's id and are shown on that field.
+    """
+
     TITLE_TEXT = "Form"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -61,14 +143,49 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
         # Modal screens hide the app's keys; "?" is text here, so help is F1 only.
         Binding("f1", "app.help", "Help", id="form.help", show=False, tooltip="This help"),
     ]
+    # The store names a field in error by the record's field name; where this
+    # form's field id differs, this maps the store's name to the field id.
+    STORE_FIELDS: ClassVar[dict[str, str]] = {}
 
-    def __init__(self) -> None:
+    def __init__(self, record: CaseRecord | None = None) -> None:
         super().__init__()
-        self._initial: dict[str, Any] = {}
+        self.record = record
+        self.case_id = record.id if record is not None else None
+        self._initial: dict[str, object] = {}
         # The stored value of each field as the form showed it, by field id.
         self._seen: dict[str, object] = {}
         self._edits: list[Edit] = []
         self._saving = False
+
+    @property
+    def case(self) -> CaseRecord:
+        """The case this form works on (forms over an existing case only)."""
+        if self.record is None:
+            raise LookupError("this form has no case yet")
+        return self.record
+
+    def date_field(
+        self,
+        label: str,
+        value: date | None = None,
+        *,
+        id: str,
+        hint: Callable[[date], str] | None = None,
+        required: bool = False,
+        future: bool = True,
+        after: Callable[[], tuple[date | None, str]] | None = None,
+    ) -> DateField:
+        """A date field that reads "today" as the app has it."""
+        return DateField(
+            label,
+            value,
+            id=id,
+            today=lambda: self.rr.today,
+            hint=hint,
+            required=required,
+            future=future,
+            after=after,
+        )
 
     # -- for subclasses ------------------------------------------------------------
 
@@ -76,13 +193,65 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
         raise NotImplementedError
         yield  # pragma: no cover
 
-    def collect(self) -> Any:
-        """Read and check every field; raise FormError naming the bad ones."""
+    def read_payload(self, read: Reader) -> P:
+        """Read every field into the payload; problems go to ``read.problem``."""
         raise NotImplementedError
 
-    def warnings(self, payload: Any) -> list[str]:
-        """Plausible but surprising input, to confirm before saving."""
+    def warnings(self, payload: P) -> list[str]:
+        """Plausible but surprising input other than the dates', to confirm before saving."""
         return []
+
+    def write(self, store: Store, payload: P) -> None:
+        """Write to the store (in a worker thread): by default, the edited fields."""
+        store.save_edits(self.case.id, self._edits)
+
+    def save(self, store: Store, payload: P) -> int | None:
+        """Write, and say which record was saved (by default, the case)."""
+        self.write(store, payload)
+        return self.case_id
+
+    # -- reading -------------------------------------------------------------------
+
+    def collect(self) -> P:
+        """Read and check every field; raise FormError naming the bad ones, in form order."""
+        read = Reader(self, self.rr.today)
+        payload = self.read_payload(read)
+        if read.errors:
+            order = [f.id for f in self.query(Field)]
+            ordered = {k: read.errors[k] for k in order if k in read.errors}
+            raise FormError(ordered | read.errors)
+        return payload
+
+    def date_questions(self) -> list[str]:
+        """The questions about the dates typed: in the future, or before what they follow.
+
+        Every date field the user changed, through ``validation.date_warnings``
+        (the same sentences as ``timeline_warnings`` and the CLI).
+        """
+        notes: list[str] = []
+        for f in self.query(DateField):
+            if not f.display or not self.touched(f.id or ""):
+                continue
+            try:
+                when = f.parse()
+            except DateInputError:
+                continue
+            if when is None:
+                continue
+            not_before, what = f.after() if f.after is not None else (None, "")
+            today = self.rr.today if f.future else date.max
+            notes += date_warnings(f.label, when, today, not_before, what)
+        return notes
+
+    def step_warnings(self, steps: Mapping[str, date | None]) -> list[str]:
+        """The timeline questions for the step dates a form would record.
+
+        The same domain function and sentences as ``rr-tui record`` (which
+        refuses them without --force). Only dates the form changes are questioned.
+        """
+        done = self.record.done if self.record is not None else {}
+        changed = {k: v for k, v in steps.items() if done.get(k) != v}
+        return timeline_warnings(self.rr.profile, done, changed, self.rr.today)
 
     # -- saving only what changed, checked against what the user saw -------------------
     #
@@ -100,12 +269,14 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
         return {}
 
     def field_values(self, fresh: CaseRecord) -> dict[str, object]:
-        """The stored values, by field id, as the form shows them."""
-        return {}
+        """The stored values, by field id, as the form shows them: where ``targets`` point."""
+        return {field_id: stored(fresh, target) for field_id, target in self.targets().items()}
 
-    def values(self, payload: Any) -> dict[str, object]:
-        """The values the user entered, by field id (from ``collect``'s payload)."""
-        return {}
+    def values(self, payload: P) -> dict[str, object]:
+        """The values the user entered, by field id: the payload's fields of the same names."""
+        if not is_dataclass(payload) or isinstance(payload, type):
+            return {}
+        return {f.name: getattr(payload, f.name) for f in fields(payload)}
 
     def adopt(self, fresh: CaseRecord) -> None:
         """Take the saved record as the form's base."""
@@ -117,7 +288,7 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
         widget = next(iter(found), None)
         return widget is not None and widget.snapshot() != self._initial.get(field_id)
 
-    def edits(self, payload: Any) -> list[Edit]:
+    def edits(self, payload: P) -> list[Edit]:
         """One Edit per field the user changed: what the form showed, what to store."""
         entered = self.values(payload)
         result = []
@@ -128,15 +299,8 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
             if same(entered[field_id], seen):
                 continue
             label = self.field(field_id).label
-            result.append(Edit(target, seen, entered[field_id], label))
+            result.append(Edit(target, seen, entered[field_id], label, field_id))
         return result
-
-    def save(self, store: Store, payload: Any) -> int | None:
-        """Write to the store (runs in a worker thread): by default, the edits."""
-        if self.case_id is None:
-            raise NotImplementedError
-        store.save_edits(self.case_id, self._edits)
-        return self.case_id
 
     def shown_value(self, field_id: str, value: object) -> str:
         """A value as the conflict dialog shows it (a choice by its label)."""
@@ -145,7 +309,7 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
             return widget.label_of(value)
         return shown(value)
 
-    def conflict_rows(self, fresh: CaseRecord, payload: Any) -> list[tuple[str, str, str]]:
+    def conflict_rows(self, fresh: CaseRecord, payload: P) -> list[tuple[str, str, str]]:
         """(field, theirs, yours) for each field you changed that someone else changed too."""
         stored, entered = self.field_values(fresh), self.values(payload)
         rows = []
@@ -291,7 +455,7 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
         except FormError as exc:
             self._show_errors(exc.errors)
             return
-        warnings = self.warnings(payload)
+        warnings = self.date_questions() + self.warnings(payload)
         if warnings:
 
             def answered(go: bool | None) -> None:
@@ -317,7 +481,7 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
             first.control.focus()
             first.scroll_visible()
 
-    def _write(self, payload: Any) -> None:
+    def _write(self, payload: P) -> None:
         self._saving = True
         self.status("Saving…")
         self.query_one("#save", Button).disabled = True
@@ -340,13 +504,21 @@ class FormScreen(AppAccess, ModalScreen[int | None]):
             self.status(f"Not saved: {exc.message}. Your entries are kept.", error=True)
             self._show_conflict()
             return
-        message = exc.message
-        # "Label: problem" from the store: point at the field when we can.
-        for f in self.query(Field):
-            if message.startswith(f.label + ":"):
-                f.set_error(message[len(f.label) + 1 :].strip())
-                f.control.focus()
-        self.status(f"Not saved: {message}. Your entries are kept.", error=True)
+        # The store names the field at fault: show the problem on it.
+        field = self._field_for(exc)
+        if field is not None and isinstance(exc, InputError):
+            field.set_error(exc.problem)
+            field.control.focus()
+            field.scroll_visible()
+        self.status(f"Not saved: {exc.message}. Your entries are kept.", error=True)
+
+    def _field_for(self, exc: RRError) -> Field | None:
+        """The field a store error is about, by its id (never by its label)."""
+        if not isinstance(exc, InputError) or not exc.field:
+            return None
+        field_id = self.STORE_FIELDS.get(exc.field, exc.field)
+        found = next(iter(self.query(f"#{field_id}").results(Field)), None)
+        return found if found is not None and found.display else None
 
 
 def shown(value: object) -> str:
@@ -365,20 +537,7 @@ def differing(rows: list[tuple[str, object, object]]) -> list[tuple[str, str, st
     return [(label, shown(a), shown(b)) for label, a, b in rows if a != b]
 
 
-def step_warnings(form: FormScreen, steps: Mapping[str, date | None]) -> list[str]:
-    """The timeline questions for the step dates a form would record.
-
-    The same domain function and sentences as ``rr-tui record`` (which refuses
-    them without --force). Only dates the form changes are questioned.
-    """
-    from rr_tui.validation import timeline_warnings
-
-    done = form.record.done if form.record is not None else {}
-    changed = {k: v for k, v in steps.items() if done.get(k) != v}
-    return timeline_warnings(form.rr.profile, done, changed, form.rr.today)
-
-
-def on_saved(screen: Any, reload: Callable[[], None], what: str) -> Callable[[int | None], None]:
+def on_saved(screen: Widget, reload: Callable[[], None], what: str) -> Callable[[int | None], None]:
     """A dismiss callback: say 'saved' (the store has committed) and reload."""
 
     def done(result: int | None) -> None:

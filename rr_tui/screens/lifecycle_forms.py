@@ -9,35 +9,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.widgets import Select, Static
 
-from rr_tui.dates import DateInputError, parse_iso, uk
-from rr_tui.edits import STEP, Target
+from rr_tui import lengths
+from rr_tui.dates import uk
+from rr_tui.edits import ACTION, STEP, Target
 from rr_tui.lifecycle import LCSPR_INITIATED, LCSPR_PANEL_AGREED, PauseFacts, describe_length
-from rr_tui.records import PAUSE_REASONS, CaseRecord
-from rr_tui.schedule import CaseFacts, StepStatus, compute
-from rr_tui.screens.form import FormError, FormScreen
-from rr_tui.validation import check_line, check_text
-from rr_tui.widgets.fields import AreaField, ChoiceField, DateField, TextField
+from rr_tui.records import PAUSE_REASONS, CaseRecord, TrackedAction
+from rr_tui.schedule import CaseFacts, compute
+from rr_tui.screens.form import FormScreen, Reader
+from rr_tui.validation import parse_action_lines
+from rr_tui.widgets.fields import AreaField, ChoiceField, TextField
 
 if TYPE_CHECKING:
     from rr_tui.store import Store
 
-
-def _step(facts: CaseFacts, form: FormScreen, step_id: str) -> StepStatus | None:
-    schedule = compute(facts, form.rr.profile, form.rr.today)
-    return next((s for s in schedule.steps if s.id == step_id), None)
+P = TypeVar("P")
 
 
-def _date(field: DateField, field_id: str, errors: dict[str, str]) -> date | None:
-    try:
-        return field.parse()
-    except DateInputError as exc:
-        errors[field_id] = str(exc)
-        return None
+class LifecycleForm(FormScreen[P]):
+    """A form over a recorded case: each below declares its fields, its payload and its write."""
+
+    record: CaseRecord
+
+    def __init__(self, record: CaseRecord) -> None:
+        super().__init__(record)
+
+    def due_if(self, facts: CaseFacts, step_id: str) -> date | None:
+        """When ``step_id`` would fall due with ``facts``: the rules engine's answer."""
+        schedule = compute(facts, self.rr.profile, self.rr.today)
+        return next((s.due for s in schedule.steps if s.id == step_id), None)
 
 
 # -- the local review's initiation and the Panel's agreement ------------------------------
@@ -49,77 +53,45 @@ class LocalReviewPayload:
     panel_agreed: date | None
 
 
-class LocalReviewForm(FormScreen):
+class LocalReviewForm(LifecycleForm[LocalReviewPayload]):
     """``lcspr_initiated`` (defaults to the meeting date) and the date the Panel agreed."""
 
     TITLE_TEXT = "Local review: initiated, and agreed by the Panel"
-    record: CaseRecord
-
-    def __init__(self, record: CaseRecord) -> None:
-        super().__init__()
-        self.record = record
-        self.case_id = record.id
 
     def compose_fields(self) -> ComposeResult:
-        done = self.record.done
-        yield DateField(
+        done = self.case.done
+        yield self.date_field(
             "LCSPR initiated (the partners' decision; default: the meeting date)",
             done.get(LCSPR_INITIATED) or done.get("rr_meeting"),
             id="initiated",
-            today=lambda: self.rr.today,
             hint=self._publication_hint,
+            after=lambda: (self.case.done.get("rr_meeting"), "the meeting"),
         )
-        yield DateField(
+        yield self.date_field(
             "Date the Panel agreed the local review",
             done.get(LCSPR_PANEL_AGREED),
             id="panel_agreed",
-            today=lambda: self.rr.today,
         )
 
     def _publication_hint(self, initiated: date) -> str:
-        facts = self.record.facts()
+        facts = self.case.facts()
         facts = facts._replace(done={**facts.done, LCSPR_INITIATED: initiated})
-        published = _step(facts, self, "published")
-        check = _step(facts, self, "progress_check")
+        published, check = self.due_if(facts, "published"), self.due_if(facts, "progress_check")
         parts = []
-        if published is not None and published.due is not None:
-            parts.append(f"publish by {uk(published.due)}")
-        if check is not None and check.due is not None and not self.record.progress_checks:
-            parts.append(f"first check {uk(check.due)}")
+        if published is not None:
+            parts.append(f"publish by {uk(published)}")
+        if check is not None and not self.case.progress_checks:
+            parts.append(f"first check {uk(check)}")
         return "; ".join(parts)
 
-    def collect(self) -> LocalReviewPayload:
-        errors: dict[str, str] = {}
-        initiated = _date(self.query_one("#initiated", DateField), "initiated", errors)
-        agreed = _date(self.query_one("#panel_agreed", DateField), "panel_agreed", errors)
-        if errors:
-            raise FormError(errors)
-        return LocalReviewPayload(initiated, agreed)
-
-    def warnings(self, payload: LocalReviewPayload) -> list[str]:
-        notes = []
-        meeting = self.record.done.get("rr_meeting")
-        if payload.initiated and meeting and payload.initiated < meeting:
-            notes.append(f"The initiation is before the meeting ({uk(meeting)}).")
-        for when in (payload.initiated, payload.panel_agreed):
-            if when and when > self.rr.today:
-                notes.append(f"{uk(when)} is in the future.")
-        return notes
+    def read_payload(self, read: Reader) -> LocalReviewPayload:
+        return LocalReviewPayload(read.date_of("initiated"), read.date_of("panel_agreed"))
 
     def targets(self) -> dict[str, Target]:
         return {
             "initiated": Target(STEP, LCSPR_INITIATED),
             "panel_agreed": Target(STEP, LCSPR_PANEL_AGREED),
         }
-
-    def field_values(self, fresh: CaseRecord) -> dict[str, object]:
-        return {
-            "initiated": fresh.done.get(LCSPR_INITIATED),
-            "panel_agreed": fresh.done.get(LCSPR_PANEL_AGREED),
-        }
-
-    def values(self, payload: LocalReviewPayload) -> dict[str, object]:
-        return {"initiated": payload.initiated, "panel_agreed": payload.panel_agreed}
 
 
 # -- progress checks --------------------------------------------------------------------
@@ -131,53 +103,29 @@ class CheckPayload:
     note: str
 
 
-class ProgressCheckForm(FormScreen):
+class ProgressCheckForm(LifecycleForm[CheckPayload]):
     """A regulation 14 check of the local review's time and quality."""
 
     TITLE_TEXT = "Record a progress check (time and quality)"
-    record: CaseRecord
-
-    def __init__(self, record: CaseRecord) -> None:
-        super().__init__()
-        self.record = record
-        self.case_id = record.id
 
     def compose_fields(self) -> ComposeResult:
-        yield DateField(
-            "Date of the check",
-            self.rr.today,
-            id="checked_on",
-            today=lambda: self.rr.today,
-            hint=self._next_hint,
-            required=True,
+        yield self.date_field(
+            "Date of the check", self.rr.today, id="checked_on", hint=self._next, required=True
         )
         yield AreaField("Note: progress, quality, risks to the timetable", id="note")
 
-    def _next_hint(self, checked: date) -> str:
-        facts = self.record.facts()
-        facts = facts._replace(progress_checks=(*facts.progress_checks, checked))
-        check = _step(facts, self, "progress_check")
-        return f"next check due {uk(check.due)}" if check and check.due else ""
+    def _next(self, checked: date) -> str:
+        facts = self.case.facts()
+        due = self.due_if(
+            facts._replace(progress_checks=(*facts.progress_checks, checked)), "progress_check"
+        )
+        return f"next check due {uk(due)}" if due else ""
 
-    def collect(self) -> CheckPayload:
-        errors: dict[str, str] = {}
-        checked = _date(self.query_one("#checked_on", DateField), "checked_on", errors)
-        note = self.query_one("#note", AreaField).value
-        problem = check_text(note)
-        if problem:
-            errors["note"] = problem
-        if errors or checked is None:
-            raise FormError(errors or {"checked_on": "is required"})
-        return CheckPayload(checked, note)
+    def read_payload(self, read: Reader) -> CheckPayload:
+        return CheckPayload(read.required_date("checked_on"), read.text("note"))
 
-    def warnings(self, payload: CheckPayload) -> list[str]:
-        if payload.checked_on > self.rr.today:
-            return [f"{uk(payload.checked_on)} is in the future."]
-        return []
-
-    def save(self, store: Store, payload: CheckPayload) -> int | None:
-        store.add_progress_check(self.record.id, payload.checked_on, payload.note)
-        return self.record.id
+    def write(self, store: Store, payload: CheckPayload) -> None:
+        store.add_progress_check(self.case.id, payload.checked_on, payload.note)
 
 
 # -- pauses -------------------------------------------------------------------------------
@@ -190,15 +138,11 @@ class PausePayload:
     detail: str
 
 
-class PauseForm(FormScreen):
+class PauseForm(LifecycleForm[PausePayload]):
     """Start a pause for parallel proceedings or, while one runs, end it."""
 
-    record: CaseRecord
-
     def __init__(self, record: CaseRecord) -> None:
-        super().__init__()
-        self.record = record
-        self.case_id = record.id
+        super().__init__(record)
         self.running = record.active_pause
         self.TITLE_TEXT = (
             "End the pause" if self.running else "Pause the local review (parallel proceedings)"
@@ -207,13 +151,13 @@ class PauseForm(FormScreen):
     def compose_fields(self) -> ComposeResult:
         running = self.running
         if running is not None:
-            yield DateField(
+            yield self.date_field(
                 "Date the pause ended",
                 self.rr.today,
                 id="on",
-                today=lambda: self.rr.today,
                 hint=self._length_hint,
                 required=True,
+                after=lambda: (running.started_on, "the pause started"),
             )
             text = f"Paused: {running.reason_label} since {uk(running.started_on)}."
             if running.detail:
@@ -223,13 +167,8 @@ class PauseForm(FormScreen):
         yield ChoiceField(
             "Reason", list(PAUSE_REASONS.items()), "criminal_proceedings", id="reason"
         )
-        yield DateField(
-            "Paused since",
-            self.rr.today,
-            id="on",
-            today=lambda: self.rr.today,
-            hint=self._affected_hint,
-            required=True,
+        yield self.date_field(
+            "Paused since", self.rr.today, id="on", hint=self._affected_hint, required=True
         )
         yield AreaField("Detail (e.g. trial listed for; the coroner's timetable)", id="detail")
 
@@ -240,40 +179,27 @@ class PauseForm(FormScreen):
         return "paused for " + describe_length(running.started_on, ended)
 
     def _affected_hint(self, since: date) -> str:
-        facts = self.record.facts()._replace(pause=PauseFacts("proceedings", since))
+        facts = self.case.facts()._replace(pause=PauseFacts("proceedings", since))
         schedule = compute(facts, self.rr.profile, self.rr.today)
         paused = [s.label for s in schedule.steps if s.state == "paused"]
         return ("pauses: " + ", ".join(paused)) if paused else "no open local-review step yet"
 
-    def collect(self) -> PausePayload:
-        errors: dict[str, str] = {}
-        on = _date(self.query_one("#on", DateField), "on", errors)
-        reason, detail = "", ""
-        if self.running is None:
-            reason = self.query_one("#reason", ChoiceField).value
-            if reason not in PAUSE_REASONS:
-                errors["reason"] = "choose the proceedings"
-            detail = self.query_one("#detail", AreaField).value
-            problem = check_text(detail)
-            if problem:
-                errors["detail"] = problem
-        elif on is not None and on < self.running.started_on:
-            errors["on"] = f"is before the pause started ({uk(self.running.started_on)})"
-        if errors or on is None:
-            raise FormError(errors or {"on": "is required"})
-        return PausePayload(reason, on, detail)
-
-    def warnings(self, payload: PausePayload) -> list[str]:
-        if payload.on > self.rr.today:
-            return [f"{uk(payload.on)} is in the future."]
-        return []
-
-    def save(self, store: Store, payload: PausePayload) -> int | None:
+    def read_payload(self, read: Reader) -> PausePayload:
+        on = read.required_date("on")
         if self.running is not None:
-            store.end_pause(self.record.id, payload.on)
+            if on < self.running.started_on:
+                read.problem("on", f"is before the pause started ({uk(self.running.started_on)})")
+            return PausePayload("", on, "")
+        reason = read.choice("reason")
+        if reason not in PAUSE_REASONS:
+            read.problem("reason", "choose the proceedings")
+        return PausePayload(reason, on, read.text("detail"))
+
+    def write(self, store: Store, payload: PausePayload) -> None:
+        if self.running is not None:
+            store.end_pause(self.case.id, payload.on)
         else:
-            store.start_pause(self.record.id, payload.reason, payload.on, payload.detail)
-        return self.record.id
+            store.start_pause(self.case.id, payload.reason, payload.on, payload.detail)
 
 
 # -- actions --------------------------------------------------------------------------------
@@ -287,55 +213,108 @@ class ActionPayload:
     recommendation: int | None
 
 
-class ActionForm(FormScreen):
-    """Add an immediate safeguarding action, or an action of a recommendation."""
+class ActionForm(LifecycleForm[ActionPayload]):
+    """Add an immediate safeguarding action or an action of a recommendation; or, with
+    ``editing``, change an action's text, owner and due date (each field checked
+    against what the form showed, like every edit)."""
 
-    TITLE_TEXT = "Add an action"
-    record: CaseRecord
+    def __init__(self, record: CaseRecord, *, editing: bool = False) -> None:
+        super().__init__(record)
+        self.editing = editing
+        # The action edited (None: a new one), then the number the store gave it.
+        self.number: int | None = record.actions[0].number if editing and record.actions else None
+        self.TITLE_TEXT = "Edit an action" if editing else "Add an action"
 
-    def __init__(self, record: CaseRecord) -> None:
-        super().__init__()
-        self.record = record
-        self.case_id = record.id
-        self.number: int | None = None
+    def _current(self) -> TrackedAction | None:
+        return next((a for a in self.case.actions if a.number == self.number), None)
 
     def compose_fields(self) -> ComposeResult:
-        yield TextField("Action", id="text", max_length=500, placeholder="what is to be done")
-        yield TextField("Owner", id="owner", max_length=120, placeholder="agency or role")
-        yield DateField("Due", None, id="due", today=lambda: self.rr.today, required=True)
-        options = [("", "An immediate safeguarding action")] + [
-            (str(r.number), f"Recommendation {r.number}") for r in self.record.recommendations
-        ]
-        yield ChoiceField("Kind", options, "", id="kind", allow_blank=False)
+        if self.editing:
+            options = [(str(a.number), _action_line(a)) for a in self.case.actions]
+            yield ChoiceField(
+                "Which action", options, str(self.number), id="which", allow_blank=False
+            )
+        current = self._current()
+        yield TextField(
+            "Action",
+            current.text if current else "",
+            id="text",
+            max_length=lengths.ACTION,
+            required=True,
+            placeholder="what is to be done",
+        )
+        yield TextField(
+            "Owner",
+            current.owner if current else "",
+            id="owner",
+            max_length=lengths.ACTION_OWNER,
+            required=True,
+            placeholder="agency or role",
+        )
+        # A due date ahead is the point; one passed is asked about (warnings).
+        yield self.date_field(
+            "Due", current.due_on if current else None, id="due", required=True, future=False
+        )
+        if not self.editing:
+            options = [("", "An immediate safeguarding action")] + [
+                (str(r.number), f"Recommendation {r.number}") for r in self.case.recommendations
+            ]
+            yield ChoiceField("Kind", options, "", id="kind", allow_blank=False)
 
-    def collect(self) -> ActionPayload:
-        errors: dict[str, str] = {}
-        text = self.query_one("#text", TextField).value.strip()
-        owner = self.query_one("#owner", TextField).value.strip()
-        for field_id, value, limit in (("text", text, 500), ("owner", owner, 120)):
-            problem = check_line(value, limit, required=True)
-            if problem:
-                errors[field_id] = problem
-        due = _date(self.query_one("#due", DateField), "due", errors)
-        kind = self.query_one("#kind", ChoiceField).value
-        if errors or due is None:
-            raise FormError(errors or {"due": "is required"})
-        return ActionPayload(text, owner, due, int(kind) if kind.isdigit() else None)
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if not self.editing or self.query_one("#which", ChoiceField).control is not event.select:
+            return
+        # Another action: show its values, and count them as the form's starting
+        # point (choosing is not typing).
+        chosen = self.query_one("#which", ChoiceField).value
+        self.number = int(chosen) if chosen.isdigit() else None
+        values = self.field_values(self.case)
+        for field_id, stored_value in values.items():
+            widget = self.field(field_id)
+            widget.set_value(stored_value)
+            self._initial[field_id] = widget.snapshot_of(stored_value)
+        self._seen = dict(values)
+
+    def read_payload(self, read: Reader) -> ActionPayload:
+        kind = "" if self.editing else read.choice("kind")
+        return ActionPayload(
+            read.line("text"),
+            read.line("owner"),
+            read.required_date("due"),
+            int(kind) if kind.isdigit() else None,
+        )
 
     def warnings(self, payload: ActionPayload) -> list[str]:
-        if payload.due < self.rr.today:
+        current = self._current()
+        if payload.due < self.rr.today and (current is None or current.due_on != payload.due):
             return [f"The due date {uk(payload.due)} has passed: the case will show red."]
         return []
 
-    def save(self, store: Store, payload: ActionPayload) -> int | None:
+    def targets(self) -> dict[str, Target]:
+        if self.number is None or not self.editing:
+            return {}  # a new action: nothing stored yet to check against
+        return {
+            "text": Target(ACTION, "text", self.number),
+            "owner": Target(ACTION, "owner", self.number),
+            "due": Target(ACTION, "due_on", self.number),
+        }
+
+    def write(self, store: Store, payload: ActionPayload) -> None:
+        if self.editing:
+            super().write(store, payload)
+            return
         self.number = store.add_action(
-            self.record.id,
+            self.case.id,
             payload.text,
             owner=payload.owner,
             due_on=payload.due,
             recommendation=payload.recommendation,
         )
-        return self.record.id
+
+
+def _action_line(action: TrackedAction) -> str:
+    """An action as a chooser lists it: number, text and owner, on one short line."""
+    return f"{action.number}. {action.text} ({action.owner or 'no owner'})"[:70]
 
 
 @dataclass(frozen=True)
@@ -345,83 +324,43 @@ class DonePayload:
     evidence: str
 
 
-class ActionDoneForm(FormScreen):
+class ActionDoneForm(LifecycleForm[DonePayload]):
     """Record that an action was done, with the evidence (or assurance)."""
 
     TITLE_TEXT = "Record an action as done"
-    record: CaseRecord
 
     def __init__(self, record: CaseRecord) -> None:
-        super().__init__()
-        self.record = record
-        self.case_id = record.id
+        super().__init__(record)
         self.open = [a for a in record.actions if a.done_on is None]
 
     def compose_fields(self) -> ComposeResult:
-        options = [
-            (str(a.number), f"{a.number}. {a.text} ({a.owner or 'no owner'})"[:70])
-            for a in self.open
-        ]
+        options = [(str(a.number), _action_line(a)) for a in self.open]
         first = options[0][0] if options else None
         yield ChoiceField("Action", options, first, id="number", allow_blank=False)
-        yield DateField(
-            "Done on", self.rr.today, id="done_on", today=lambda: self.rr.today, required=True
-        )
+        yield self.date_field("Done on", self.rr.today, id="done_on", required=True)
         yield AreaField("Evidence (or assurance) that it was done", id="evidence")
 
-    def collect(self) -> DonePayload:
-        errors: dict[str, str] = {}
-        number = self.query_one("#number", ChoiceField).value
+    def read_payload(self, read: Reader) -> DonePayload:
+        number = read.choice("number")
         if not number.isdigit():
-            errors["number"] = "choose the action"
-        done_on = _date(self.query_one("#done_on", DateField), "done_on", errors)
-        evidence = self.query_one("#evidence", AreaField).value
-        problem = check_text(evidence)
-        if problem:
-            errors["evidence"] = problem
-        if errors or done_on is None:
-            raise FormError(errors or {"done_on": "is required"})
-        return DonePayload(int(number), done_on, evidence)
+            read.problem("number", "choose the action")
+        done_on, evidence = read.required_date("done_on"), read.text("evidence")
+        return DonePayload(int(number) if number.isdigit() else 0, done_on, evidence)
 
-    def warnings(self, payload: DonePayload) -> list[str]:
-        if payload.done_on > self.rr.today:
-            return [f"{uk(payload.done_on)} is in the future."]
-        return []
-
-    def save(self, store: Store, payload: DonePayload) -> int | None:
+    def write(self, store: Store, payload: DonePayload) -> None:
         action = next(a for a in self.open if a.number == payload.number)
         store.complete_action(
-            self.record.id,
+            self.case.id,
             payload.number,
             payload.done_on,
             evidence=payload.evidence,
             expected_version=action.version,
         )
-        return self.record.id
 
 
 # -- recommendations ------------------------------------------------------------------------
 
-ACTIONS_HINT = "One per line: action | owner | due YYYY-MM-DD"
-
-
-def parse_recommendation_actions(text: str) -> list[tuple[str, str, date | None]]:
-    """``action | owner | due`` per line; raises ValueError naming the line."""
-    actions: list[tuple[str, str, date | None]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) > 3 or not parts[0]:
-            raise ValueError(f"line {number}: {ACTIONS_HINT.lower()}")
-        due = None
-        if len(parts) == 3 and parts[2]:
-            try:
-                due = parse_iso(parts[2])
-            except DateInputError as exc:
-                raise ValueError(f"line {number}: date {exc}") from None
-        actions.append((parts[0], parts[1] if len(parts) > 1 else "", due))
-    return actions
+ACTIONS_HINT = "One per line: action | owner | due date (as 19/12/2025)"
 
 
 @dataclass(frozen=True)
@@ -431,51 +370,32 @@ class RecommendationPayload:
     actions: list[tuple[str, str, date | None]]
 
 
-class RecommendationForm(FormScreen):
+class RecommendationForm(LifecycleForm[RecommendationPayload]):
     """A recommendation of the review and its actions, tracked like the immediate ones."""
 
     TITLE_TEXT = "Add a recommendation and its actions"
-    record: CaseRecord
-
-    def __init__(self, record: CaseRecord) -> None:
-        super().__init__()
-        self.record = record
-        self.case_id = record.id
 
     def compose_fields(self) -> ComposeResult:
-        yield AreaField("Recommendation", id="text")
-        yield DateField(
-            "Date made (the report's sign-off)",
-            self.rr.today,
-            id="made_on",
-            today=lambda: self.rr.today,
+        yield AreaField(
+            "Recommendation", id="text", max_length=lengths.RECOMMENDATION, required=True
         )
+        yield self.date_field("Date made (the report's sign-off)", self.rr.today, id="made_on")
         yield AreaField("Actions", id="actions", hint=ACTIONS_HINT)
 
-    def collect(self) -> RecommendationPayload:
-        errors: dict[str, str] = {}
-        text = self.query_one("#text", AreaField).value
-        problem = check_text(text) or check_line(text.strip(), 4000, required=True)
-        if problem:
-            errors["text"] = problem
-        made_on = _date(self.query_one("#made_on", DateField), "made_on", errors)
+    def read_payload(self, read: Reader) -> RecommendationPayload:
+        text, made_on = read.text("text"), read.date_of("made_on")
         actions: list[tuple[str, str, date | None]] = []
         try:
-            actions = parse_recommendation_actions(self.query_one("#actions", AreaField).value)
+            typed = parse_action_lines(
+                self.query_one("#actions", AreaField).value, self.rr.today, done=False
+            )
+            actions = [(a.action, a.owner, a.due_on) for a in typed]
         except ValueError as exc:
-            errors["actions"] = str(exc)
-        if errors:
-            raise FormError(errors)
+            read.problem("actions", str(exc))
         return RecommendationPayload(text, made_on, actions)
 
     def warnings(self, payload: RecommendationPayload) -> list[str]:
-        notes = []
-        if not payload.actions:
-            notes.append("The recommendation has no action yet.")
-        if payload.made_on and payload.made_on > self.rr.today:
-            notes.append(f"{uk(payload.made_on)} is in the future.")
-        return notes
+        return [] if payload.actions else ["The recommendation has no action yet."]
 
-    def save(self, store: Store, payload: RecommendationPayload) -> int | None:
-        store.add_recommendation(self.record.id, payload.text, payload.made_on, payload.actions)
-        return self.record.id
+    def write(self, store: Store, payload: RecommendationPayload) -> None:
+        store.add_recommendation(self.case.id, payload.text, payload.made_on, payload.actions)

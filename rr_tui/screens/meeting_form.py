@@ -8,37 +8,18 @@ from typing import Any
 
 from textual.app import ComposeResult
 
-from rr_tui.dates import DateInputError, parse_user_date, uk_brief
+from rr_tui.dates import uk_brief
 from rr_tui.edits import MEETING, STEP, Target
 from rr_tui.profile import DECISIONS
 from rr_tui.records import MEETING_TEXT, ActionRecord, CaseRecord, MeetingRecord
 from rr_tui.schedule import due_text, hint_if_done, schedule_if
-from rr_tui.screens.form import FormError, FormScreen, step_warnings
-from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
+from rr_tui.screens.form import FormScreen, Reader
+from rr_tui.validation import parse_action_lines
+from rr_tui.widgets.fields import AreaField, ChoiceField
 
 ACTIONS_HINT = (
     "One per line: action | owner | due date | done date (last parts optional; dates as 19/12/2025)"
 )
-
-
-def parse_actions(text: str, today: date) -> tuple[ActionRecord, ...]:
-    """``action | owner | due | done`` per line; raises ValueError naming the line."""
-    actions = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) > 4 or not parts[0]:
-            raise ValueError(f"line {number}: {ACTIONS_HINT.lower()}")
-        dates: list[date | None] = []
-        for part in parts[2:4]:
-            try:
-                dates.append(parse_user_date(part, today) if part else None)
-            except DateInputError as exc:
-                raise ValueError(f"line {number}: date {exc}") from None
-        dates += [None] * (2 - len(dates))
-        actions.append(ActionRecord(parts[0], parts[1] if len(parts) > 1 else "", *dates))
-    return tuple(actions)
 
 
 def format_actions(actions: tuple[ActionRecord, ...]) -> str:
@@ -93,25 +74,24 @@ class MeetingPayload:
     meeting: MeetingRecord
 
 
-class MeetingForm(FormScreen):
+class MeetingForm(FormScreen[MeetingPayload]):
     TITLE_TEXT = "Rapid Review meeting"
     record: CaseRecord
 
     def __init__(self, record: CaseRecord) -> None:
-        super().__init__()
-        self.record = record
-        self.case_id = record.id
+        super().__init__(record)
         self.meeting = record.meeting or MeetingRecord()
 
     def compose_fields(self) -> ComposeResult:
         m = self.meeting
-        yield DateField(
+        # The timeline's questions (step_warnings) cover the meeting's date.
+        yield self.date_field(
             "Meeting date",
             self.record.done.get("rr_meeting"),
             id="held_on",
-            today=lambda: self.rr.today,
             hint=self._panel_hint,
             required=True,
+            future=False,
         )
         yield ChoiceField("Decision", list(DECISIONS.items()), m.decision, id="decision")
         split = FORM_TEXT.index(ACTIONS_AFTER) + 1
@@ -136,34 +116,24 @@ class MeetingForm(FormScreen):
         follows = due_text(panel, rr.profile, uk_brief) if panel and panel.done is None else ""
         return " · ".join(t for t in (own, follows) if t)
 
-    def collect(self) -> MeetingPayload:
-        errors: dict[str, str] = {}
-        held = None
-        try:
-            held = self.query_one("#held_on", DateField).parse()
-        except DateInputError as exc:
-            errors["held_on"] = str(exc)
+    def read_payload(self, read: Reader) -> MeetingPayload:
+        held = read.date_of("held_on")
         actions: tuple[ActionRecord, ...] = ()
         try:
-            actions = parse_actions(self.query_one("#actions", AreaField).value, self.rr.today)
+            typed = self.query_one("#actions", AreaField).value
+            actions = parse_action_lines(typed, self.rr.today, done=True)
         except ValueError as exc:
-            errors["actions"] = str(exc)
-        if errors:
-            raise FormError(errors)
-
-        def text(field_id: str) -> str:
-            return self.query_one(f"#{field_id}", AreaField).value
-
+            read.problem("actions", str(exc))
         meeting = MeetingRecord(
             version=self.meeting.version,
-            decision=self.query_one("#decision", ChoiceField).value or None,
+            decision=read.choice("decision") or None,
             actions=actions,
-            **{name: text(name) for name in MEETING_TEXT},
+            **{name: read.text(name) for name in MEETING_TEXT},
         )
         return MeetingPayload(held, meeting)
 
     def warnings(self, payload: MeetingPayload) -> list[str]:
-        return step_warnings(self, {"rr_meeting": payload.held_on})
+        return self.step_warnings({"rr_meeting": payload.held_on})
 
     def targets(self) -> dict[str, Target]:
         texts = ("decision", "actions", *FORM_TEXT)
@@ -182,15 +152,6 @@ class MeetingForm(FormScreen):
 
     def adopt(self, fresh: CaseRecord) -> None:
         self.record, self.meeting = fresh, fresh.meeting or MeetingRecord()
-
-    def field_values(self, fresh: CaseRecord) -> dict[str, object]:
-        m = fresh.meeting or MeetingRecord()
-        return {
-            "held_on": fresh.done.get("rr_meeting"),
-            "decision": m.decision,
-            "actions": m.actions,
-            **{name: getattr(m, name) for name in FORM_TEXT},
-        }
 
     def shown_value(self, field_id: str, value: object) -> str:
         if field_id == "actions" and isinstance(value, tuple):

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from rr_tui.errors import ConfigError, InputError
+from rr_tui.errors import ConfigError, InputError, field_error
 from rr_tui.records import CaseRecord, missing_partners
-from rr_tui.screens.form import FormError, FormScreen
+from rr_tui.screens.form import FormScreen, Reader
 from rr_tui.widgets.fields import ChoiceField, TextField
 
 if TYPE_CHECKING:
@@ -33,13 +33,12 @@ class PackPayload:
     final: bool = False
 
 
-class PackForm(FormScreen):
+class PackForm(FormScreen[PackPayload]):
     TITLE_TEXT = "Write the rapid review pack"
     record: CaseRecord
 
     def __init__(self, record: CaseRecord) -> None:
-        super().__init__()
-        self.record = record
+        super().__init__(record)
         # What the pack said it could not show, for the case screen to report.
         self.warnings_shown: tuple[str, ...] = ()
 
@@ -53,7 +52,11 @@ class PackForm(FormScreen):
         yield ChoiceField("Format", FORMATS, "pdf", id="format", allow_blank=False)
         yield ChoiceField("Version", VERSIONS, "draft", id="version", allow_blank=False)
         yield TextField(
-            "Save to (readable only by you)", self._default_path("pdf"), id="path", max_length=4096
+            "Save to (readable only by you)",
+            self._default_path("pdf"),
+            id="path",
+            max_length=4096,
+            required=True,
         )
         note = (
             f"Not yet signed off by: {', '.join(missing)}: the pack is headed DRAFT."
@@ -68,17 +71,13 @@ class PackForm(FormScreen):
         if path.value.endswith(SUFFIXES):
             path.value = path.value.rsplit(".", 1)[0] + f".{fmt}"
 
-    def collect(self) -> PackPayload:
-        text = self.query_one("#path", TextField).value.strip()
-        if not text:
-            raise FormError({"path": "is required"})
-        final = self.query_one("#version", ChoiceField).value == "final"
-        missing = missing_partners(self.record.signoffs)
+    def read_payload(self, read: Reader) -> PackPayload:
+        text = read.line("path")
+        final = read.choice("version") == "final"
+        missing = missing_partners(self.case.signoffs)
         if final and missing:
-            raise FormError({"version": f"not signed off by {', '.join(missing)} yet"})
-        return PackPayload(
-            self.query_one("#format", ChoiceField).value, Path(text).expanduser(), final
-        )
+            read.problem("version", f"not signed off by {', '.join(missing)} yet")
+        return PackPayload(read.choice("format"), Path(text).expanduser(), final)
 
     def warnings(self, payload: PackPayload) -> list[str]:
         if payload.path.exists():
@@ -105,6 +104,6 @@ class PackForm(FormScreen):
                 today=self.rr.today,
             )
         except NotSignedOff as exc:
-            raise InputError(f"Version: {exc.message}") from None
+            raise field_error("version", "Version", exc.message) from None
         self.warnings_shown = output.warnings
         return self.record.id

@@ -7,12 +7,12 @@ from datetime import date
 
 from textual.app import ComposeResult
 
-from rr_tui.dates import DateInputError, uk
+from rr_tui.dates import uk
 from rr_tui.edits import PANEL, STEP, Target
 from rr_tui.records import PANEL_OUTCOMES, CaseRecord, PanelRecord
 from rr_tui.schedule import hint_if_done
-from rr_tui.screens.form import FormError, FormScreen, step_warnings
-from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
+from rr_tui.screens.form import FormScreen, Reader
+from rr_tui.widgets.fields import AreaField, ChoiceField
 
 
 @dataclass(frozen=True)
@@ -24,33 +24,31 @@ class PanelPayload:
     response_notes: str
 
 
-class PanelForm(FormScreen):
+class PanelForm(FormScreen[PanelPayload]):
     TITLE_TEXT = "National Panel: notification and response"
     record: CaseRecord
 
     def __init__(self, record: CaseRecord) -> None:
-        super().__init__()
-        self.record = record
-        self.case_id = record.id
+        super().__init__(record)
         self.panel = record.panel or PanelRecord()
 
     def compose_fields(self) -> ComposeResult:
-        today = lambda: self.rr.today  # noqa: E731
-        yield DateField(
+        # The timeline's questions (step_warnings) cover these dates.
+        yield self.date_field(
             "RR sent to Panel on",
-            self.record.done.get("panel_notified"),
+            self.case.done.get("panel_notified"),
             id="notified_on",
-            today=today,
             hint=self._notified_hint,
+            future=False,
         )
         yield AreaField(
             "Notification notes", self.panel.notification_notes, id="notification_notes"
         )
-        yield DateField(
+        yield self.date_field(
             "Panel response received",
-            self.record.done.get("panel_response"),
+            self.case.done.get("panel_response"),
             id="response_on",
-            today=today,
+            future=False,
         )
         yield ChoiceField(
             "Response", list(PANEL_OUTCOMES.items()), self.panel.outcome, id="outcome"
@@ -59,32 +57,24 @@ class PanelForm(FormScreen):
 
     def _notified_hint(self, when: date) -> str:
         rr = self.rr
-        text = hint_if_done(self.record.facts(), rr.profile, rr.today, "panel_notified", when, uk)
+        text = hint_if_done(self.case.facts(), rr.profile, rr.today, "panel_notified", when, uk)
         return text or "no deadline yet (no SIN or referral date)"
 
-    def collect(self) -> PanelPayload:
-        errors: dict[str, str] = {}
-        dates: dict[str, date | None] = {}
-        for name in ("notified_on", "response_on"):
-            try:
-                dates[name] = self.query_one(f"#{name}", DateField).parse()
-            except DateInputError as exc:
-                errors[name] = str(exc)
-        if errors:
-            raise FormError(errors)
-        if dates["response_on"] and not dates["notified_on"]:
-            raise FormError({"notified_on": "is needed before a response can be recorded"})
+    def read_payload(self, read: Reader) -> PanelPayload:
+        notified, response = read.date_of("notified_on"), read.date_of("response_on")
+        if response and not notified and "response_on" not in read.errors:
+            read.problem("notified_on", "is needed before a response can be recorded")
         return PanelPayload(
-            dates["notified_on"],
-            self.query_one("#notification_notes", AreaField).value,
-            dates["response_on"],
-            self.query_one("#outcome", ChoiceField).value,
-            self.query_one("#response_notes", AreaField).value,
+            notified,
+            read.text("notification_notes"),
+            response,
+            read.choice("outcome"),
+            read.text("response_notes"),
         )
 
     def warnings(self, payload: PanelPayload) -> list[str]:
-        return step_warnings(
-            self, {"panel_notified": payload.notified_on, "panel_response": payload.response_on}
+        return self.step_warnings(
+            {"panel_notified": payload.notified_on, "panel_response": payload.response_on}
         )
 
     def targets(self) -> dict[str, Target]:
@@ -96,24 +86,5 @@ class PanelForm(FormScreen):
             "response_notes": Target(PANEL, "response_notes"),
         }
 
-    def values(self, payload: PanelPayload) -> dict[str, object]:
-        return {
-            "notified_on": payload.notified_on,
-            "notification_notes": payload.notification_notes,
-            "response_on": payload.response_on,
-            "outcome": payload.outcome,
-            "response_notes": payload.response_notes,
-        }
-
     def adopt(self, fresh: CaseRecord) -> None:
         self.record, self.panel = fresh, fresh.panel or PanelRecord()
-
-    def field_values(self, fresh: CaseRecord) -> dict[str, object]:
-        p = fresh.panel or PanelRecord()
-        return {
-            "notified_on": fresh.done.get("panel_notified"),
-            "notification_notes": p.notification_notes,
-            "response_on": fresh.done.get("panel_response"),
-            "outcome": p.outcome,
-            "response_notes": p.response_notes,
-        }

@@ -9,16 +9,16 @@ their sign-off. Until all three have signed, the pack is a draft.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from rr_tui.dates import DateInputError, uk
+from rr_tui import lengths
+from rr_tui.dates import uk
 from rr_tui.records import CAPACITIES, PARTNERS, CaseRecord, SignOffRecord
-from rr_tui.screens.form import FormError, FormScreen, differing
-from rr_tui.widgets.fields import ChoiceField, DateField, TextField
+from rr_tui.screens.form import FormScreen, Reader, differing
+from rr_tui.widgets.fields import ChoiceField, TextField
 
 if TYPE_CHECKING:
     from rr_tui.store import Store
@@ -32,14 +32,12 @@ class SignOffPayload:
     signoffs: dict[str, SignOffRecord | None]
 
 
-class SignOffForm(FormScreen):
+class SignOffForm(FormScreen[SignOffPayload]):
     TITLE_TEXT = "Sign-off by the safeguarding partners"
     record: CaseRecord
 
     def __init__(self, record: CaseRecord) -> None:
-        super().__init__()
-        self.record = record
-        self.case_id = record.id
+        super().__init__(record)
         self.signed = {s.partner: s for s in record.signoffs}
 
     def compose_fields(self) -> ComposeResult:
@@ -51,14 +49,13 @@ class SignOffForm(FormScreen):
         for key, label in PARTNERS.items():
             s = self.signed.get(key)
             yield Static(label, classes="form--group", markup=False)
-            yield TextField(f"{label} name", s.name if s else "", id=f"{key}-name", max_length=120)
-            yield TextField(f"{label} role", s.role if s else "", id=f"{key}-role", max_length=120)
-            yield TextField(
-                f"{label} organisation",
-                s.organisation if s else "",
-                id=f"{key}-organisation",
-                max_length=120,
-            )
+            for part, _ in TEXT_PARTS:
+                yield TextField(
+                    f"{label} {part}",
+                    getattr(s, part) if s else "",
+                    id=f"{key}-{part}",
+                    max_length=lengths.SIGNATORY,
+                )
             yield ChoiceField(
                 f"{label} capacity",
                 list(CAPACITIES.items()),
@@ -66,52 +63,39 @@ class SignOffForm(FormScreen):
                 id=f"{key}-capacity",
                 allow_blank=False,
             )
-            yield DateField(
-                f"{label} date signed",
-                s.signed_on if s else None,
-                id=f"{key}-date",
-                today=lambda: self.rr.today,
+            yield self.date_field(
+                f"{label} date signed", s.signed_on if s else None, id=f"{key}-date"
             )
 
     def _partner_touched(self, key: str) -> bool:
         parts = [part for part, _ in TEXT_PARTS] + ["capacity", "date"]
         return any(self.touched(f"{key}-{part}") for part in parts)
 
-    def _text(self, field_id: str) -> str:
-        return self.query_one(f"#{field_id}", TextField).value.strip()
-
-    def collect(self) -> SignOffPayload:
-        errors: dict[str, str] = {}
+    def read_payload(self, read: Reader) -> SignOffPayload:
         signoffs: dict[str, SignOffRecord | None] = {}
         for key in PARTNERS:
             if not self._partner_touched(key):
                 continue  # only what the user changed is written (and checked)
-            texts = {part: self._text(f"{key}-{part}") for part, _ in TEXT_PARTS}
-            signed_on: date | None = None
-            try:
-                signed_on = self.query_one(f"#{key}-date", DateField).parse()
-            except DateInputError as exc:
-                errors[f"{key}-date"] = str(exc)
-            if not any(texts.values()) and signed_on is None and f"{key}-date" not in errors:
+            texts = {part: read.line(f"{key}-{part}") for part, _ in TEXT_PARTS}
+            signed_on = read.date_of(f"{key}-date")
+            if not any(texts.values()) and signed_on is None and f"{key}-date" not in read.errors:
                 if key in self.signed:
                     signoffs[key] = None  # withdrawn
                 continue
             for part, word in TEXT_PARTS:
                 if not texts[part]:
-                    errors[f"{key}-{part}"] = f"is required: the {word} of who signed"
-            if signed_on is None and f"{key}-date" not in errors:
-                errors[f"{key}-date"] = "is required: the date they signed"
-            if signed_on is not None:
+                    read.problem(f"{key}-{part}", f"is required: the {word} of who signed")
+            if signed_on is None:
+                read.problem(f"{key}-date", "is required: the date they signed")
+            else:
                 signoffs[key] = SignOffRecord(
                     key,
                     texts["name"],
                     texts["role"],
                     texts["organisation"],
                     signed_on,
-                    self.query_one(f"#{key}-capacity", ChoiceField).value,
+                    read.choice(f"{key}-capacity"),
                 )
-        if errors:
-            raise FormError(errors)
         # Only the partners the user changed are sent (and checked): a colleague's
         # sign-off of another partner in the meantime is neither refused nor undone.
         changed = {
@@ -123,13 +107,11 @@ class SignOffForm(FormScreen):
         return SignOffPayload(expected, changed)
 
     def warnings(self, payload: SignOffPayload) -> list[str]:
-        notes = []
-        for key, s in payload.signoffs.items():
-            if s is not None and s.signed_on > self.rr.today:
-                notes.append(f"The {PARTNERS[key].lower()} sign-off is dated in the future.")
-            elif s is None:
-                notes.append(f"The {PARTNERS[key].lower()} sign-off will be withdrawn.")
-        return notes
+        return [
+            f"The {PARTNERS[key].lower()} sign-off will be withdrawn."
+            for key, s in payload.signoffs.items()
+            if s is None
+        ]
 
     def conflict_rows(
         self, fresh: CaseRecord, payload: SignOffPayload
@@ -157,9 +139,8 @@ class SignOffForm(FormScreen):
             values[f"{key}-date"] = s.signed_on if s else None
         return values
 
-    def save(self, store: Store, payload: SignOffPayload) -> int | None:
-        store.record_signoffs(self.record.id, payload.expected, payload.signoffs)
-        return self.record.id
+    def write(self, store: Store, payload: SignOffPayload) -> None:
+        store.record_signoffs(self.case.id, payload.expected, payload.signoffs)
 
 
 def _fields(s: SignOffRecord | None) -> tuple[object, ...] | None:

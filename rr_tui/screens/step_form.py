@@ -8,11 +8,11 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.widgets import Select
 
-from rr_tui.dates import DateInputError, uk
+from rr_tui.dates import uk
 from rr_tui.edits import STEP, Target
 from rr_tui.records import CaseRecord
 from rr_tui.schedule import compute, hint_if_done, recordable
-from rr_tui.screens.form import FormError, FormScreen, step_warnings
+from rr_tui.screens.form import FormScreen, Reader
 from rr_tui.widgets.fields import ChoiceField, DateField
 
 
@@ -22,18 +22,16 @@ class StepPayload:
     on: date | None
 
 
-class StepForm(FormScreen):
+class StepForm(FormScreen[StepPayload]):
     TITLE_TEXT = "Record a step's date"
     record: CaseRecord
 
     def __init__(self, record: CaseRecord) -> None:
-        super().__init__()
-        self.record = record
-        self.case_id = record.id
+        super().__init__(record)
 
     def _steps(self) -> list[tuple[str, str, bool]]:
         """(id, label, done) of every profile step that is recorded here."""
-        facts = self.record.facts()
+        facts = self.case.facts()
         schedule = compute(facts, self.rr.profile, self.rr.today)
         profile_steps = set(self.rr.profile.step_ids)
         # Steps the schedule derives (agency returns, when the case has
@@ -50,39 +48,34 @@ class StepForm(FormScreen):
         # The first step not done yet (a default such as the initiation counts as done).
         first = next((s for s, _, done in self._steps() if not done), steps[0][0])
         yield ChoiceField("Step", steps, first, id="step", allow_blank=False)
-        yield DateField(
+        # The timeline's questions (step_warnings) cover the future too.
+        yield self.date_field(
             "Date it happened (blank to clear)",
-            self.record.done.get(first),
+            self.case.done.get(first),
             id="on",
-            today=lambda: self.rr.today,
             hint=self._due_hint,
+            future=False,
         )
 
     def _due_hint(self, when: date) -> str:
-        step_id = self.query_one("#step", ChoiceField).value
         rr = self.rr
-        return hint_if_done(self.record.facts(), rr.profile, rr.today, step_id, when, uk)
+        return hint_if_done(self.case.facts(), rr.profile, rr.today, self._step_id(), when, uk)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         # Another step: show its date, and check against that one when saving.
         field = self.query_one("#on", DateField)
-        existing = self.record.done.get(self._step_id())
+        existing = self.case.done.get(self._step_id())
         field.set_value(existing)
         self._initial["on"] = field.snapshot()
         self._seen["on"] = existing
         field.set_hint_source(self._due_hint)
 
-    def collect(self) -> StepPayload:
-        try:
-            on = self.query_one("#on", DateField).parse()
-        except DateInputError as exc:
-            raise FormError({"on": str(exc)}) from None
-        step_id = self.query_one("#step", ChoiceField).value
-        return StepPayload(step_id, on)
+    def read_payload(self, read: Reader) -> StepPayload:
+        return StepPayload(read.choice("step"), read.date_of("on"))
 
     def warnings(self, payload: StepPayload) -> list[str]:
-        notes = step_warnings(self, {payload.step_id: payload.on})
-        if payload.on is None and payload.step_id in self.record.done:
+        notes = self.step_warnings({payload.step_id: payload.on})
+        if payload.on is None and payload.step_id in self.case.done:
             notes.append("This clears the recorded date.")
         return notes
 
@@ -91,9 +84,3 @@ class StepForm(FormScreen):
 
     def targets(self) -> dict[str, Target]:
         return {"on": Target(STEP, self._step_id())}
-
-    def field_values(self, fresh: CaseRecord) -> dict[str, object]:
-        return {"on": fresh.done.get(self._step_id())}
-
-    def values(self, payload: StepPayload) -> dict[str, object]:
-        return {"on": payload.on}

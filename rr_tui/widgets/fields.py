@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from rr_tui.dates import FORMS_HINT, DateInputError, parse_user_date, uk
-from rr_tui.sanitize import MAX_LINE
+from rr_tui.lengths import MAX_LINE, MAX_TEXT
 
 
 class Field(Vertical):
@@ -70,13 +70,16 @@ class TextField(Field):
         id: str,
         placeholder: str = "",
         max_length: int = MAX_LINE,
+        required: bool = False,
     ) -> None:
         super().__init__(label, id=id)
-        self._value, self._placeholder, self._max = value, placeholder, max_length
+        self._value, self._placeholder = value, placeholder
+        # The limit (from rr_tui.lengths) that the input enforces and the form checks.
+        self.max_length, self.required = max_length, required
 
     def compose(self) -> ComposeResult:
         yield from self.compose_label()
-        yield Input(self._value, placeholder=self._placeholder, max_length=self._max)
+        yield Input(self._value, placeholder=self._placeholder, max_length=self.max_length)
         yield from self.compose_error()
 
     @property
@@ -99,9 +102,19 @@ class AreaField(Field):
     AreaField TextArea { height: 4; }
     """
 
-    def __init__(self, label: str, value: str = "", *, id: str, hint: str = "") -> None:
+    def __init__(
+        self,
+        label: str,
+        value: str = "",
+        *,
+        id: str,
+        hint: str = "",
+        max_length: int = MAX_TEXT,
+        required: bool = False,
+    ) -> None:
         super().__init__(label, id=id)
         self._value, self._hint = value, hint
+        self.max_length, self.required = max_length, required
 
     def compose(self) -> ComposeResult:
         yield from self.compose_label()
@@ -244,12 +257,18 @@ class DateField(Field):
         today: Callable[[], date],
         hint: Callable[[date], str] | None = None,
         required: bool = False,
+        future: bool = True,
+        after: Callable[[], tuple[date | None, str]] | None = None,
     ) -> None:
         super().__init__(label, id=id)
         self._value = value.isoformat() if value else ""
         self._today = today
         self._hint = hint
         self.required = required
+        # What the form asks about before saving a date typed here
+        # (rr_tui.validation.date_warnings): a date in the future, unless
+        # ``future`` says it may be; a date before ``after()``'s (date, name).
+        self.future, self.after = future, after
 
     def compose(self) -> ComposeResult:
         yield from self.compose_label()
