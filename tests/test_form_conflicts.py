@@ -332,7 +332,9 @@ SPECS: tuple[FormSpec, ...] = (
             FieldSpec("text", Target(ACTION, "text"), const("Their words"), const("My words")),
             FieldSpec("owner", Target(ACTION, "owner"), const("Police"), const("Health")),
             # Due dates ahead: a date passed would ask first (not under test here).
-            FieldSpec("due", Target(ACTION, "due_on"), const(D(2026, 12, 9)), const(D(2026, 12, 10))),
+            FieldSpec(
+                "due", Target(ACTION, "due_on"), const(D(2026, 12, 9)), const(D(2026, 12, 10))
+            ),
         ),
     ),
 )
