@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from rr_tui import lengths
 from rr_tui.errors import ConflictError, InputError, NotFoundError
 from rr_tui.models import Agency, Chaser
 from rr_tui.records import AGENCY_ROW
@@ -28,9 +29,9 @@ class AgencyStore(StoreCore):
         timescale_wd: int | None = None,
         notes: str = "",
     ) -> int:
-        name = required_line("Agency", name, 120)
-        notes = checked_text("Notes", notes)
-        raise_if("Timescale", check_timescale(timescale_wd))
+        name = required_line("Agency", name, lengths.AGENCY, "name")
+        notes = checked_text("Notes", notes, "notes")
+        raise_if("Timescale", check_timescale(timescale_wd), "timescale_wd")
         with self._write() as session:
             self._case(session, case_id)
             agency = Agency(
@@ -53,9 +54,9 @@ class AgencyStore(StoreCore):
         if unknown:
             raise InputError(f"unknown agency field {sorted(unknown)[0]}")
         if "name" in changes:
-            changes["name"] = required_line("Agency", changes["name"], 120)
+            changes["name"] = required_line("Agency", changes["name"], lengths.AGENCY, "name")
         if "notes" in changes:
-            changes["notes"] = checked_text("Notes", changes["notes"])
+            changes["notes"] = checked_text("Notes", changes["notes"], "notes")
         if "timescale_wd" in changes:
             raise_if("Timescale", check_timescale(changes["timescale_wd"]))
         with self._write() as session:

@@ -16,7 +16,7 @@ from rr_tui.store.audit import serialise_writes
 from rr_tui.store.children import ChildStore
 from rr_tui.store.cleaning import case_columns, check_step_id, clean_case, clean_child
 from rr_tui.store.core import UNCHECKED
-from rr_tui.store.failures import CLASH
+from rr_tui.store.failures import clash
 from rr_tui.store.loading import load_cases
 from rr_tui.validation import normal_reference
 
@@ -152,4 +152,4 @@ def refuse_clash(session: Session, references: Collection[str], but: int | None 
     if but is not None:
         query = query.where(Case.id != but)
     if session.scalar(query.limit(1)) is not None:
-        raise InputError(CLASH)
+        raise clash()

@@ -7,7 +7,8 @@ from dataclasses import fields as dc_fields
 from dataclasses import replace
 from typing import Any
 
-from rr_tui.errors import InputError
+from rr_tui import lengths
+from rr_tui.errors import InputError, field_error
 from rr_tui.records import CHILD_FIELDS, ActionRecord, CaseFields, ChildFields
 from rr_tui.sanitize import clean_text
 from rr_tui.validation import (
@@ -21,24 +22,27 @@ from rr_tui.validation import (
 )
 
 
-def raise_if(label: str, problem: str | None) -> None:
+def raise_if(label: str, problem: str | None, field: str = "") -> None:
+    """Refuse with ``Label: problem``, naming the field (its form field's id) when given."""
     if problem:
-        raise InputError(f"{label}: {problem}")
+        raise field_error(field, label, problem)
 
 
 def raise_first(errors: Mapping[str, str], labels: Mapping[str, str]) -> None:
     """Refuse with the first of a form's problems (by field name), naming its field."""
     if errors:
         name, message = next(iter(errors.items()))
-        raise InputError(f"{labels[name]}: {message}")
+        raise field_error(name, labels[name], message)
 
 
-def clean_actions(actions: Iterable[ActionRecord]) -> tuple[ActionRecord, ...]:
+def clean_actions(
+    actions: Iterable[ActionRecord], field: str = "actions"
+) -> tuple[ActionRecord, ...]:
     """The meeting's immediate actions, each one's text and owner cleaned and checked."""
     return tuple(
         ActionRecord(
-            required_line("Action", a.action, 500),
-            one_line("Action owner", a.owner, 120),
+            required_line("Action", a.action, lengths.ACTION, field),
+            one_line("Action owner", a.owner, lengths.ACTION_OWNER, field),
             a.due_on,
             a.done_on,
         )
@@ -46,21 +50,21 @@ def clean_actions(actions: Iterable[ActionRecord]) -> tuple[ActionRecord, ...]:
     )
 
 
-def required_line(label: str, value: str, limit: int) -> str:
+def required_line(label: str, value: str, limit: int, field: str = "") -> str:
     value = clean_text(value, multiline=False)
-    raise_if(label, check_line(value, limit, required=True))
+    raise_if(label, check_line(value, limit, required=True), field)
     return value
 
 
-def one_line(label: str, value: str, limit: int) -> str:
+def one_line(label: str, value: str, limit: int, field: str = "") -> str:
     value = clean_text(value, multiline=False)
-    raise_if(label, check_line(value, limit))
+    raise_if(label, check_line(value, limit), field)
     return value
 
 
-def checked_text(label: str, value: str) -> str:
+def checked_text(label: str, value: str, field: str = "") -> str:
     value = clean_text(value)
-    raise_if(label, check_text(value))
+    raise_if(label, check_text(value), field)
     return value
 
 

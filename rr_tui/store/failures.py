@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from rr_tui.errors import ConflictError, InputError, RRError
+from rr_tui.errors import ConflictError, InputError, RRError, field_error
 
 SQLITE_CONSTRAINT_PRIMARYKEY = 1555
 
@@ -23,7 +23,12 @@ SQLITE_CONSTRAINT_UNIQUE = 2067
 PG_UNIQUE_VIOLATION = "23505"
 
 
-CLASH = "Reference: another case already has that reference (upper or lower case alike)"
+CLASH_PROBLEM = "another case already has that reference (upper or lower case alike)"
+
+
+def clash() -> InputError:
+    """The reference is taken: refused on the reference field."""
+    return field_error("reference", "Reference", CLASH_PROBLEM)
 
 
 def integrity_error(exc: IntegrityError) -> RRError:
@@ -43,7 +48,7 @@ def integrity_error(exc: IntegrityError) -> RRError:
             (": cases.reference", "index 'uq_cases_reference_nocase'")
         )
     if reference:
-        return InputError(CLASH)
+        return clash()
     if unique:
         # Two saves of the same new record at once (a meeting, a Panel record, a step).
         return ConflictError("someone else saved this record at the same moment; reload it")

@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rr_tui import lengths
 from rr_tui.edits import (
+    ACTION,
     AGENCY,
     CASE,
     CHILD,
@@ -23,7 +25,16 @@ from rr_tui.edits import (
     stale_message,
 )
 from rr_tui.errors import ConflictError, InputError, NotFoundError
-from rr_tui.models import Agency, Case, Child, Meeting, PanelContact, StepDate, Tracked
+from rr_tui.models import (
+    Agency,
+    Case,
+    Child,
+    Meeting,
+    MeetingAction,
+    PanelContact,
+    StepDate,
+    Tracked,
+)
 from rr_tui.records import (
     CASE_FIELDS,
     CHILD_FIELDS,
@@ -39,6 +50,7 @@ from rr_tui.store.cleaning import (
     check_step_id,
     checked_text,
     clean_actions,
+    one_line,
     raise_first,
     raise_if,
     required_line,
@@ -68,7 +80,7 @@ class EditStore(MeetingStore):
         is written and a ConflictError names every such field. Fields not in ``edits`` are left
         alone, whoever changed them.
         """
-        checked = [_checked_edit(e) for e in edits]
+        checked = [_field_of(e) for e in edits]
         with self._write() as session:
             case = self._case(session, case_id)
             rows = _EditRows(self, session, case)
@@ -83,6 +95,17 @@ class EditStore(MeetingStore):
 
 
 _PANEL_TEXT = {"notification_notes": "Notification notes", "response_notes": "Response notes"}
+# A tracked action's fields a form edits (``TrackedAction``'s names) and their columns.
+_ACTION_COLUMNS = {"text": "action", "owner": "owner", "due_on": "due_on"}
+
+
+def _field_of(edit: Edit) -> Edit:
+    """The edit checked, its refusal naming the edit's field (the form's field id)."""
+    try:
+        return _checked_edit(edit)
+    except InputError as exc:
+        field = edit.field or edit.target.column
+        raise InputError(exc.message, field=field, problem=exc.problem) from None
 
 
 def _checked_edit(edit: Edit) -> Edit:
@@ -97,12 +120,11 @@ def _checked_edit(edit: Edit) -> Edit:
         if column == "reference":
             value = normal_reference(value)
         problem = case_field_errors(replace(CaseFields(reference="RR-0"), **{column: value}))
-        if column in problem:
-            raise InputError(f"{label}: {problem[column]}")
+        raise_if(label, problem.get(column))
     elif table == STEP:
         check_step_id(column)
         if value is not None and not isinstance(value, date):
-            raise InputError(f"{label}: not a date")
+            raise_if(label, "not a date")
     elif table == MEETING:
         if column == "decision":
             raise_if(label, check_decision(value))
@@ -125,7 +147,7 @@ def _checked_edit(edit: Edit) -> Edit:
         if column not in AGENCY_COLUMNS or edit.target.key is None:
             raise InputError(f"unknown agency field {column}")
         if column == "name":
-            value = required_line(edit.label or "Agency", value, 120)
+            value = required_line(edit.label or "Agency", value, lengths.AGENCY)
         elif column == "notes":
             value = checked_text(edit.label or "Notes", value)
         elif column == "timescale_wd":
@@ -140,8 +162,16 @@ def _checked_edit(edit: Edit) -> Edit:
         else:
             value = bool(value)
         problems = child_field_errors(replace(ChildFields("X"), **{column: value}))
-        if column in problems:
-            raise InputError(f"{edit.label or CHILD_LABELS[column]}: {problems[column]}")
+        raise_if(edit.label or CHILD_LABELS[column], problems.get(column))
+    elif table == ACTION:
+        if column not in _ACTION_COLUMNS or edit.target.key is None:
+            raise InputError(f"unknown action field {column}")
+        if column == "text":
+            value = required_line(edit.label or "Action", value, lengths.ACTION)
+        elif column == "owner":
+            value = one_line(edit.label or "Owner", value, lengths.ACTION_OWNER)
+        elif value is not None and not isinstance(value, date):
+            raise_if(label, "not a date")
     else:
         raise InputError(f"unknown record {table}")
     return replace(edit, value=value)
@@ -159,6 +189,7 @@ class _EditRows:
         self.touched: list[Tracked] = []
         self._meeting: Meeting | None = None
         self._panel: PanelContact | None = None
+        self._actions: dict[int | None, MeetingAction] = {}
 
     def _touch(self, row: Tracked, *, new: bool = False) -> None:
         if any(row is seen for seen in self.touched):
@@ -177,6 +208,22 @@ class _EditRows:
         if agency is None or agency.case_id != self.case.id:
             raise NotFoundError("that agency no longer exists")
         return agency
+
+    def _action(self, number: int | None) -> MeetingAction:
+        # Fetched once: a query between two edits of the row would flush the
+        # first, and audit the one save as two.
+        row = self._actions.get(number)
+        if row is None:
+            query = select(MeetingAction).where(
+                MeetingAction.case_id == self.case.id, MeetingAction.number == number
+            )
+            if for_update(self.session):
+                query = query.with_for_update()
+            row = self.session.scalar(query)
+        if row is None:
+            raise NotFoundError(f"the case has no action {number}")
+        self._actions[number] = row
+        return row
 
     def _meeting_row(self, create: bool) -> Meeting | None:
         if self._meeting is None:
@@ -236,6 +283,8 @@ class _EditRows:
             return None if panel is None else getattr(panel, column)
         if table == CHILD:
             return getattr(self._child(target.key), column)
+        if table == ACTION:
+            return getattr(self._action(target.key), _ACTION_COLUMNS[column])
         return getattr(self._agency(target.key), column)
 
     def write(self, target: Target, value: Any) -> None:
@@ -262,6 +311,16 @@ class _EditRows:
             child = self._child(target.key)
             setattr(child, column, value)
             self._touch(child)
+        elif table == ACTION:
+            action = self._action(target.key)
+            setattr(action, _ACTION_COLUMNS[column], value)
+            self._touch(action)
+            if action.meeting_id is not None and action.recommendation_id is None:
+                # The meeting form edits the immediate actions as a whole: a form
+                # opened before this edit sees a conflict rather than undo it.
+                meeting = self._meeting_row(create=False)
+                if meeting is not None:
+                    self._touch(meeting)
         else:
             agency = self._agency(target.key)
             setattr(agency, column, value)

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rr_tui import lengths
 from rr_tui.digest import DueAction
 from rr_tui.errors import ConflictError, InputError, NotFoundError
 from rr_tui.models import Meeting, MeetingAction, ProgressCheck, Recommendation, ReviewPause
@@ -60,9 +61,9 @@ class LocalReviewStore(StoreCore):
 
         Returns its number, unique within the case.
         """
-        text = required_line("Action", text, 500)
-        owner = one_line("Owner", owner, 120)
-        evidence = checked_text("Evidence", evidence)
+        text = required_line("Action", text, lengths.ACTION, "text")
+        owner = one_line("Owner", owner, lengths.ACTION_OWNER, "owner")
+        evidence = checked_text("Evidence", evidence, "evidence")
         with self._write() as session:
             self._case(session, case_id)
             rec_id = None
@@ -103,11 +104,11 @@ class LocalReviewStore(StoreCore):
     ) -> None:
         """Change an action; ``expected_version`` None skips the conflict check (the CLI)."""
         if text is not None:
-            text = required_line("Action", text, 500)
+            text = required_line("Action", text, lengths.ACTION, "text")
         if owner is not None:
-            owner = one_line("Owner", owner, 120)
+            owner = one_line("Owner", owner, lengths.ACTION_OWNER, "owner")
         if evidence is not None:
-            evidence = checked_text("Evidence", evidence)
+            evidence = checked_text("Evidence", evidence, "evidence")
         with self._write() as session:
             self._case(session, case_id)
             row = session.scalar(
@@ -156,10 +157,18 @@ class LocalReviewStore(StoreCore):
         actions: Sequence[tuple[str, str, date | None]] = (),
     ) -> int:
         """A review's recommendation with its actions (text, owner, due); returns its number."""
-        text = checked_text("Recommendation", text)
-        raise_if("Recommendation", check_line(text.strip(), 4000, required=True))
+        text = checked_text("Recommendation", text, "text")
+        raise_if(
+            "Recommendation",
+            check_line(text.strip(), lengths.RECOMMENDATION, required=True),
+            "text",
+        )
         cleaned = [
-            (required_line("Action", t, 500), one_line("Owner", o, 120), due)
+            (
+                required_line("Action", t, lengths.ACTION, "actions"),
+                one_line("Owner", o, lengths.ACTION_OWNER, "actions"),
+                due,
+            )
             for t, o, due in actions
         ]
         with self._write() as session:
@@ -192,7 +201,7 @@ class LocalReviewStore(StoreCore):
 
     def add_progress_check(self, case_id: int, checked_on: date, note: str = "") -> None:
         """A regulation 14 check of the local review's time and quality."""
-        note = checked_text("Note", note)
+        note = checked_text("Note", note, "note")
         with self._write() as session:
             self._case(session, case_id)
             row = ProgressCheck(case_id=case_id, checked_on=checked_on, note=note)
@@ -203,7 +212,7 @@ class LocalReviewStore(StoreCore):
         """Pause the local review for parallel proceedings (one pause at a time)."""
         if reason not in PAUSE_REASONS:
             raise InputError(f"Reason: one of {', '.join(PAUSE_REASONS)}")
-        detail = checked_text("Detail", detail)
+        detail = checked_text("Detail", detail, "detail")
         with self._write() as session:
             self._case(session, case_id)
             running = session.scalar(

@@ -10,6 +10,7 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rr_tui import lengths
 from rr_tui.errors import ConflictError, InputError
 from rr_tui.models import Meeting, MeetingAction, PanelContact, SignOff
 from rr_tui.records import (
@@ -159,9 +160,18 @@ class MeetingStore(StoreCore):
             cleaned[partner] = replace(
                 entry,
                 partner=partner,
-                name=required_line(f"{label} name", entry.name, 120),
-                role=required_line(f"{label} role", entry.role, 120),
-                organisation=required_line(f"{label} organisation", entry.organisation, 120),
+                name=required_line(
+                    f"{label} name", entry.name, lengths.SIGNATORY, f"{partner}-name"
+                ),
+                role=required_line(
+                    f"{label} role", entry.role, lengths.SIGNATORY, f"{partner}-role"
+                ),
+                organisation=required_line(
+                    f"{label} organisation",
+                    entry.organisation,
+                    lengths.SIGNATORY,
+                    f"{partner}-organisation",
+                ),
             )
         with self._write() as session:
             self._case(session, case_id)
