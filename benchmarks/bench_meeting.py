@@ -33,17 +33,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from benchutil import Measure, median, print_load, print_table, write_json  # noqa: E402
-from make_cases import (  # noqa: E402
-    BENCH_TODAY,
-    REFERENCE_PATTERN,
-    BenchData,
-    bench_data,
-    bench_parser,
-    rr_tui_command,
-)
+from make_cases import BENCH_TODAY, CASE_ROW, BenchData, app_command, bench_data, bench_parser  # noqa: E402
 from ptyterm import DOWN, PtyRun  # noqa: E402
 
-ROW = re.compile(REFERENCE_PATTERN)
 TITLE = re.compile(rb"Open rapid reviews")
 # The list's header once the whole list is in: its counts, without "· loading all N…".
 WHOLE_LIST = re.compile(rb" green\x1b\[0m")
@@ -59,11 +51,11 @@ class Session:
 
 
 def run_session(data: BenchData, keys: int) -> Session:
-    run = PtyRun([*rr_tui_command(), "--today", BENCH_TODAY.isoformat()], data.env())
+    run = PtyRun(app_command(), data.env())
     run.start()
     result = Session()
     try:
-        result.list_row = run.wait_for(ROW, 120)
+        result.list_row = run.wait_for(CASE_ROW, 120)
         run.wait_for(WHOLE_LIST, 120)  # the whole list follows the first screenful
         run.wait_quiet(1.0, 30)
         since = len(run.buffer)
@@ -73,7 +65,7 @@ def run_session(data: BenchData, keys: int) -> Session:
         if title is not None:
             found = TITLE.search(run.buffer, since)
             start = found.end() if found else since
-            row = run.wait_for(ROW, 30, start)
+            row = run.wait_for(CASE_ROW, 30, start)
             if row is not None:
                 result.meeting_row = row - sent
         run.wait_quiet(0.5, 20)

@@ -30,7 +30,6 @@ Textual 8.2.8) and put on that one process's PYTHONPATH; it is not a dependency.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -40,19 +39,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # rr_tui itself: the installed package, or PYTHONPATH
 
 from benchutil import Measure, median, print_load, print_table, write_json  # noqa: E402
-from make_cases import (  # noqa: E402
-    BENCH_TODAY,
-    REFERENCE_PATTERN,
-    BenchData,
-    bench_data,
-    bench_parser,
-    rr_tui_command,
-)
+from make_cases import BENCH_TODAY, CASE_ROW, BenchData, app_command, bench_data, bench_parser  # noqa: E402
 from ptyterm import DOWN, FRAME, PtyRun  # noqa: E402
 
 FDT_DIR = Path.home() / ".cache" / "rr-tui-bench" / "fastdatatable"
 FDT_REQUIREMENTS = ("textual-fastdatatable==0.19.5", "pyarrow>=18.1.0")
-ROW = re.compile(REFERENCE_PATTERN)
 KEY_BYTES_GOAL = 2048
 
 
@@ -97,7 +88,7 @@ def ensure_fastdatatable(target: Path = FDT_DIR) -> Path | None:
 
 def app_argv(kind: str, data: BenchData) -> list[str]:
     if kind == "rr-tui":
-        return [*rr_tui_command(), "--today", BENCH_TODAY.isoformat()]
+        return app_command()
     apps = str(HERE / "tui_apps.py")
     if kind == "bare":
         return [sys.executable, apps, "bare"]
@@ -117,7 +108,7 @@ def run_session(kind: str, data: BenchData, keys: int, fdt: Path | None) -> Sess
     try:
         result.paint = run.wait_for(FRAME, 30)
         if kind != "bare":
-            result.row = run.wait_for(ROW, 120)
+            result.row = run.wait_for(CASE_ROW, 120)
         run.wait_quiet(0.5, 20)
         for _ in range(keys):
             key = run.press(DOWN)

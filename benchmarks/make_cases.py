@@ -21,6 +21,7 @@ import argparse
 import csv
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -62,6 +63,7 @@ OWNERS = (
     "E. Morgan",
 )
 REFERENCE_PATTERN = rb"RR\d\d-\d{5}"  # what a case row shows in the Reference column
+CASE_ROW = re.compile(REFERENCE_PATTERN)  # a case row written to the terminal
 FULL_REVIEW = ("lcspr", "national_review", "joint_review")
 NO_FULL_REVIEW = ("no_further_review", "other_learning_review", "criteria_not_met")
 # The steps a case runs through, in the profile's order: the rapid review's (to the
@@ -143,6 +145,11 @@ def rr_tui_command() -> list[str]:
     """The console script next to this interpreter, else ``python -m rr_tui``."""
     script = Path(sys.executable).with_name("rr-tui")
     return [str(script)] if script.exists() else [sys.executable, "-m", "rr_tui"]
+
+
+def app_command() -> list[str]:
+    """The terminal app as the benchmarks run it: ``rr-tui --today BENCH_TODAY``."""
+    return [*rr_tui_command(), "--today", BENCH_TODAY.isoformat()]
 
 
 @dataclass(frozen=True)

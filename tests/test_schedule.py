@@ -351,15 +351,7 @@ def test_agency_returns_done_when_every_agency_returned() -> None:
         "done",
         1,
     )
-    late_health = (
-        *on_time[:2],
-        AgencyFacts(
-            "Health trust",
-            request_sent=date(2026, 3, 5),
-            timescale_wd=10,
-            received=date(2026, 3, 20),
-        ),
-    )
+    late_health = (*on_time[:2], on_time[2]._replace(received=date(2026, 3, 20)))
     _, steps = _run(_agencies(*late_health), date(2026, 3, 20))
     assert (steps["agency_returns"].state, steps["agency_returns"].slack) == ("late", -1)
     # One still out: not done.

@@ -60,20 +60,55 @@ def run_figures(store: Store, period: Period) -> dict[str, Figure]:
 # -- SIN within 5 working days ----------------------------------------------------------
 
 
-def test_sin_exactly_five_working_days_is_met_and_six_is_not(store: Store) -> None:
-    # Mon 2 Jun 2025: WD 5 is Mon 9 Jun, WD 6 Tue 10 Jun (no bank holiday).
-    make_case(store, "SIN-5", {AWARE: D(2025, 6, 2), SIN: D(2025, 6, 9)})
-    make_case(store, "SIN-6", {AWARE: D(2025, 6, 2), SIN: D(2025, 6, 10)})
-    sin = run_figures(store, FY2025)["sin_within_5wd"]
-    assert sin == Figure(total=2, met=1, pending=0, median_wd=5.5)
+# Each case: its reference and the (AWARE, SIN) dates; None where the SIN is not recorded.
+SIN_CASES = [
+    pytest.param(
+        # Mon 2 Jun 2025: WD 5 is Mon 9 Jun, WD 6 Tue 10 Jun (no bank holiday).
+        [("SIN-5", D(2025, 6, 2), D(2025, 6, 9)), ("SIN-6", D(2025, 6, 2), D(2025, 6, 10))],
+        Figure(total=2, met=1, pending=0, median_wd=5.5),
+        id="exactly five working days is met and six is not",
+    ),
+    pytest.param(
+        [
+            ("SIN-WAIT", D(2025, 6, 2), None),
+            ("SIN-OK", D(2025, 6, 2), D(2025, 6, 4)),
+            ("NO-AWARE", None, D(2025, 6, 4)),  # no start: not counted
+        ],
+        Figure(total=1, met=1, pending=1, median_wd=2.0),
+        id="not recorded is pending and not in the total",
+    ),
+    pytest.param(
+        # Mon 22 Dec 2025: 23 (1), 24 (2), [25, 26 bank holidays, weekend], 29 (3), 30 (4),
+        # 31 (5), [Thu 1 Jan bank holiday], Fri 2 Jan 2026 (6).
+        [("XMAS-5", D(2025, 12, 22), D(2025, 12, 31)), ("XMAS-6", D(2025, 12, 22), D(2026, 1, 2))],
+        Figure(total=2, met=1, pending=0, median_wd=5.5),
+        id="over Christmas bank holidays are counted out",
+    ),
+    pytest.param(
+        [
+            # Thu 17 Apr 2025: [Good Friday 18, weekend, Easter Monday 21], 22 (1) ... Mon 28 (5).
+            ("EASTER-25", D(2025, 4, 17), D(2025, 4, 28)),
+            # Tue 31 Mar 2026 (last day of the year): 1 Apr (1), 2 Apr (2), [Good Friday 3 Apr,
+            # weekend, Easter Monday 6 Apr], 7 (3), 8 (4), Thu 9 Apr (5): met, though after the
+            # year.
+            ("EASTER-26", D(2026, 3, 31), D(2026, 4, 9)),
+            # Tue 1 Apr 2025, the first day: 2, 3, 4 (3), 7, 8 (5), Wed 9 Apr 2025 (6): not met.
+            ("FIRST-DAY", D(2025, 4, 1), D(2025, 4, 9)),
+        ],
+        Figure(total=3, met=2, pending=0, median_wd=5.0),
+        id="over Easter Good Friday and Easter Monday are counted out",
+    ),
+]
 
 
-def test_sin_not_recorded_is_pending_and_not_in_the_total(store: Store) -> None:
-    make_case(store, "SIN-WAIT", {AWARE: D(2025, 6, 2)})
-    make_case(store, "SIN-OK", {AWARE: D(2025, 6, 2), SIN: D(2025, 6, 4)})
-    make_case(store, "NO-AWARE", {SIN: D(2025, 6, 4)})  # no start: not counted
-    sin = run_figures(store, FY2025)["sin_within_5wd"]
-    assert sin == Figure(total=1, met=1, pending=1, median_wd=2.0)
+@pytest.mark.parametrize(("cases", "expected"), SIN_CASES)
+def test_sin_within_five_working_days(
+    store: Store, cases: list[tuple[str, date | None, date | None]], expected: Figure
+) -> None:
+    for reference, aware, sin in cases:
+        steps = {AWARE: aware, SIN: sin}
+        make_case(store, reference, {step: on for step, on in steps.items() if on is not None})
+    assert run_figures(store, FY2025)["sin_within_5wd"] == expected
 
 
 def test_nothing_in_the_period_gives_zeros_and_no_median(store: Store) -> None:
@@ -82,27 +117,6 @@ def test_nothing_in_the_period_gives_zeros_and_no_median(store: Store) -> None:
     assert set(result) == set(MEASURES)
     for figure in result.values():
         assert figure == Figure(0, 0, 0, None)
-
-
-def test_sin_over_christmas_counts_bank_holidays_out(store: Store) -> None:
-    # Mon 22 Dec 2025: 23 (1), 24 (2), [25, 26 bank holidays, weekend], 29 (3), 30 (4),
-    # 31 (5), [Thu 1 Jan bank holiday], Fri 2 Jan 2026 (6).
-    make_case(store, "XMAS-5", {AWARE: D(2025, 12, 22), SIN: D(2025, 12, 31)})
-    make_case(store, "XMAS-6", {AWARE: D(2025, 12, 22), SIN: D(2026, 1, 2)})
-    sin = run_figures(store, FY2025)["sin_within_5wd"]
-    assert sin == Figure(total=2, met=1, pending=0, median_wd=5.5)
-
-
-def test_sin_over_easter_counts_good_friday_and_easter_monday_out(store: Store) -> None:
-    # Thu 17 Apr 2025: [Good Friday 18, weekend, Easter Monday 21], 22 (1) ... Mon 28 (5).
-    make_case(store, "EASTER-25", {AWARE: D(2025, 4, 17), SIN: D(2025, 4, 28)})
-    # Tue 31 Mar 2026 (last day of the year): 1 Apr (1), 2 Apr (2), [Good Friday 3 Apr,
-    # weekend, Easter Monday 6 Apr], 7 (3), 8 (4), Thu 9 Apr (5): met, though after the year.
-    make_case(store, "EASTER-26", {AWARE: D(2026, 3, 31), SIN: D(2026, 4, 9)})
-    # Tue 1 Apr 2025, the first day: 2, 3, 4 (3), 7, 8 (5), Wed 9 Apr 2025 (6): not met.
-    make_case(store, "FIRST-DAY", {AWARE: D(2025, 4, 1), SIN: D(2025, 4, 9)})
-    sin = run_figures(store, FY2025)["sin_within_5wd"]
-    assert sin == Figure(total=3, met=2, pending=0, median_wd=5.0)
 
 
 def test_cases_outside_the_period_are_ignored(store: Store) -> None:
@@ -304,18 +318,13 @@ def report_db(store: Store, db_url: str) -> str:
     return db_url
 
 
+def report(capsys: pytest.CaptureFixture[str], url: str, *args: str) -> tuple[int, str, str]:
+    """``rr-tui report ARGS`` on ``url``, with today Tue 10 Mar 2026."""
+    return cli(capsys, "--db", url, "--today", "2026-03-10", "report", *args)
+
+
 def test_report_financial_year_json(capsys: pytest.CaptureFixture[str], report_db: str) -> None:
-    code, out, err = cli(
-        capsys,
-        "--db",
-        report_db,
-        "--today",
-        "2026-03-10",
-        "report",
-        "--financial-year",
-        "2025",
-        "--json",
-    )
+    code, out, err = report(capsys, report_db, "--financial-year", "2025", "--json")
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert set(data) == {
@@ -383,18 +392,8 @@ def test_report_calendar_year_and_explicit_period(
         "paused": 0,
         "median_wd": 5.0,
     }
-    code, out, err = cli(
-        capsys,
-        "--db",
-        report_db,
-        "--today",
-        "2026-03-10",
-        "report",
-        "--from",
-        "2025-06-02",
-        "--to",
-        "2025-06-02",
-        "--json",
+    code, out, err = report(
+        capsys, report_db, "--from", "2025-06-02", "--to", "2025-06-02", "--json"
     )
     assert (code, err) == (0, "")
     data = json.loads(out)
@@ -419,17 +418,7 @@ def test_report_calendar_year_and_explicit_period(
 def test_report_csv_has_the_period_and_each_quarter(
     capsys: pytest.CaptureFixture[str], report_db: str
 ) -> None:
-    code, out, err = cli(
-        capsys,
-        "--db",
-        report_db,
-        "--today",
-        "2026-03-10",
-        "report",
-        "--financial-year",
-        "2025",
-        "--csv",
-    )
+    code, out, err = report(capsys, report_db, "--financial-year", "2025", "--csv")
     assert (code, err) == (0, "")
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == [
