@@ -70,12 +70,26 @@ def pg_url(server: str) -> Iterator[str]:
         admin.dispose()
 
 
+def _figures(
+    proof: str, backend: str, figures: dict[str, Any], problems: list[str]
+) -> dict[str, Any]:
+    """One proof's figures, named; its first ten problems printed."""
+    for problem in problems[:10]:
+        print(f"  problem: {problem}")
+    return {"proof": proof, "backend": backend, **figures}
+
+
 def concurrency(url: str, backend: str, processes: int, edits: int) -> dict[str, Any]:
     print(f"\n[{backend}] {processes} processes x {edits} edits ...", flush=True)
     run = run_edits(url, processes, edits)
+    ok = (
+        run.edits == processes * edits
+        and run.lost_updates == run.duplicated == run.unexpected == run.lock_errors == 0
+        and not run.other_errors
+        and not run.audit_problems
+        and run.case_versions_ok
+    )
     figures = {
-        "proof": "concurrency",
-        "backend": backend,
         "processes": processes,
         "edits_per_process": edits,
         "edits": run.edits,
@@ -89,26 +103,15 @@ def concurrency(url: str, backend: str, processes: int, edits: int) -> dict[str,
         "audit_problems": len(run.audit_problems),
         "seconds": round(run.seconds, 1),
         "edits_per_second": round(run.edits / run.seconds, 1) if run.seconds else None,
+        "ok": ok,
     }
-    ok = (
-        run.edits == processes * edits
-        and run.lost_updates == run.duplicated == run.unexpected == run.lock_errors == 0
-        and not run.other_errors
-        and not run.audit_problems
-        and run.case_versions_ok
-    )
-    figures["ok"] = ok
-    for problem in [*run.other_errors, *run.audit_problems][:10]:
-        print(f"  problem: {problem}")
-    return figures
+    return _figures("concurrency", backend, figures, [*run.other_errors, *run.audit_problems])
 
 
 def crash(url: str, backend: str, trials: int, seed: int) -> dict[str, Any]:
     print(f"\n[{backend}] {trials} kill -9 trials (seed {seed}) ...", flush=True)
     report = run_trials(url, trials, seed)
     figures = {
-        "proof": "crash",
-        "backend": backend,
         "seed": seed,
         "trials": report.trials,
         "killed_with_a_write_in_flight": report.killed_while_writing,
@@ -125,9 +128,7 @@ def crash(url: str, backend: str, trials: int, seed: int) -> dict[str, Any]:
         "seconds": round(report.seconds, 1),
         "ok": report.clean and report.trials == trials,
     }
-    for problem in report.problems[:10]:
-        print(f"  problem: {problem}")
-    return figures
+    return _figures("crash", backend, figures, report.problems)
 
 
 def show(figures: dict[str, Any]) -> None:
