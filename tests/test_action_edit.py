@@ -16,19 +16,20 @@ from typing import Any
 import pytest
 from factories import cli
 from tui_helpers import (
-    SIZE,
     TODAY,
     field,
     form_status,
     fresh_store,
-    make_app,
     open_case,
+    open_case_form,
     open_form,
     put,
+    running,
+    running_app,
     save,
+    save_and_close,
     text_of,
     value,
-    wait_closed,
     wait_for_case,
     wait_for_screen,
 )
@@ -57,8 +58,7 @@ def base(url: str) -> tuple[str, ...]:
 
 async def test_edit_an_action_in_the_tui(demo_url: str) -> None:
     first = actions(demo_url)[0]
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         screen = await open_case(pilot, demo_url, REF)
         form = await open_form(pilot, "I", ActionForm)
         assert "Edit an action" in text_of(form, ".dialog--title")
@@ -71,8 +71,7 @@ async def test_edit_an_action_in_the_tui(demo_url: str) -> None:
         assert not form.dirty
         put(form, "owner", "Children's social care (team manager)")
         put(form, "due", "2026-12-04")
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await save_and_close(pilot, form)
         await wait_for_case(pilot)
         assert "team manager" in text_of(screen, "#case-actions")
     saved = actions(demo_url)[0]
@@ -86,8 +85,7 @@ async def test_edit_an_action_in_the_tui(demo_url: str) -> None:
 
 
 async def test_i_on_a_case_without_actions_says_what_to_do(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_app(demo_url) as (app, pilot):
         screen = await open_case(pilot, demo_url, "DEMO-2026-001")
         await pilot.press("I")
         await pilot.pause()
@@ -132,10 +130,8 @@ def test_cli_action_edit_refusals(demo_url: str, capsys: pytest.CaptureFixture[s
 async def test_a_cli_edit_while_the_form_is_open_is_a_conflict_on_that_field_only(
     demo_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, REF)
-        form = await open_form(pilot, "I", ActionForm)
+    async with running(demo_url) as pilot:
+        form = await open_case_form(pilot, demo_url, REF, "I", ActionForm)
         # Meanwhile a colleague changes the owner from the command line.
         assert cli(capsys, *base(demo_url), "action", "edit", REF, "1", "--owner", "Police")[0] == 0
         # You changed the owner too: refused, naming it; theirs is kept.
@@ -152,8 +148,7 @@ async def test_a_cli_edit_while_the_form_is_open_is_a_conflict_on_that_field_onl
         # Put their owner back and change only the text: saved, their owner kept.
         put(form, "owner", "Police")
         put(form, "text", "Check on the siblings today")
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await save_and_close(pilot, form)
     saved = actions(demo_url)[0]
     assert (saved.text, saved.owner) == ("Check on the siblings today", "Police")
 
@@ -162,10 +157,8 @@ async def test_choosing_another_action_shows_its_values(demo_url: str) -> None:
     with fresh_store(demo_url) as store:
         case_id = store.case_id(REF)
         store.add_action(case_id, "Second action", owner="Police", due_on=date(2026, 12, 8))
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, REF)
-        form = await open_form(pilot, "I", ActionForm)
+    async with running(demo_url) as pilot:
+        form = await open_case_form(pilot, demo_url, REF, "I", ActionForm)
         form.field("which").set_value("2")
         await pilot.pause()
         assert (value(form, "text"), value(form, "owner"), value(form, "due")) == (
@@ -174,6 +167,5 @@ async def test_choosing_another_action_shows_its_values(demo_url: str) -> None:
             "2026-12-08",
         )
         put(form, "due", "2026-12-09")
-        await save(pilot)
-        await wait_closed(pilot, form)
+        await save_and_close(pilot, form)
     assert [a.due_on for a in actions(demo_url)][-1] == date(2026, 12, 9)

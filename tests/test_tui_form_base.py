@@ -12,22 +12,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+import tui_helpers as ui
 from textual.widgets import Input
-from tui_helpers import (
-    SIZE,
-    TODAY,
-    field,
-    field_error,
-    form_status,
-    fresh_store,
-    make_app,
-    open_case,
-    open_form,
-    put,
-    save,
-    value,
-    wait_for_screen,
-)
 
 from rr_tui import lengths, validation
 from rr_tui.errors import field_error as store_refusal
@@ -40,7 +26,7 @@ from rr_tui.widgets.fields import TextField
 
 
 def case(url: str, reference: str) -> Any:
-    with fresh_store(url) as store:
+    with ui.fresh_store(url) as store:
         return store.get_case(store.case_id(reference))
 
 
@@ -60,8 +46,8 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, date]]:
 
 async def question_lines(pilot: Any) -> list[str]:
     """Save, and read the question the form asks (answering no)."""
-    await save(pilot)
-    question = await wait_for_screen(pilot, ConfirmScreen)
+    await ui.save(pilot)
+    question = await ui.wait_for_screen(pilot, ConfirmScreen)
     assert isinstance(question, ConfirmScreen)
     lines = list(question.lines)
     await pilot.press("n")
@@ -75,30 +61,26 @@ async def test_agency_date_before_the_referral_is_asked_through_date_warnings(
     referral = case(demo_url, "DEMO-2026-004").done["referral_received"]
     sent = date(2026, 1, 5)
     assert sent < referral
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await open_form(pilot, "a", AgencyForm)
-        put(form, "name", "Youth offending service")
-        put(form, "request_sent", sent.isoformat())
+    async with ui.running_app(demo_url) as (app, pilot):
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-004", "a", AgencyForm)
+        ui.put(form, "name", "Youth offending service")
+        ui.put(form, "request_sent", sent.isoformat())
         lines = await question_lines(pilot)
         expected = validation.date_warnings(
-            "Scoping request sent", sent, TODAY, referral, "the referral"
+            "Scoping request sent", sent, ui.TODAY, referral, "the referral"
         )
         assert expected and all(line in lines for line in expected), lines
         assert ("Scoping request sent", sent) in asked
-        assert app.screen is form and value(form, "request_sent") == sent.isoformat()
+        assert app.screen is form and ui.value(form, "request_sent") == sent.isoformat()
 
 
 async def test_progress_check_in_the_future_is_asked_through_date_warnings(
     demo_url: str, asked: list[tuple[str, date]]
 ) -> None:
     later = date(2026, 12, 3)
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-008")
-        form = await open_form(pilot, "k", ProgressCheckForm)
-        put(form, "checked_on", later.isoformat())
+    async with ui.running(demo_url) as pilot:
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-008", "k", ProgressCheckForm)
+        ui.put(form, "checked_on", later.isoformat())
         lines = await question_lines(pilot)
         assert f"Date of the check: {later:%a} 3 Dec 2026 is in the future." in lines
         assert asked == [("Date of the check", later)]
@@ -107,14 +89,23 @@ async def test_progress_check_in_the_future_is_asked_through_date_warnings(
 async def test_untouched_dates_are_not_asked_about(
     demo_url: str, asked: list[tuple[str, date]]
 ) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-008")
-        form = await open_form(pilot, "k", ProgressCheckForm)
-        put(form, "note", "On track")
-        await save(pilot)  # today's date, as shown: nothing to ask, saved
+    async with ui.running_app(demo_url) as (app, pilot):
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-008", "k", ProgressCheckForm)
+        ui.put(form, "note", "On track")
+        await ui.save(pilot)  # today's date, as shown: nothing to ask, saved
         assert not form.is_attached or app.screen is not form
         assert asked == []
+
+
+def _store_refuses_agencies(
+    monkeypatch: pytest.MonkeyPatch, field_id: str, label: str, words: str
+) -> None:
+    """From now on the store refuses every new agency, naming ``field_id``."""
+
+    def refuse(self: Store, *args: Any, **kwargs: Any) -> int:
+        raise store_refusal(field_id, label, words)
+
+    monkeypatch.setattr(Store, "add_agency", refuse)
 
 
 async def test_a_store_refusal_lands_on_the_field_it_names_by_id(
@@ -122,74 +113,60 @@ async def test_a_store_refusal_lands_on_the_field_it_names_by_id(
 ) -> None:
     # The refusal's label is the *name* field's label, but it names the notes:
     # the form must follow the id, never the words.
-    def refuse(self: Store, *args: Any, **kwargs: Any) -> int:
-        raise store_refusal("notes", "Agency", "the store says no")
-
-    monkeypatch.setattr(Store, "add_agency", refuse)
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await open_form(pilot, "a", AgencyForm)
-        put(form, "name", "Police")
-        put(form, "notes", "Asked by phone")
-        await save(pilot)
+    _store_refuses_agencies(monkeypatch, "notes", "Agency", "the store says no")
+    async with ui.running_app(demo_url) as (app, pilot):
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-004", "a", AgencyForm)
+        ui.put(form, "name", "Police")
+        ui.put(form, "notes", "Asked by phone")
+        await ui.save(pilot)
         assert app.screen is form
-        assert field_error(form, "name") == ""
-        assert field_error(form, "notes") == "✗ Notes: the store says no"
-        assert app.focused is field(form, "notes").control
-        assert "Agency: the store says no" in form_status(form)
-        assert value(form, "notes") == "Asked by phone"  # kept
+        assert ui.field_error(form, "name") == ""
+        assert ui.field_error(form, "notes") == "✗ Notes: the store says no"
+        assert app.focused is ui.field(form, "notes").control
+        assert "Agency: the store says no" in ui.form_status(form)
+        assert ui.value(form, "notes") == "Asked by phone"  # kept
 
 
 async def test_a_store_refusal_by_the_stores_name_maps_to_the_forms_field(
     demo_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(self: Store, *args: Any, **kwargs: Any) -> int:
-        raise store_refusal("timescale_wd", "Timescale", "is a number of working days")
-
-    monkeypatch.setattr(Store, "add_agency", refuse)
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await open_form(pilot, "a", AgencyForm)
-        put(form, "name", "Police")
-        await save(pilot)
-        assert "is a number of working days" in field_error(form, "timescale")
+    _store_refuses_agencies(monkeypatch, "timescale_wd", "Timescale", "is a number of working days")
+    async with ui.running(demo_url) as pilot:
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-004", "a", AgencyForm)
+        ui.put(form, "name", "Police")
+        await ui.save(pilot)
+        assert "is a number of working days" in ui.field_error(form, "timescale")
 
 
 async def test_a_long_owner_is_refused_by_the_store_on_the_owner_field(demo_url: str) -> None:
     """The real store's refusal (an owner longer than lengths.ACTION_OWNER) names the field."""
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await open_form(pilot, "i", ActionForm)
-        put(form, "text", "Strategy discussion")
-        put(form, "due", "2026-12-10")
+    async with ui.running_app(demo_url) as (app, pilot):
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-004", "i", ActionForm)
+        ui.put(form, "text", "Strategy discussion")
+        ui.put(form, "due", "2026-12-10")
         owner = form.query_one("#owner", TextField)
         # Past the input's own limit and the form's check, as if they had slipped:
         # the store still refuses, and says so on the field.
         owner.control.max_length = 0
         owner.max_length = 10_000
-        put(form, "owner", "x" * (lengths.ACTION_OWNER + 1))
-        await save(pilot)
+        ui.put(form, "owner", "x" * (lengths.ACTION_OWNER + 1))
+        await ui.save(pilot)
         assert app.screen is form
-        error = field_error(form, "owner")
+        error = ui.field_error(form, "owner")
         assert error == f"✗ Owner: is longer than {lengths.ACTION_OWNER} characters", error
 
 
 async def test_field_lengths_come_from_one_place(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-004")
-        form = await open_form(pilot, "a", AgencyForm)
+    async with ui.running(demo_url) as pilot:
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-004", "a", AgencyForm)
         assert form.query_one("#name Input", Input).max_length == lengths.AGENCY
         await pilot.press("escape")
         await pilot.pause()
-        form = await open_form(pilot, "i", ActionForm)
+        form = await ui.open_form(pilot, "i", ActionForm)
         assert form.query_one("#text Input", Input).max_length == lengths.ACTION
         assert form.query_one("#owner Input", Input).max_length == lengths.ACTION_OWNER
-        put(form, "text", "x" * 10)
-        put(form, "owner", "")
-        put(form, "due", "2026-12-10")
-        await save(pilot)
-        assert field_error(form, "owner") == "✗ Owner: is required"
+        ui.put(form, "text", "x" * 10)
+        ui.put(form, "owner", "")
+        ui.put(form, "due", "2026-12-10")
+        await ui.save(pilot)
+        assert ui.field_error(form, "owner") == "✗ Owner: is required"
