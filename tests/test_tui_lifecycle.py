@@ -36,10 +36,8 @@ async def test_add_an_action_by_keyboard_then_mark_it_done(demo_url: str) -> Non
         assert "Due" in ui.field_error(form, "due")
         assert ui.form_status(form).startswith("Not saved")
         await ui.type_text(pilot, "Home visit to the siblings")
-        await pilot.press("tab")
-        await ui.type_text(pilot, "Children's social care")
-        await pilot.press("tab")
-        await ui.type_text(pilot, "2026-12-02")
+        await ui.type_in_next_field(pilot, "Children's social care")
+        await ui.type_in_next_field(pilot, "2026-12-02")
         assert ui.date_hint(form, "due").startswith("Wed 2 Dec 2026")
         await ui.save_and_close(pilot, form)
         saved = ui.stored_case(demo_url, "DEMO-2026-004")
@@ -55,8 +53,7 @@ async def test_add_an_action_by_keyboard_then_mark_it_done(demo_url: str) -> Non
         assert form.query_one("#number").value == "1"  # the first open action
         await pilot.press("tab")
         await ui.fill(pilot, "done_on", "yesterday")
-        await pilot.press("tab")
-        await ui.type_text(pilot, "Safety plan reviewed with the family")
+        await ui.type_in_next_field(pilot, "Safety plan reviewed with the family")
         await ui.save_and_close(pilot, form)
         done = ui.stored_case(demo_url, "DEMO-2026-004").actions[0]
         assert (done.done_on, done.evidence) == (
@@ -69,10 +66,8 @@ async def test_an_action_due_in_the_past_asks_first(demo_url: str) -> None:
     async with ui.running(demo_url) as pilot:
         form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-001", "i", ActionForm)
         await ui.type_text(pilot, "Strategy discussion")
-        await pilot.press("tab")
-        await ui.type_text(pilot, "Police")
-        await pilot.press("tab")
-        await ui.type_text(pilot, "2026-11-20")
+        await ui.type_in_next_field(pilot, "Police")
+        await ui.type_in_next_field(pilot, "2026-11-20")
         await pilot.press("ctrl+s")
         await ui.confirm(pilot, "n")  # keep editing: nothing saved, typing kept
         assert form in pilot.app.screen_stack
@@ -119,8 +114,7 @@ async def test_local_review_initiation_and_panel_agreement(demo_url: str) -> Non
         assert "publish by Wed 24 Mar 2027" in ui.date_hint(form, "initiated")
         await ui.fill(pilot, "initiated", "2026-10-01")
         assert "publish by Thu 1 Apr 2027" in ui.date_hint(form, "initiated")
-        await pilot.press("tab")
-        await ui.type_text(pilot, "2026-10-08")
+        await ui.type_in_next_field(pilot, "2026-10-08")
         await ui.save_and_close(pilot, form)
         saved = ui.stored_case(demo_url, "DEMO-2026-008")
         assert saved.done["lcspr_initiated"] == date(2026, 10, 1)
@@ -146,8 +140,7 @@ async def test_progress_check_moves_the_next_one(demo_url: str) -> None:
         assert form.query_one("#checked_on").snapshot() == ui.TODAY.isoformat()
         # 30 WD after Thu 26 Nov 2026 (Christmas and Boxing Day 2026 are Fri and Mon 28):
         assert "next check due" in ui.date_hint(form, "checked_on")
-        await pilot.press("tab")
-        await ui.type_text(pilot, "Draft on time; family seen")
+        await ui.type_in_next_field(pilot, "Draft on time; family seen")
         await ui.save_and_close(pilot, form)
         checks = ui.stored_case(demo_url, "DEMO-2026-009").progress_checks
         assert [(c.checked_on, c.note) for c in checks][-1] == (
@@ -179,8 +172,7 @@ async def test_end_a_pause_then_start_another(demo_url: str) -> None:
         await pilot.press("tab")
         await ui.fill(pilot, "on", "today")
         assert "pauses:" in ui.date_hint(form, "on")
-        await pilot.press("tab")
-        await ui.type_text(pilot, "Inquest opened")
+        await ui.type_in_next_field(pilot, "Inquest opened")
         await ui.save_and_close(pilot, form)
         record = ui.stored_case(demo_url, "DEMO-2026-008")
         assert record.active_pause is not None

@@ -48,10 +48,8 @@ async def test_signoff_form_records_a_partner_by_keyboard(demo_url: str) -> None
         # The first field has focus: the local authority's signatory.
         assert app.focused is not None
         await ui.type_text(pilot, "Lee Director")
-        await pilot.press("tab")
-        await ui.type_text(pilot, "Director of Children's Services")
-        await pilot.press("tab")
-        await ui.type_text(pilot, "Northshire Council")
+        await ui.type_in_next_field(pilot, "Director of Children's Services")
+        await ui.type_in_next_field(pilot, "Northshire Council")
         await pilot.press("tab", "tab")  # past the capacity (lead) to the date
         await ui.type_text(pilot, "today")
         await ui.wait_until(pilot, lambda: ui.value(form, "local_authority-date") == "today")

@@ -333,6 +333,12 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
     await pilot.pause()
 
 
+async def type_in_next_field(pilot: Pilot[Any], text: str) -> None:
+    """Tab to the next field and type into it, as a user filling a form in order does."""
+    await pilot.press("tab")
+    await type_text(pilot, text)
+
+
 async def fill(pilot: Pilot[Any], field_id: str, text: str) -> None:
     """Focus a field, empty it and type into it, the way a user would."""
     control = field(pilot.app.screen, field_id).control
