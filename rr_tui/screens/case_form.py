@@ -149,37 +149,18 @@ class CaseForm(FormScreen[CasePayload]):
                     self.query_one(f"#{step_id}", DateField).set_hint_source(self._hint(step_id))
 
     def read_payload(self, read: Reader) -> CasePayload:
-        dates = {
-            name: read.date_of(name)
-            for name in ("incident_date", *NEW_CASE_DATES, "partners_copied_on")
-            if self.query(f"#{name}")
-        }
-        base = self._base_fields()
-        editing = self.record is not None
-        fields = CaseFields(
-            reference=read.line("reference"),
-            kind=read.choice("kind"),
-            incident_type=read.choice("incident_type"),
-            incident_date=dates.get("incident_date"),
-            sin_reference=read.line("sin_reference"),
-            lead_authority=read.line("lead_authority"),
-            home_authority=read.line("home_authority"),
-            partners_copied_on=dates.get("partners_copied_on"),
-            owner=read.line("owner"),
-            status=read.choice("status") if editing else "open",
-            notes=read.text("notes"),
-            publication_planned=(
-                read.date_of("publication_planned") if editing else base.publication_planned
-            ),
-        )
+        steps = {k: read.date_of(k) for k in NEW_CASE_DATES if self.query(f"#{k}")}
+        # The case's own fields, as the form has them (a new case: open, no
+        # planned publication yet).
+        fields = read.into(CaseFields, [k for k in CASE_FIELDS if self.query(f"#{k}")])
         for name, problem in case_field_errors(fields).items():
             read.problem(name, problem)
         children: tuple[ChildFields, ...] = ()
-        if not editing:
+        if self.record is None:
             initials = read.line("child")
             children = (ChildFields(initials),) if initials else ()
-        steps = {k: v for k, v in dates.items() if v is not None and k in STEP_DATES}
-        return CasePayload(fields, steps, children)
+        recorded = {k: v for k, v in steps.items() if v is not None and k in STEP_DATES}
+        return CasePayload(fields, recorded, children)
 
     def warnings(self, payload: CasePayload) -> list[str]:
         return self.step_warnings(dict(payload.steps))

@@ -128,17 +128,7 @@ class ChildForm(FormScreen[ChildPayload]):
     def read_payload(self, read: Reader) -> ChildPayload:
         current = self._current()
         remove = current is not None and read.checked("remove")
-        fields = ChildFields(
-            initials=read.line("initials"),
-            age_band=read.choice("age_band"),
-            sex=read.choice("sex"),
-            ethnicity=read.choice("ethnicity"),
-            disability=read.choice("disability"),
-            cp_plan=read.checked("cp_plan"),
-            child_in_need=read.checked("child_in_need"),
-            looked_after=read.checked("looked_after"),
-            care_leaver=read.checked("care_leaver"),
-        )
+        fields = read.into(ChildFields, CHILD_FIELDS)
         if remove:
             read.errors.clear()  # a child taken off is not checked
         else:

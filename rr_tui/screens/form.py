@@ -9,7 +9,7 @@ reason on it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields, is_dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 # The payload a form's fields make: a frozen dataclass per form.
 P = TypeVar("P")
 F = TypeVar("F", bound=Field)
+T = TypeVar("T")
 
 
 class FormError(Exception):
@@ -108,6 +109,23 @@ class Reader:
 
     def choice(self, field_id: str) -> str:
         return self._get(field_id, ChoiceField).value
+
+    def value(self, field_id: str) -> object:
+        """What a field holds, read as its kind is read (a line trimmed, a date parsed)."""
+        kind = type(self._get(field_id, Field))
+        if issubclass(kind, TextField):
+            return self.line(field_id)
+        if issubclass(kind, AreaField):
+            return self.text(field_id)
+        if issubclass(kind, DateField):
+            return self.date_of(field_id)
+        if issubclass(kind, CheckField):
+            return self.checked(field_id)
+        return self.choice(field_id)
+
+    def into(self, make: Callable[..., T], names: Iterable[str]) -> T:
+        """A record made of the fields ``names`` (each field's id is the record's name)."""
+        return make(**{name: self.value(name) for name in names})
 
     def checked(self, field_id: str) -> bool:
         return self._get(field_id, CheckField).value

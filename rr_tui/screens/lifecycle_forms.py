@@ -235,22 +235,18 @@ class ActionForm(LifecycleForm[ActionPayload]):
                 "Which action", options, str(self.number), id="which", allow_blank=False
             )
         current = self._current()
-        yield TextField(
-            "Action",
-            current.text if current else "",
-            id="text",
-            max_length=lengths.ACTION,
-            required=True,
-            placeholder="what is to be done",
-        )
-        yield TextField(
-            "Owner",
-            current.owner if current else "",
-            id="owner",
-            max_length=lengths.ACTION_OWNER,
-            required=True,
-            placeholder="agency or role",
-        )
+        for field_id, label, limit, placeholder in (
+            ("text", "Action", lengths.ACTION, "what is to be done"),
+            ("owner", "Owner", lengths.ACTION_OWNER, "agency or role"),
+        ):
+            yield TextField(
+                label,
+                getattr(current, field_id) if current else "",
+                id=field_id,
+                max_length=limit,
+                required=True,
+                placeholder=placeholder,
+            )
         # A due date ahead is the point; one passed is asked about (warnings).
         yield self.date_field(
             "Due", current.due_on if current else None, id="due", required=True, future=False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -108,6 +108,12 @@ def _field_of(edit: Edit) -> Edit:
         raise InputError(exc.message, field=field, problem=exc.problem) from None
 
 
+def _known_row_field(edit: Edit, columns: Collection[str], what: str) -> None:
+    """A field of one row of many (an agency, a child, an action): its key is needed."""
+    if edit.target.column not in columns or edit.target.key is None:
+        raise InputError(f"unknown {what} field {edit.target.column}")
+
+
 def _checked_edit(edit: Edit) -> Edit:
     """The edit with its value cleaned and checked; InputError names the field."""
     table, column, value = edit.target.table, edit.target.column, edit.value
@@ -144,8 +150,7 @@ def _checked_edit(edit: Edit) -> Edit:
         else:
             raise InputError(f"unknown Panel field {column}")
     elif table == AGENCY:
-        if column not in AGENCY_COLUMNS or edit.target.key is None:
-            raise InputError(f"unknown agency field {column}")
+        _known_row_field(edit, AGENCY_COLUMNS, "agency")
         if column == "name":
             value = required_line(edit.label or "Agency", value, lengths.AGENCY)
         elif column == "notes":
@@ -155,8 +160,7 @@ def _checked_edit(edit: Edit) -> Edit:
         elif column in ("records_secured", "nil_return"):
             value = bool(value)
     elif table == CHILD:
-        if column not in CHILD_FIELDS or edit.target.key is None:
-            raise InputError(f"unknown child field {column}")
+        _known_row_field(edit, CHILD_FIELDS, "child")
         if isinstance(value, str):
             value = clean_text(value, multiline=False).strip()
         else:
@@ -164,8 +168,7 @@ def _checked_edit(edit: Edit) -> Edit:
         problems = child_field_errors(replace(ChildFields("X"), **{column: value}))
         raise_if(edit.label or CHILD_LABELS[column], problems.get(column))
     elif table == ACTION:
-        if column not in _ACTION_COLUMNS or edit.target.key is None:
-            raise InputError(f"unknown action field {column}")
+        _known_row_field(edit, _ACTION_COLUMNS, "action")
         if column == "text":
             value = required_line(edit.label or "Action", value, lengths.ACTION)
         elif column == "owner":

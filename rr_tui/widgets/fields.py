@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -61,7 +61,15 @@ class Field(Vertical):
         raise NotImplementedError
 
 
-class TextField(Field):
+class _Typed(Field):
+    """A field of typed text, held to its length (``rr_tui.lengths``), perhaps required.
+
+    ``max_length`` is what the input enforces and the form checks;
+    ``LIMIT`` is the default of each kind.
+    """
+
+    LIMIT: ClassVar[int] = MAX_LINE
+
     def __init__(
         self,
         label: str,
@@ -69,13 +77,25 @@ class TextField(Field):
         *,
         id: str,
         placeholder: str = "",
-        max_length: int = MAX_LINE,
+        hint: str = "",
+        max_length: int | None = None,
         required: bool = False,
     ) -> None:
         super().__init__(label, id=id)
-        self._value, self._placeholder = value, placeholder
-        # The limit (from rr_tui.lengths) that the input enforces and the form checks.
-        self.max_length, self.required = max_length, required
+        self._value, self._placeholder, self._hint = value, placeholder, hint
+        self.max_length = self.LIMIT if max_length is None else max_length
+        self.required = required
+
+    @property
+    def value(self) -> str:
+        raise NotImplementedError
+
+    def snapshot(self) -> Any:
+        return self.value
+
+
+class TextField(_Typed):
+    """One line of text."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_label()
@@ -90,31 +110,17 @@ class TextField(Field):
     def value(self) -> str:
         return self.control.value
 
-    def snapshot(self) -> Any:
-        return self.value
-
     def set_value(self, value: Any) -> None:
         self.control.value = self.snapshot_of(value)
 
 
-class AreaField(Field):
+class AreaField(_Typed):
+    """Several lines of text, with a hint above them."""
+
     DEFAULT_CSS = """
     AreaField TextArea { height: 4; }
     """
-
-    def __init__(
-        self,
-        label: str,
-        value: str = "",
-        *,
-        id: str,
-        hint: str = "",
-        max_length: int = MAX_TEXT,
-        required: bool = False,
-    ) -> None:
-        super().__init__(label, id=id)
-        self._value, self._hint = value, hint
-        self.max_length, self.required = max_length, required
+    LIMIT = MAX_TEXT
 
     def compose(self) -> ComposeResult:
         yield from self.compose_label()
@@ -130,9 +136,6 @@ class AreaField(Field):
     @property
     def value(self) -> str:
         return self.control.text
-
-    def snapshot(self) -> Any:
-        return self.value
 
     def set_value(self, value: Any) -> None:
         self.control.text = self.snapshot_of(value)
