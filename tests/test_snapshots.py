@@ -154,6 +154,13 @@ async def _chase_text_view(pilot: Pilot[Any]) -> None:
     await _settle(pilot)
 
 
+async def _chase_actions(pilot: Pilot[Any]) -> None:
+    """The chase list on an action owner's group: their actions and the reminder."""
+    await _pushed("C", ChaseScreen, _loaded("#chase-items"))(pilot)
+    await pilot.press("down")
+    await _settle(pilot)
+
+
 async def _conflict(pilot: Pilot[Any]) -> None:
     """Another coordinator saves the owner while we edit it: the conflict dialog."""
     await _case(pilot)
@@ -185,6 +192,7 @@ SCREENS: dict[str, Before] = {
     "form_pack": _form("w", PackForm),
     "form_signoff": _form("s", SignOffForm),
     "form_action_add": _form("i", lifecycle.ActionForm),
+    "form_action_edit": _form("I", lifecycle.ActionForm),
     "form_action_done": _form("d", lifecycle.ActionDoneForm),
     "form_recommendation": _case_form("DEMO-2026-008", "R", lifecycle.RecommendationForm),
     "form_local_review": _case_form("DEMO-2026-008", "l", lifecycle.LocalReviewForm),
@@ -194,6 +202,7 @@ SCREENS: dict[str, Before] = {
     "chase_list": _pushed("C", ChaseScreen, _loaded("#chase-items")),
     "report": _pushed("R", ReportScreen, _loaded("#report-view")),
     "chase_text_view": _chase_text_view,
+    "chase_actions": _chase_actions,
     "conflict": _conflict,
     "help": _help,
     "meeting_mode_list": _meeting_mode_list,

@@ -197,7 +197,7 @@ class CaseListScreen(PollingScreen):
             "Chase",
             id="list.chase",
             show=False,
-            tooltip="Agency returns to chase, with chaser texts to copy",
+            tooltip="Agency returns and actions to chase, with chaser and reminder texts to copy",
         ),
         Binding(
             "R",

@@ -1,10 +1,13 @@
-"""Agency chase list: returns due within the amber slack or overdue, grouped by agency."""
+"""The chase list: agency returns and immediate actions due within the amber slack or
+overdue, grouped by agency and by action owner, each group with a ready-to-send text
+that names no child (``rr_tui.chase``, as ``rr-tui chase`` prints it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.table import Table
 from rich.text import Text
@@ -14,7 +17,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from rr_tui.chase import ChaseItem, chase_list, chaser_text
+from rr_tui.chase import (
+    ActionChaseItem,
+    ChaseItem,
+    action_chase_list,
+    action_reminder_text,
+    chase_list,
+    chaser_text,
+)
 from rr_tui.dates import uk, uk_short
 from rr_tui.errors import RRError
 from rr_tui.sanitize import for_display
@@ -29,8 +39,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ChaseData:
-    groups: dict[str, list[ChaseItem]]
+    groups: dict[str, list[ChaseItem]]  # by agency
     today: date
+    actions: dict[str, list[ActionChaseItem]] = field(default_factory=dict)  # by owner
+
+
+# Option ids: an agency's group, or an action owner's.
+AGENCY, OWNER = "agency:", "owner:"
 
 
 class ChaseScreen(RRScreen):
@@ -41,14 +56,14 @@ class ChaseScreen(RRScreen):
             "copy",
             "Copy chaser",
             id="chase.copy",
-            tooltip="Send the chaser text to your terminal's clipboard (OSC 52)",
+            tooltip="Send the chaser or reminder text to your terminal's clipboard (OSC 52)",
         ),
         Binding(
             "x",
             "mark_sent",
             "Mark sent",
             id="chase.sent",
-            tooltip="Record that the chaser was sent today",
+            tooltip="Record that the chaser to the agency was sent today",
         ),
         Binding(
             "u",
@@ -62,7 +77,7 @@ class ChaseScreen(RRScreen):
             "view_text",
             "View text",
             id="chase.view",
-            tooltip="Show the chaser text alone, to copy by hand",
+            tooltip="Show the chaser or reminder text alone, to copy by hand",
         ),
     ]
 
@@ -75,7 +90,7 @@ class ChaseScreen(RRScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "Agency returns to chase (due within "
+            "Agency returns and actions to chase (due within "
             f"{self.rr.profile.amber_slack} working days, or overdue)",
             id="chase-title",
             markup=False,
@@ -94,7 +109,12 @@ class ChaseScreen(RRScreen):
         profile, today = self.rr.profile, self.rr.today
 
         def job(store: Store) -> ChaseData:
-            return ChaseData(chase_list(store.list_cases(), profile, today), today)
+            records = store.list_cases()
+            return ChaseData(
+                chase_list(records, profile, today),
+                today,
+                action_chase_list(records, today, profile=profile),
+            )
 
         self.rr.run_db(job, self._show, group="chase", exclusive=True)
 
@@ -103,87 +123,126 @@ class ChaseScreen(RRScreen):
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        for agency, items in data.groups.items():
+        groups: list[tuple[str, str, Sequence[ChaseItem | ActionChaseItem]]] = [
+            *((AGENCY, agency, items) for agency, items in data.groups.items()),
+            *((OWNER, owner, items) for owner, items in data.actions.items()),
+        ]
+        for kind, name, items in groups:
             overdue = sum(1 for i in items if i.overdue)
-            label = Text(for_display(agency))
+            label = Text(("" if kind == AGENCY else "Actions: ") + for_display(name))
             label.append(f"  {len(items)} due" + (f", {overdue} overdue" if overdue else ""))
-            options.add_option(Option(label, id=agency))
-        if not data.groups:
+            options.add_option(Option(label, id=kind + name))
+        if not groups:
             self.query_one("#chase-items", Static).update(
-                "Nothing to chase: no agency return is due within "
+                "Nothing to chase: no agency return or action is due within "
                 f"{self.rr.profile.amber_slack} working days."
             )
             self.query_one("#chase-text", Static).update("")
             return
-        options.highlighted = min(highlighted or 0, len(data.groups) - 1)
+        options.highlighted = min(highlighted or 0, len(groups) - 1)
         self._show_group()
 
-    def _current(self) -> tuple[str, list[ChaseItem]] | None:
+    def _chosen(self) -> str:
+        """The highlighted option's id ('' when there is none)."""
         options = self.query_one(OptionList)
         if self.data is None or options.highlighted is None:
+            return ""
+        return options.get_option_at_index(options.highlighted).id or ""
+
+    def _current(self) -> tuple[str, list[ChaseItem]] | None:
+        """The agency highlighted and its returns (None when an action owner is)."""
+        return _group(self._chosen(), AGENCY, self.data.groups if self.data else {})
+
+    def _owner(self) -> tuple[str, list[ActionChaseItem]] | None:
+        """The action owner highlighted and their actions."""
+        return _group(self._chosen(), OWNER, self.data.actions if self.data else {})
+
+    def _text(self) -> tuple[str, str] | None:
+        """(whom, the ready-to-send text) of the group highlighted."""
+        if self.data is None:
             return None
-        option = options.get_option_at_index(options.highlighted)
-        agency = option.id or ""
-        return agency, self.data.groups.get(agency, [])
+        current, owned = self._current(), self._owner()
+        if current is not None:
+            agency, items = current
+            return agency, chaser_text(agency, items, self.data.today, profile=self.rr.profile)
+        if owned is not None:
+            owner, actions = owned
+            return owner, action_reminder_text(owner, actions, self.data.today)
+        return None
 
     def on_option_list_option_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
         self._show_group()
 
     def _show_group(self) -> None:
-        current = self._current()
-        if current is None or self.data is None:
+        text = self._text()
+        if text is None:
             return
-        agency, items = current
+        current, owned = self._current(), self._owner()
+        if current is not None:
+            table = self._returns_table(current[1])
+        else:
+            table = self._actions_table(owned[1] if owned is not None else [])
+        self.query_one("#chase-items", Static).update(table)
+        self.query_one("#chase-text", Static).update(Text("\n" + text[1], style="italic"))
+
+    def _state(self, item: ChaseItem | ActionChaseItem) -> Text:
         st = state_styles(self.app)
-        table = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
-        for name in ("Case", "Requested", "Due", "State", "Chasers sent"):
-            table.add_column(name, no_wrap=name != "Chasers sent")
+        if item.overdue:
+            return Text(f"✗ {-item.slack} WD overdue", style=st["overdue"])
+        return Text(f"○ {item.slack} WD left", style=st["amber"])
+
+    def _returns_table(self, items: list[ChaseItem]) -> Table:
+        table = _table("Case", "Requested", "Due", "State", "Chasers sent")
         for item in items:
-            state = (
-                Text(f"✗ {-item.slack} WD overdue", style=st["overdue"])
-                if item.overdue
-                else Text(f"○ {item.slack} WD left", style=st["amber"])
-            )
             chasers = ", ".join(uk_short(d) for d in item.chasers) or "none"
             plain_row(
                 table,
                 for_display(item.reference),
                 uk(item.requested, ""),
                 uk(item.due),
-                state,
+                self._state(item),
                 chasers,
             )
-        self.query_one("#chase-items", Static).update(table)
-        self.query_one("#chase-text", Static).update(
-            Text(
-                "\n" + chaser_text(agency, items, self.data.today, profile=self.rr.profile),
-                style="italic",
+        return table
+
+    def _actions_table(self, items: list[ActionChaseItem]) -> Table:
+        # Numbers, never the action's words: they may name the child or family.
+        table = _table("Case", "Action", "Due", "State")
+        for item in items:
+            what = f"{item.number}" + (
+                f" (rec. {item.recommendation})" if item.recommendation else ""
             )
-        )
+            plain_row(table, for_display(item.reference), what, uk(item.due), self._state(item))
+        return table
 
     def action_copy(self) -> None:
-        current = self._current()
-        if current is None or self.data is None:
+        text = self._text()
+        if text is None:
             return
-        agency, items = current
         # OSC 52: the terminal (not the server) puts it on the clipboard, so it
         # works over SSH; whether it did, rr-tui cannot tell.
-        text = chaser_text(agency, items, self.data.today, profile=self.rr.profile)
-        self.app.copy_to_clipboard(text)
-        self.notify(clipboard_message("Chaser text", "v"), timeout=8)
+        self.app.copy_to_clipboard(text[1])
+        what = "Chaser text" if self._current() is not None else "Reminder text"
+        self.notify(clipboard_message(what, "v"), timeout=8)
 
     def action_view_text(self) -> None:
         from rr_tui.screens.confirm import TextViewScreen
 
-        current = self._current()
-        if current is None or self.data is None:
+        text = self._text()
+        if text is None:
             return
-        agency, items = current
-        text = chaser_text(agency, items, self.data.today, profile=self.rr.profile)
+        what = "Chaser text" if self._current() is not None else "Reminder text"
         self.app.clear_notifications()  # nothing over the text to copy
-        self.app.push_screen(TextViewScreen(f"Chaser text for {for_display(agency)}", text))
+        self.app.push_screen(TextViewScreen(f"{what} for {for_display(text[0])}", text[1]))
 
     def action_mark_sent(self) -> None:
+        if self._owner() is not None:
+            self.notify(
+                "Reminders to action owners are not recorded: record the action as "
+                "done (d on its case) once it is.",
+                severity="warning",
+            )
+            return
         current = self._current()
         if current is None or self.data is None or self._busy:
             return
@@ -243,4 +302,22 @@ class ChaseScreen(RRScreen):
         self.app.pop_screen()
 
     # Keys the list handles itself; the rest come from BINDINGS.
-    help_notes = (("↑ ↓", "choose an agency"),)
+    help_notes = (("↑ ↓", "choose an agency, or an action owner"),)
+
+
+Item = TypeVar("Item")
+
+
+def _group(chosen: str, kind: str, groups: dict[str, list[Item]]) -> tuple[str, list[Item]] | None:
+    """(name, items) of the option ``chosen`` when it is of ``kind`` (AGENCY or OWNER)."""
+    if not chosen.startswith(kind):
+        return None
+    name = chosen.removeprefix(kind)
+    return name, groups.get(name, [])
+
+
+def _table(*columns: str) -> Table:
+    table = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
+    for name in columns:
+        table.add_column(name, no_wrap=name != "Chasers sent")
+    return table
