@@ -12,7 +12,7 @@ untimed warm-up run that fills the bytecode cache), against the yardstick
 * ``rr-tui status`` and ``rr-tui deadline 2026-12-18 15``.
 
 Then in-process microbenchmarks with ``timeit`` of ``rr_tui.deadlines``
-(goal: within a microsecond per call), ``rr_tui.schedule.compute`` per case, and
+(goal: within a microsecond per call), ``rr_tui.rules.schedule.compute`` per case, and
 the phases of ``status --json`` (to show where its time goes).
 """
 
@@ -183,8 +183,8 @@ def micro_benchmarks(data: BenchData | None) -> list[Measure]:
 
     if data is None or not data.db_path.exists():
         return rows
-    from rr_tui.profile import ENGLAND
-    from rr_tui.schedule import compute
+    from rr_tui.rules.profile import ENGLAND
+    from rr_tui.rules.schedule import compute
     from rr_tui.store import Store
 
     store = Store(data.db_url)

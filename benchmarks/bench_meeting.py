@@ -83,7 +83,7 @@ def run_session(data: BenchData, keys: int) -> Session:
 
 def worker_read(data: BenchData, today: date, runs: int) -> list[float]:
     """Meeting mode's own read, as its worker does it (CPU-bound: time.perf_counter)."""
-    from rr_tui.profile import ENGLAND
+    from rr_tui.rules.profile import ENGLAND
     from rr_tui.store import Store
     from rr_tui.widgets.meeting_table import meeting_rows
 

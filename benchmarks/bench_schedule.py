@@ -1,6 +1,6 @@
 """The rules engine alone: ``schedule.compute`` per case over the benchmark's 10,000 cases.
 
-A quick, repeatable yardstick for changes to ``rr_tui/schedule.py``: the facts are read
+A quick, repeatable yardstick for changes to ``rr_tui/rules/schedule.py``: the facts are read
 once, then every case's schedule is computed ``--repeat`` times and the median CPU time
 per case is printed. To compare two trees, run it with each first on the path:
 
@@ -31,8 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     data = build_database(root=args.keep, reuse=True)
-    from rr_tui.profile import ENGLAND
-    from rr_tui.schedule import compute
+    from rr_tui.rules.profile import ENGLAND
+    from rr_tui.rules.schedule import compute
     from rr_tui.store import Store
 
     store = Store(data.db_url)

@@ -39,7 +39,7 @@ except ImportError:  # not installed: the tree this file is in
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rr_tui.deadlines import add_calendar_months, add_working_days
-from rr_tui.profile import ENGLAND
+from rr_tui.rules.profile import ENGLAND
 
 DEFAULT_CASES = 10_000
 SEED = 20260615

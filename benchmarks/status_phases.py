@@ -3,7 +3,7 @@
     python benchmarks/status_phases.py DB_URL YYYY-MM-DD
 
 Prints one JSON object: CPU seconds (``time.process_time``) per phase, measured
-the way ``rr_tui.cli`` runs the command (bench_cli.py runs this in fresh processes
+the way ``rr_tui.cli.main`` runs the command (bench_cli.py runs this in fresh processes
 from a temporary folder, so that the bytecode cache is warm and nothing else is).
 """
 
@@ -32,11 +32,11 @@ def main(url: str, today: date) -> None:
     lap("import rr_tui.config")
     config = load_config()
     lap("load the configuration")
-    from rr_tui.reports import status_row_json
+    from rr_tui.reports.status import status_row_json
+    from rr_tui.rules.views import build_views
     from rr_tui.store import Store
-    from rr_tui.views import build_views
 
-    lap("import rr_tui.store, rr_tui.reports (SQLAlchemy)")
+    lap("import rr_tui.store, rr_tui.reports.status (SQLAlchemy)")
     store = Store(url)
     lap("Store(url): checks, engine, schema revision")
     records = store.list_cases(include_closed=True)

@@ -81,7 +81,7 @@ class TableApp(App[None]):
         self.run_worker(self._load, thread=True, exit_on_error=True)
 
     def _load(self) -> None:
-        from rr_tui.profile import ENGLAND
+        from rr_tui.rules.profile import ENGLAND
         from rr_tui.screens.case_list import make_rows
         from rr_tui.store import Store
 

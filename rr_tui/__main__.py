@@ -1,3 +1,3 @@
-from rr_tui.cli import console
+from rr_tui.cli.main import console
 
 console()

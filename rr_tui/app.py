@@ -22,12 +22,12 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from rr_tui.clock import today_in_england
 from rr_tui.config import Config
 from rr_tui.errors import RRError
 from rr_tui.key_order import KeysInOrder
 from rr_tui.messages import FirstPageRead, StoreReady
-from rr_tui.profile import Profile
+from rr_tui.rules.clock import today_in_england
+from rr_tui.rules.profile import Profile
 
 if TYPE_CHECKING:
     from rr_tui.store import Store

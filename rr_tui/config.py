@@ -15,7 +15,7 @@ from typing import Any
 
 from rr_tui.dates import EARLIEST, LATEST, DateInputError, parse_iso
 from rr_tui.errors import ConfigError
-from rr_tui.profile import ENGLAND, Profile, ProfileError, customise
+from rr_tui.rules.profile import ENGLAND, Profile, ProfileError, customise
 
 APP_NAME = "rr-tui"
 ENV_DB = "RR_TUI_DB"
@@ -240,7 +240,7 @@ def load_config(path: Path | None = None) -> Config:
     """Read the TOML configuration and check it all; a missing default file means the defaults."""
     explicit = path is not None or bool(os.environ.get(ENV_CONFIG))
     config_path = path or default_config_path()
-    from rr_tui.safe_files import MAX_CONFIG_BYTES, read_input
+    from rr_tui.files.safe_files import MAX_CONFIG_BYTES, read_input
 
     if not explicit and not os.path.lexists(config_path):
         return Config(with_calendar(ENGLAND, ()))
@@ -297,9 +297,9 @@ def with_calendar(profile: Profile, closures: tuple[date, ...]) -> Profile:
     """The profile counting in England and Wales plus the partnership's closures.
 
     The bank holidays come from a per-user cache of the ``holidays`` package's
-    answer, read on first use (``rr_tui.holiday_cache``), never at start-up.
+    answer, read on first use (``rr_tui.rules.holiday_cache``), never at start-up.
     """
     from rr_tui import deadlines
-    from rr_tui.holiday_cache import cached_bank_holidays
+    from rr_tui.rules.holiday_cache import cached_bank_holidays
 
     return replace(profile, calendar=deadlines.england_and_wales(closures, cached_bank_holidays))

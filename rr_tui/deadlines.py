@@ -342,7 +342,7 @@ def calendar() -> WorkingCalendar:
             if _default is None:
                 # The per-user cache of the ``holidays`` package's answer: a
                 # file read instead of a 100-500 ms import on first use.
-                from rr_tui.holiday_cache import cached_bank_holidays
+                from rr_tui.rules.holiday_cache import cached_bank_holidays
 
                 _default = england_and_wales(source=cached_bank_holidays)
     return _default

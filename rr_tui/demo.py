@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from rr_tui.deadlines import add_working_days, subtract_working_days
-from rr_tui.profile import Profile
 from rr_tui.records import ActionRecord, CaseFields, ChildFields, MeetingRecord, SignOffRecord
+from rr_tui.rules.profile import Profile
 from rr_tui.store import Store
 
 AUTHORITY = "Northshire Council (fictional)"

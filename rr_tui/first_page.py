@@ -27,7 +27,6 @@ from typing import Any
 from urllib.parse import unquote
 
 from rr_tui.errors import RRError
-from rr_tui.profile import START_FACTS, Profile
 from rr_tui.records import (
     AGENCY_ROW,
     CASE_ROW,
@@ -41,7 +40,8 @@ from rr_tui.records import (
     case_record,
 )
 from rr_tui.revisions import HEAD
-from rr_tui.schedule import amber_until, rag_for_next_due, schedule_key
+from rr_tui.rules.profile import START_FACTS, Profile
+from rr_tui.rules.schedule import amber_until, rag_for_next_due, schedule_key
 from rr_tui.sqlite_file import check_sqlite_file
 
 # More rows than the tallest terminal shows (200x50): the cursor can move

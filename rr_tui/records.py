@@ -12,8 +12,8 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
-from rr_tui.lifecycle import ActionFacts, PauseFacts
-from rr_tui.schedule import AgencyFacts, CaseFacts
+from rr_tui.rules.lifecycle import ActionFacts, PauseFacts
+from rr_tui.rules.schedule import AgencyFacts, CaseFacts
 
 PANEL_OUTCOMES: dict[str, str] = {
     "agrees": "Agrees with the recommendation",

@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 
 from rr_tui.errors import DatabaseError, DatabaseMissing, DatabaseUnsafe, SchemaError
-from rr_tui.safe_files import filesystem_type, others_can_write
+from rr_tui.files.safe_files import filesystem_type, others_can_write
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 NETWORK_FS = {

@@ -13,7 +13,6 @@ from datetime import date
 from rr_tui import lengths
 from rr_tui.dates import DateInputError, parse_user_date, uk
 from rr_tui.lengths import MAX_LINE, MAX_TEXT
-from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import (
     AGE_BANDS,
     DISABILITY,
@@ -28,6 +27,7 @@ from rr_tui.records import (
     CaseFields,
     ChildFields,
 )
+from rr_tui.rules.profile import DECISIONS, Profile
 
 REFERENCE = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9/_.\-]{{0,{lengths.REFERENCE - 1}}}$")
 

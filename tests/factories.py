@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from rr_tui.cli import main
+from rr_tui.cli.main import main
 from rr_tui.demo import seed
 from rr_tui.store import Store
 

@@ -129,7 +129,7 @@ def test_concurrent_writers_keep_one_unbroken_chain(
 def test_cli_audit_verify_exits_11_naming_the_entry(
     store: Store, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from rr_tui.cli import main
+    from rr_tui.cli.main import main
 
     busy_case(store)
     assert main(["--db", db_url, "audit", "verify"]) == 0

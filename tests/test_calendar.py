@@ -11,9 +11,9 @@ import pytest
 from factories import cli
 from icalendar import Calendar
 
-from rr_tui.calendar_export import to_ics, upcoming
-from rr_tui.profile import ENGLAND
+from rr_tui.files.calendar_export import to_ics, upcoming
 from rr_tui.records import CaseFields, ChildFields, MeetingRecord
+from rr_tui.rules.profile import ENGLAND
 from rr_tui.store import Store
 
 D = date

@@ -20,9 +20,9 @@ from sqlalchemy import delete, select, update
 
 from rr_tui import deadlines
 from rr_tui.models import CaseOrder
-from rr_tui.profile import ENGLAND, customise
 from rr_tui.records import AgencyRecord, CaseFields, CaseRecord, MeetingRecord
-from rr_tui.schedule import (
+from rr_tui.rules.profile import ENGLAND, customise
+from rr_tui.rules.schedule import (
     AgencyFacts,
     CaseFacts,
     compute,
@@ -31,8 +31,8 @@ from rr_tui.schedule import (
     rag_for_next_due,
     schedule_key,
 )
+from rr_tui.rules.views import CaseView, build_views, urgency
 from rr_tui.store import Store
-from rr_tui.views import CaseView, build_views, urgency
 
 STEP_IDS = tuple(step.id for step in ENGLAND.steps if not step.per_agency)
 DAYS = st.dates(date(2021, 11, 1), date(2027, 3, 31))

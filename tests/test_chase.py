@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from factories import cli
 
-from rr_tui.chase import ChaseItem, chase_list, chaser_text
-from rr_tui.profile import ENGLAND
 from rr_tui.records import CaseFields, ChildFields
+from rr_tui.reports.chase import ChaseItem, chase_list, chaser_text
+from rr_tui.rules.profile import ENGLAND
 from rr_tui.store import Store
 
 D = date

@@ -10,16 +10,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rr_tui.cli import main
+from rr_tui.cli.main import main
 from rr_tui.errors import ConflictError, InputError, NotFoundError
-from rr_tui.profile import ENGLAND
 from rr_tui.records import (
     AGE_BANDS,
     CaseFields,
     ChildFields,
     child_label,
 )
-from rr_tui.schedule import CaseFacts, compute
+from rr_tui.rules.profile import ENGLAND
+from rr_tui.rules.schedule import CaseFacts, compute
 from rr_tui.store import Store
 
 AB = ChildFields("AB", "under_1", "male", "white", "no", cp_plan=True)

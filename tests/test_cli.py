@@ -14,7 +14,7 @@ import pytest
 from factories import COMMANDS, assert_one_line_error, cli
 from factories import seeded as seeded_db
 
-from rr_tui.views import RAG_ORDER
+from rr_tui.rules.views import RAG_ORDER
 
 TODAY = date(2026, 3, 10)
 RR_TUI = Path(sys.executable).parent / "rr-tui"
@@ -236,5 +236,5 @@ def test_status_json_never_imports_textual(seeded: str) -> None:
     done = run("--db", seeded, "--today", "2026-03-10", "status", "--json", python=True)
     assert done.returncode == 0
     imported = [line.split("|")[-1].strip() for line in done.stderr.splitlines()]
-    assert "rr_tui.reports" in imported
+    assert "rr_tui.reports.status" in imported
     assert not [name for name in imported if name.split(".")[0] == "textual"]

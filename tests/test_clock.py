@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from rr_tui.cli import main
+from rr_tui.cli.main import main
 from rr_tui.config import load_config
 from rr_tui.dates import uk
 from rr_tui.errors import ConfigError, InputError
-from rr_tui.profile import ENGLAND, ProfileError, customise
 from rr_tui.records import CaseFields
-from rr_tui.schedule import (
+from rr_tui.rules.profile import ENGLAND, ProfileError, customise
+from rr_tui.rules.schedule import (
     AgencyFacts,
     CaseFacts,
     clock_bar,
@@ -382,7 +382,7 @@ def test_status_says_incomplete_and_provisional(
 
 
 def test_the_chaser_wording_follows_the_profile() -> None:
-    from rr_tui.chase import chaser_text
+    from rr_tui.reports.chase import chaser_text
 
     text = chaser_text("Police", [], REFERRAL, profile=ENGLAND)
     assert "should reach the National Panel within 15 working days of the SIN" in text
@@ -392,8 +392,8 @@ def test_the_chaser_wording_follows_the_profile() -> None:
 
 
 def test_sin_criteria_not_met_withdraws_and_stops_the_rapid_review_clocks() -> None:
-    from rr_tui.profile import DECISIONS
     from rr_tui.records import PANEL_OUTCOMES
+    from rr_tui.rules.profile import DECISIONS
 
     assert DECISIONS["criteria_not_met"] == "SIN criteria not met (withdrawn)"
     assert "national_thematic" in PANEL_OUTCOMES

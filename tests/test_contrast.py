@@ -35,7 +35,7 @@ from tui_helpers import (
     wait_until,
 )
 
-from rr_tui.schedule import RAG_GLYPHS
+from rr_tui.rules.schedule import RAG_GLYPHS
 from rr_tui.screens.case_form import CaseForm
 from rr_tui.screens.case_list import CaseListScreen
 from rr_tui.screens.chase import ChaseScreen

@@ -31,9 +31,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from rr_tui.profile import ENGLAND
 from rr_tui.records import CaseFields, CaseRecord
-from rr_tui.schedule import schedule_key
+from rr_tui.rules.profile import ENGLAND
+from rr_tui.rules.schedule import schedule_key
 from rr_tui.store import Store, db
 
 # kill -9 trials: the full proof (200 each) when RR_TUI_FULL_PROOFS is set, as .ci/run

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from factories import cli, seeded
 
-from rr_tui.profile import ENGLAND
 from rr_tui.records import CaseFields, ChildFields
+from rr_tui.rules.profile import ENGLAND
 from rr_tui.store import Store
 
 HEADER = ["reference", "child", "owner", "status", *ENGLAND.step_ids, "decision"]

@@ -25,7 +25,7 @@ from factories import seeded
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
-from rr_tui.cli import main
+from rr_tui.cli.main import main
 from rr_tui.errors import DatabaseError, DatabaseLocked
 from rr_tui.records import CaseFields
 from rr_tui.store import Store, db

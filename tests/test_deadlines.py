@@ -384,8 +384,8 @@ def test_extra_closures_are_skipped() -> None:
 def test_closures_live_on_the_profile_not_in_the_process() -> None:
     from dataclasses import replace
 
-    from rr_tui.profile import ENGLAND
-    from rr_tui.schedule import CaseFacts, compute
+    from rr_tui.rules.profile import ENGLAND
+    from rr_tui.rules.schedule import CaseFacts, compute
 
     closed = replace(ENGLAND, calendar=england_and_wales([date(2026, 3, 9)]))
     facts = CaseFacts(done={"incident_aware": date(2026, 3, 2)})
@@ -658,8 +658,8 @@ def test_importing_deadlines_does_not_import_holidays() -> None:
 def test_domain_modules_do_not_import_textual_or_holidays() -> None:
     result = _run_python(
         "import importlib, sys\n"
-        "for name in ('deadlines', 'schedule', 'profile', 'dates', 'config', 'errors',"
-        " 'clock'):\n"
+        "for name in ('deadlines', 'rules.schedule', 'rules.profile', 'dates', 'config',"
+        " 'errors', 'rules.clock'):\n"
         "    importlib.import_module('rr_tui.' + name)\n"
         "    assert 'textual' not in sys.modules, f'rr_tui.{name} imports textual'\n"
         "    if name in ('deadlines', 'schedule', 'profile', 'dates'):\n"

@@ -16,8 +16,6 @@ from hypothesis import strategies as st
 from oracle import GOV_UK
 
 from rr_tui.demo import seed
-from rr_tui.digest import DueAction, digest, digest_text
-from rr_tui.profile import ENGLAND
 from rr_tui.records import (
     ActionRecord,
     AgencyRecord,
@@ -26,7 +24,9 @@ from rr_tui.records import (
     ChildFields,
     MeetingRecord,
 )
-from rr_tui.schedule import compute
+from rr_tui.reports.digest import DueAction, digest, digest_text
+from rr_tui.rules.profile import ENGLAND
+from rr_tui.rules.schedule import compute
 from rr_tui.store import Store
 
 TODAY = date(2026, 11, 26)  # Thursday

@@ -21,10 +21,10 @@ import pytest
 
 from rr_tui.config import db_url
 from rr_tui.first_page import FirstPage, read_first_page, sqlite_file
-from rr_tui.profile import ENGLAND, Profile, customise
 from rr_tui.records import CaseFields, CaseRecord, ChildFields
+from rr_tui.rules.profile import ENGLAND, Profile, customise
+from rr_tui.rules.views import build_views, rag_counts
 from rr_tui.store import Store, db
-from rr_tui.views import build_views, rag_counts
 
 TODAY = date(2026, 11, 26)
 OWNERS = ("A. Patel", "B. Okafor", "C. Nowak", "")
@@ -231,7 +231,7 @@ def test_the_file_is_the_one_the_store_opens(tmp_path: Path, name: str) -> None:
 def test_sqlalchemy_is_not_imported(busy_url: str) -> None:
     script = (
         "import sys; from datetime import date; "
-        "from rr_tui.first_page import read_first_page; from rr_tui.profile import ENGLAND; "
+        "from rr_tui.first_page import read_first_page; from rr_tui.rules.profile import ENGLAND; "
         f"page = read_first_page({busy_url!r}, ENGLAND, date(2026, 11, 26)); "
         "assert page is not None and page.records; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'textual')))"

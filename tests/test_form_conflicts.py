@@ -44,7 +44,6 @@ from tui_helpers import (
 
 import rr_tui.screens
 from rr_tui.edits import ACTION, AGENCY, CASE, CHILD, MEETING, PANEL, STEP, Target
-from rr_tui.profile import DECISIONS
 from rr_tui.records import (
     AGE_BANDS,
     DISABILITY,
@@ -58,6 +57,7 @@ from rr_tui.records import (
     MeetingRecord,
     SignOffRecord,
 )
+from rr_tui.rules.profile import DECISIONS
 from rr_tui.screens.agency_forms import AgencyForm, ReturnForm
 from rr_tui.screens.case_form import CaseForm
 from rr_tui.screens.child_form import ChildForm

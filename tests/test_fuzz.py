@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rr_tui import dates
-from rr_tui.csvio import columns, export_text, read_import
 from rr_tui.errors import InputError
-from rr_tui.profile import DECISIONS, ENGLAND
+from rr_tui.files.csvio import columns, export_text, read_import
 from rr_tui.records import CaseFields, ChildFields
+from rr_tui.rules.profile import DECISIONS, ENGLAND
 from rr_tui.sanitize import clean_text
 from rr_tui.store import Store
 from rr_tui.validation import (

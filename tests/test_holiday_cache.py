@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rr_tui import holiday_cache
 from rr_tui.deadlines import england_and_wales_bank_holidays
+from rr_tui.rules import holiday_cache
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from factories import COMMANDS, cli, seeded
 
-from rr_tui import safe_files
 from rr_tui.errors import InputError
+from rr_tui.files import safe_files
 from rr_tui.store import Store
 
 TODAY = date(2026, 3, 10)
@@ -71,7 +71,7 @@ def test_files_disk_full_export_keeps_previous_export(
             raise OSError(28, "No space left on device")
         return real_write(fd, data)
 
-    monkeypatch.setattr("rr_tui.safe_files.os.write", full)
+    monkeypatch.setattr("rr_tui.files.safe_files.os.write", full)
     code, _, err = cli(capsys, "--db", str(db), "export", "--output", str(out))
     assert code == 3 and one_line(err) and "disk is full" in err
     assert out.read_bytes() == good
@@ -101,7 +101,7 @@ def test_files_foreign_owner_refused(tmp_path: Path, monkeypatch: pytest.MonkeyP
     """F2: a regular file owned by another account is refused, not replaced."""
     target = tmp_path / "shared.csv"
     target.write_text("theirs")
-    monkeypatch.setattr("rr_tui.safe_files.os.geteuid", lambda: os.getuid() + 1)
+    monkeypatch.setattr("rr_tui.files.safe_files.os.geteuid", lambda: os.getuid() + 1)
     with pytest.raises(InputError, match="belongs to another account"):
         safe_files.write_file(target, "child data")
     assert target.read_text() == "theirs"

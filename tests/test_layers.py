@@ -24,13 +24,10 @@ INTERFACE = {
     "rr_tui",
     "rr_tui.__main__",
     "rr_tui.app",
-    "rr_tui.cli",
-    "rr_tui.cli_actions",
-    "rr_tui.cli_reports",
     "rr_tui.demo",
     "rr_tui.messages",
 }
-INTERFACE_PACKAGES = ("rr_tui.screens", "rr_tui.widgets")
+INTERFACE_PACKAGES = ("rr_tui.cli", "rr_tui.screens", "rr_tui.widgets")
 
 
 def _listed(contract_id: str) -> list[str]:

@@ -14,15 +14,15 @@ from typing import Any
 import pytest
 from factories import cli
 
-from rr_tui import lifecycle
-from rr_tui.calendar_export import upcoming
-from rr_tui.chase import action_chase_list, action_reminder_text
 from rr_tui.errors import ConflictError, InputError, NotFoundError
-from rr_tui.followup import action_figures
-from rr_tui.lifecycle import ActionFacts, PauseFacts
-from rr_tui.profile import ENGLAND, ProfileError, customise, describe
+from rr_tui.files.calendar_export import upcoming
 from rr_tui.records import CaseFields, ChildFields, MeetingRecord
-from rr_tui.schedule import CaseFacts, CaseSchedule, StepStatus, compute, next_due
+from rr_tui.reports.chase import action_chase_list, action_reminder_text
+from rr_tui.reports.followup import action_figures
+from rr_tui.rules import lifecycle
+from rr_tui.rules.lifecycle import ActionFacts, PauseFacts
+from rr_tui.rules.profile import ENGLAND, ProfileError, customise, describe
+from rr_tui.rules.schedule import CaseFacts, CaseSchedule, StepStatus, compute, next_due
 from rr_tui.store import Store
 
 D = date

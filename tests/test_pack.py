@@ -25,8 +25,8 @@ from rr_tui.pack import (
     to_markdown,
     to_pdf,
 )
-from rr_tui.profile import ENGLAND
 from rr_tui.records import ActionRecord, CaseFields, ChildFields, MeetingRecord, SignOffRecord
+from rr_tui.rules.profile import ENGLAND
 from rr_tui.store import Store
 
 D = date

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 import rr_tui.store.db
-from rr_tui.cli import main
+from rr_tui.cli.main import main
 from rr_tui.edits import CASE, Edit, Target
 from rr_tui.errors import InputError, NotFoundError
 from rr_tui.records import CaseFields

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from rr_tui.cli import main
-from rr_tui.profile import ENGLAND
+from rr_tui.cli.main import main
 from rr_tui.records import CaseFields, ChildFields
+from rr_tui.reports.timeliness import figures, financial_year
+from rr_tui.rules.profile import ENGLAND
 from rr_tui.store import Store
-from rr_tui.timeliness import figures, financial_year
 
 FY24, FY25 = financial_year(2024), financial_year(2025)
 

@@ -1,4 +1,4 @@
-"""rr_tui.schedule.compute with the England profile, profile customisation, and rr_tui.dates.
+"""rr_tui.rules.schedule.compute with the England profile, profile customisation, and rr_tui.dates.
 
 Every ``today`` is explicit; nothing here reads the real clock. The worked dates
 are in March 2026, which has no bank holidays:
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from rr_tui import deadlines
 from rr_tui.dates import NO_SUCH_DATE, DateInputError, parse_iso, parse_user_date, uk, uk_short
-from rr_tui.profile import (
+from rr_tui.rules.profile import (
     DECISIONS,
     ENGLAND,
     Profile,
@@ -29,7 +29,7 @@ from rr_tui.profile import (
     customise,
     describe,
 )
-from rr_tui.schedule import (
+from rr_tui.rules.schedule import (
     RAG_GLYPHS,
     RAG_WORDS,
     STATE_GLYPHS,

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from rr_tui.csvio import columns, dry_run, read_import
-from rr_tui.profile import ENGLAND, customise
+from rr_tui.files.csvio import columns, dry_run, read_import
+from rr_tui.rules.profile import ENGLAND, customise
 from rr_tui.store import Store
 
 TODAY = date(2026, 11, 26)  # a Thursday
@@ -55,21 +55,21 @@ def test_headings_match_ignoring_case_spaces_underscores_punctuation(
     pair: tuple[str, str], data: st.DataObject
 ) -> None:
     column, written = pair
-    # Oracle: rewrite the heading letter by letter, independent of rr_tui.sheets.
+    # Oracle: rewrite the heading letter by letter, independent of rr_tui.files.sheets.
     words = re.split(r"[\s_]+", written)
     joiner = data.draw(st.sampled_from([" ", "_", "  ", "-", " - ", "."]))
     text = joiner.join(words)
     text = "".join(ch.upper() if data.draw(st.booleans()) else ch.lower() for ch in text)
     text = data.draw(st.sampled_from(["", " ", "*", "("])) + text
     text += data.draw(st.sampled_from(["", " ", ":", "?", ")", " *"]))
-    from rr_tui.sheets import understand
+    from rr_tui.files.sheets import understand
 
     (understood,) = understand([text], ENGLAND, columns(ENGLAND))
     assert understood.column == column, (text, understood)
 
 
 def test_step_labels_come_from_the_profile_in_force() -> None:
-    from rr_tui.sheets import understand
+    from rr_tui.files.sheets import understand
 
     label = ENGLAND.step("panel_notified").label  # "RR sent to Panel" today
     (col,) = understand([label.upper()], ENGLAND, columns(ENGLAND))

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rr_tui.cli import main
-from rr_tui.profile import ENGLAND
+from rr_tui.cli.main import main
+from rr_tui.rules.profile import ENGLAND
 from rr_tui.store import Store
 from rr_tui.validation import timeline_warnings
 

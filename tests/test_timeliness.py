@@ -14,10 +14,8 @@ from datetime import date
 import pytest
 from factories import assert_one_line_error, cli
 
-from rr_tui.profile import ENGLAND, customise
 from rr_tui.records import CaseFields, ChildFields, MeetingRecord
-from rr_tui.store import Store
-from rr_tui.timeliness import (
+from rr_tui.reports.timeliness import (
     MEASURES,
     Figure,
     Period,
@@ -27,6 +25,8 @@ from rr_tui.timeliness import (
     financial_year,
     quarters,
 )
+from rr_tui.rules.profile import ENGLAND, customise
+from rr_tui.store import Store
 
 D = date
 FY2025 = financial_year(2025)  # 1 Apr 2025 to 31 Mar 2026

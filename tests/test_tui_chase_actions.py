@@ -12,7 +12,7 @@ from typing import Any
 import tui_helpers as ui
 from textual.widgets import OptionList
 
-from rr_tui.chase import action_chase_list, action_reminder_text
+from rr_tui.reports.chase import action_chase_list, action_reminder_text
 from rr_tui.screens.chase import ChaseScreen
 from rr_tui.screens.confirm import TextViewScreen
 

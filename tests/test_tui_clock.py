@@ -28,8 +28,8 @@ from tui_helpers import (
 
 from rr_tui.config import Config
 from rr_tui.dates import uk, uk_brief
-from rr_tui.profile import ENGLAND, Profile, customise
-from rr_tui.schedule import CaseFacts, compute
+from rr_tui.rules.profile import ENGLAND, Profile, customise
+from rr_tui.rules.schedule import CaseFacts, compute
 from rr_tui.screens.case_form import CaseForm
 from rr_tui.screens.case_list import CaseListScreen
 from rr_tui.screens.help import HelpScreen

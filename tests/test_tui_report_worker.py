@@ -15,7 +15,7 @@ from tui_helpers import (
 )
 
 import rr_tui.screens.report as report_screen
-from rr_tui.timeliness import figures
+from rr_tui.reports.timeliness import figures
 
 
 async def test_figures_are_worked_out_in_a_worker_and_cached_per_period(

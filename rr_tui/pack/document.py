@@ -20,7 +20,6 @@ from datetime import date
 from typing import Any
 
 from rr_tui.dates import uk
-from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import (
     AGE_BANDS,
     CAPACITIES,
@@ -39,8 +38,9 @@ from rr_tui.records import (
     MeetingRecord,
     missing_partners,
 )
+from rr_tui.rules.profile import DECISIONS, Profile
+from rr_tui.rules.schedule import agency_due, compute, provisional_note
 from rr_tui.sanitize import clean_text, for_display
-from rr_tui.schedule import agency_due, compute, provisional_note
 from rr_tui.validation import FIELD_LABELS
 
 # The sections the Panel expects, in its order: id -> default heading.

@@ -3,7 +3,7 @@
 ``write_pack`` reads the case, builds the document, refuses a final pack that
 the three safeguarding partners have not all signed, renders the format,
 notes the pack in the audit trail, and only then writes the private file.
-Callers (``rr_tui.cli_reports`` and ``rr_tui.screens.pack_form``) only say
+Callers (``rr_tui.cli.reports`` and ``rr_tui.screens.pack_form``) only say
 what they want and show the outcome.
 """
 
@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from rr_tui.errors import ConfigError, InputError, UsageError
 from rr_tui.pack.document import PackConfigError, PackSettings, build_pack, pack_settings
-from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord, HistoryEntry
+from rr_tui.rules.profile import Profile
 
 FORMATS: dict[str, str] = {"md": "Markdown", "pdf": "PDF", "docx": "Word"}
 BINARY = ("pdf", "docx")
@@ -116,14 +116,14 @@ def write_pack(
 ) -> PackOutput:
     """Render, audit, then write the pack to ``target`` (None: the caller prints it).
 
-    The file is private (0600) and replaced atomically (``rr_tui.safe_files``);
+    The file is private (0600) and replaced atomically (``rr_tui.files.safe_files``);
     the audit entry is committed before it is written, so a pack never exists
     without its entry in the trail.
     """
     if target is None and fmt in BINARY:
         raise UsageError(f"a {FORMATS[fmt]} pack cannot go to standard output; give a file name")
     if target is not None:
-        from rr_tui.safe_files import check_output_path
+        from rr_tui.files.safe_files import check_output_path
 
         check_output_path(target)  # before any work: a path that cannot be replaced safely
     output = render_pack(
@@ -134,7 +134,7 @@ def write_pack(
     source.record_pack(case_id, fmt, final=final)
     if target is not None:
         if write is None:
-            from rr_tui.safe_files import write_file
+            from rr_tui.files.safe_files import write_file
 
             write = write_file
         write(target, output.content)

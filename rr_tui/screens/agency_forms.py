@@ -13,7 +13,7 @@ from rr_tui import lengths
 from rr_tui.dates import uk
 from rr_tui.edits import AGENCY, Target
 from rr_tui.records import AgencyRecord, CaseRecord
-from rr_tui.schedule import AgencyFacts, agency_due, lateness_text
+from rr_tui.rules.schedule import AgencyFacts, agency_due, lateness_text
 from rr_tui.screens.form import FormScreen, Reader
 from rr_tui.validation import check_timescale
 from rr_tui.widgets.fields import AreaField, CheckField, ChoiceField, DateField, TextField

@@ -18,8 +18,6 @@ from textual.widgets import Footer, Static
 
 from rr_tui.dates import uk, uk_short
 from rr_tui.errors import RRError
-from rr_tui.lifecycle import action_id, describe_length
-from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import (
     AGE_BANDS,
     CHILD_STATUSES,
@@ -33,8 +31,9 @@ from rr_tui.records import (
     HistoryEntry,
     missing_partners,
 )
-from rr_tui.sanitize import clean_text, for_display
-from rr_tui.schedule import (
+from rr_tui.rules.lifecycle import action_id, describe_length
+from rr_tui.rules.profile import DECISIONS, Profile
+from rr_tui.rules.schedule import (
     PROVISIONAL_MARK,
     RAG_GLYPHS,
     RAG_WORDS,
@@ -45,6 +44,7 @@ from rr_tui.schedule import (
     compute,
     provisional_note,
 )
+from rr_tui.sanitize import clean_text, for_display
 from rr_tui.screens.base import RRScreen
 from rr_tui.screens.form import on_saved
 from rr_tui.widgets.palette import state_styles

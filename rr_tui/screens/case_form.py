@@ -21,7 +21,7 @@ from rr_tui.records import (
     CaseRecord,
     ChildFields,
 )
-from rr_tui.schedule import CaseFacts, hint_for
+from rr_tui.rules.schedule import CaseFacts, hint_for
 from rr_tui.screens.form import FormScreen, Reader
 from rr_tui.validation import case_field_errors
 from rr_tui.widgets.fields import AreaField, ChoiceField, DateField, TextField

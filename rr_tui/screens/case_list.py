@@ -17,12 +17,12 @@ from textual.widgets import Footer, Input, Static
 
 from rr_tui.dates import uk, uk_short
 from rr_tui.messages import FirstPageRead, StoreReady
-from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
+from rr_tui.rules.profile import Profile
+from rr_tui.rules.schedule import PROVISIONAL_MARK, RAG_GLYPHS, RAG_WORDS, compute
+from rr_tui.rules.views import CaseView, urgency
 from rr_tui.sanitize import for_display
-from rr_tui.schedule import PROVISIONAL_MARK, RAG_GLYPHS, RAG_WORDS, compute
 from rr_tui.screens.base import PollingScreen
-from rr_tui.views import CaseView, urgency
 from rr_tui.widgets.case_filter import fold, state_words
 from rr_tui.widgets.case_table import CaseTable, Column, Row, natural_widths
 from rr_tui.widgets.meeting_table import meeting_row

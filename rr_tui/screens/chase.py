@@ -1,6 +1,6 @@
 """The chase list: agency returns and immediate actions due within the amber slack or
 overdue, grouped by agency and by action owner, each group with a ready-to-send text
-that names no child (``rr_tui.chase``, as ``rr-tui chase`` prints it)."""
+that names no child (``rr_tui.reports.chase``, as ``rr-tui chase`` prints it)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from rr_tui.chase import (
+from rr_tui.dates import uk, uk_short
+from rr_tui.errors import RRError
+from rr_tui.reports.chase import (
     ActionChaseItem,
     ChaseItem,
     action_chase_list,
@@ -25,8 +27,6 @@ from rr_tui.chase import (
     chase_list,
     chaser_text,
 )
-from rr_tui.dates import uk, uk_short
-from rr_tui.errors import RRError
 from rr_tui.sanitize import for_display
 from rr_tui.screens.base import RRScreen
 from rr_tui.widgets.clipboard import clipboard_message

@@ -16,8 +16,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from rr_tui.profile import ENGLAND, Profile, fact_words
-from rr_tui.schedule import PROVISIONAL_MARK, RAG_GLYPHS, STATE_GLYPHS
+from rr_tui.rules.profile import ENGLAND, Profile, fact_words
+from rr_tui.rules.schedule import PROVISIONAL_MARK, RAG_GLYPHS, STATE_GLYPHS
 from rr_tui.widgets.plain import plain_row
 
 STATES = (

@@ -17,9 +17,9 @@ from textual.widgets import Select, Static
 from rr_tui import lengths
 from rr_tui.dates import uk
 from rr_tui.edits import ACTION, STEP, Target
-from rr_tui.lifecycle import LCSPR_INITIATED, LCSPR_PANEL_AGREED, PauseFacts, describe_length
 from rr_tui.records import PAUSE_REASONS, CaseRecord, TrackedAction
-from rr_tui.schedule import CaseFacts, compute
+from rr_tui.rules.lifecycle import LCSPR_INITIATED, LCSPR_PANEL_AGREED, PauseFacts, describe_length
+from rr_tui.rules.schedule import CaseFacts, compute
 from rr_tui.screens.form import FormScreen, Reader
 from rr_tui.validation import parse_action_lines
 from rr_tui.widgets.fields import AreaField, ChoiceField, TextField

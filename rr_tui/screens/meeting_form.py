@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 
 from rr_tui.dates import uk_brief
 from rr_tui.edits import MEETING, STEP, Target
-from rr_tui.profile import DECISIONS
 from rr_tui.records import MEETING_TEXT, ActionRecord, CaseRecord, MeetingRecord
-from rr_tui.schedule import due_text, hint_if_done, schedule_if
+from rr_tui.rules.profile import DECISIONS
+from rr_tui.rules.schedule import due_text, hint_if_done, schedule_if
 from rr_tui.screens.form import FormScreen, Reader
 from rr_tui.validation import parse_action_lines
 from rr_tui.widgets.fields import AreaField, ChoiceField

@@ -20,8 +20,7 @@ from textual.widgets import Static
 
 from rr_tui.dates import uk
 from rr_tui.records import CaseRecord
-from rr_tui.sanitize import for_display
-from rr_tui.schedule import (
+from rr_tui.rules.schedule import (
     RAG_GLYPHS,
     RAG_WORDS,
     STATE_GLYPHS,
@@ -29,6 +28,7 @@ from rr_tui.schedule import (
     compute,
     provisional_note,
 )
+from rr_tui.sanitize import for_display
 from rr_tui.screens.base import PollingScreen
 from rr_tui.widgets.case_table import CaseTable, Row, natural_widths
 from rr_tui.widgets.meeting_table import MEETING_COLUMNS, meeting_rows

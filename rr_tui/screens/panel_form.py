@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from rr_tui.dates import uk
 from rr_tui.edits import PANEL, STEP, Target
 from rr_tui.records import PANEL_OUTCOMES, CaseRecord, PanelRecord
-from rr_tui.schedule import hint_if_done
+from rr_tui.rules.schedule import hint_if_done
 from rr_tui.screens.form import FormScreen, Reader
 from rr_tui.widgets.fields import AreaField, ChoiceField
 

@@ -15,8 +15,7 @@ from textual.widgets import Footer, Static
 
 from rr_tui.errors import RRError
 from rr_tui.records import CaseRecord
-from rr_tui.screens.base import RRScreen
-from rr_tui.timeliness import (
+from rr_tui.reports.timeliness import (
     MEASURES,
     Figure,
     Period,
@@ -28,6 +27,7 @@ from rr_tui.timeliness import (
     financial_year,
     labels,
 )
+from rr_tui.screens.base import RRScreen
 from rr_tui.widgets.palette import state_styles
 from rr_tui.widgets.plain import plain_row
 

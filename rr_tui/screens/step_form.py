@@ -11,7 +11,7 @@ from textual.widgets import Select
 from rr_tui.dates import uk
 from rr_tui.edits import STEP, Target
 from rr_tui.records import CaseRecord
-from rr_tui.schedule import compute, hint_if_done, recordable
+from rr_tui.rules.schedule import compute, hint_if_done, recordable
 from rr_tui.screens.form import FormScreen, Reader
 from rr_tui.widgets.fields import ChoiceField, DateField
 

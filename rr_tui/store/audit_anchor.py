@@ -77,7 +77,7 @@ def load_key(path: Path | None = None, *, create: bool) -> AuditKey | None:
             f"the audit key {path} can be read by other accounts or is not yours; "
             f"run: chmod 600 {path}"
         )
-    from rr_tui.safe_files import read_input
+    from rr_tui.files.safe_files import read_input
 
     raw = read_input(path, what=f"the audit key {path}", limit=1024, error=ConfigError)
     try:
@@ -149,7 +149,7 @@ class WitnessUnreadable(RRError):
 
 def read_witness(path: Path) -> Witness | None:
     """The witness, None when this account has none for that database."""
-    from rr_tui.safe_files import read_input
+    from rr_tui.files.safe_files import read_input
 
     if not os.path.lexists(path):
         return None
@@ -169,7 +169,7 @@ def read_witness(path: Path) -> Witness | None:
 def write_witness(path: Path, witness: Witness, identity: str) -> None:
     """Record the newest entry seen (atomically; a witness that cannot be written is no loss
     of data: the next write or ``audit verify`` tries again)."""
-    from rr_tui.safe_files import write_file
+    from rr_tui.files.safe_files import write_file
 
     content = json.dumps({"database": identity, "seq": witness.seq, "hash": witness.hash})
     try:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from rr_tui.errors import ConflictError, InputError, NotFoundError
 from rr_tui.models import Agency, Case, StepDate
 from rr_tui.records import CaseFields, CaseRecord, ChildFields
-from rr_tui.schedule import AgencyFacts, CaseFacts, recordable
+from rr_tui.rules.schedule import AgencyFacts, CaseFacts, recordable
 from rr_tui.store.audit import serialise_writes
 from rr_tui.store.children import ChildStore
 from rr_tui.store.cleaning import case_columns, check_step_id, clean_case, clean_child

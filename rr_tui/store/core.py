@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rr_tui.errors import DatabaseMissing, NotFoundError, RRError, SchemaError
 from rr_tui.models import AuditEntry, Case, CaseOrder, StepDate, Tracked
-from rr_tui.profile import ENGLAND, Profile
-from rr_tui.schedule import schedule_key
+from rr_tui.rules.profile import ENGLAND, Profile
+from rr_tui.rules.schedule import schedule_key
 from rr_tui.store import audit_anchor, db
 from rr_tui.store.audit import HEAD, KEYRING, record_changes
 from rr_tui.store.db import DatabaseDamaged

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rr_tui import lengths
-from rr_tui.digest import DueAction
 from rr_tui.errors import ConflictError, InputError, NotFoundError
 from rr_tui.models import Meeting, MeetingAction, ProgressCheck, Recommendation, ReviewPause
 from rr_tui.records import PAUSE_REASONS
+from rr_tui.reports.digest import DueAction
 from rr_tui.store.cleaning import checked_text, one_line, raise_if, required_line
 from rr_tui.store.core import UNCHECKED, StoreCore
 from rr_tui.store.meetings import next_action_number

@@ -29,7 +29,7 @@ def _sqlite_backup(source: Path, target: Path) -> None:
     The copy is made in a private temporary file beside ``target``, checked,
     synced, and only then given its name: a failed backup leaves nothing.
     """
-    from rr_tui.safe_files import write_new
+    from rr_tui.files.safe_files import write_new
 
     write_new(target, lambda tmp: _backup_into(source, tmp), what="the backup target")
 

@@ -22,8 +22,8 @@ from rr_tui.models import (
     ReviewPause,
     StepDate,
 )
-from rr_tui.profile import Profile
-from rr_tui.schedule import next_due, schedule_key
+from rr_tui.rules.profile import Profile
+from rr_tui.rules.schedule import next_due, schedule_key
 from rr_tui.store.audit import obj_id, serialise_writes
 from rr_tui.store.loading import load_cases
 

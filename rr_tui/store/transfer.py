@@ -35,8 +35,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapper
 
-from rr_tui.csvio import load_json
 from rr_tui.errors import InputError, SchemaError
+from rr_tui.files.csvio import load_json
 from rr_tui.models import Base, Tracked
 from rr_tui.out import json_text
 from rr_tui.sanitize import clean_text

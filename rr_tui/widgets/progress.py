@@ -2,7 +2,7 @@
 
 Rendering shared by screens lives in ``rr_tui.widgets``; screens import it
 from here and never from each other. The numbers come from the rules engine
-(``rr_tui.schedule.clock_bar``): N in "WD n/N" is the profile's.
+(``rr_tui.rules.schedule.clock_bar``): N in "WD n/N" is the profile's.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from rich.text import Text
 
 from rr_tui.dates import uk
-from rr_tui.profile import FACT_NAMES, Profile, fact_words
-from rr_tui.schedule import ClockBar
+from rr_tui.rules.profile import FACT_NAMES, Profile, fact_words
+from rr_tui.rules.schedule import ClockBar
 
 
 def progress_bar(

@@ -17,8 +17,8 @@ from datetime import date
 from statistics import median
 
 from rr_tui.deadlines import add_calendar_months
-from rr_tui.profile import DECISIONS, Profile, fact_words
 from rr_tui.records import CaseRecord
+from rr_tui.rules.profile import DECISIONS, Profile, fact_words
 
 MEASURES = ("sin_within_5wd", "panel_within_15wd", "lcspr_published_within_6_months")
 PUBLICATION_MONTHS = 6

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from rr_tui.dates import uk
-from rr_tui.profile import ENGLAND, Profile, fact_words
 from rr_tui.records import CaseRecord
+from rr_tui.rules.profile import ENGLAND, Profile, fact_words
+from rr_tui.rules.schedule import agency_due
 from rr_tui.sanitize import for_display
-from rr_tui.schedule import agency_due
 
 
 @dataclass(frozen=True)

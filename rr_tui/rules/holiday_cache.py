@@ -66,7 +66,7 @@ def cached_bank_holidays(first_year: int, last_year: int) -> list[date]:
 def _save(path: Path, content: dict[str, object]) -> None:
     """Write the cache atomically; a cache that cannot be written is no loss."""
     from rr_tui.errors import RRError
-    from rr_tui.safe_files import write_file
+    from rr_tui.files.safe_files import write_file
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

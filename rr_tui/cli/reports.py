@@ -164,9 +164,14 @@ def _pack(args: argparse.Namespace, config: Config, store: Store, today: date) -
 
 
 def _chase(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
-    from rr_tui.chase import action_chase_list, action_reminder_text, chase_list, chaser_text
     from rr_tui.dates import uk
     from rr_tui.out import json_text
+    from rr_tui.reports.chase import (
+        action_chase_list,
+        action_reminder_text,
+        chase_list,
+        chaser_text,
+    )
     from rr_tui.sanitize import for_display
 
     records = store.list_cases()
@@ -242,7 +247,7 @@ def _chase(args: argparse.Namespace, config: Config, store: Store, today: date) 
 
 
 def _report(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
-    from rr_tui.timeliness import (
+    from rr_tui.reports.timeliness import (
         ASSIGN_BY,
         MEASURES,
         Period,
@@ -271,7 +276,7 @@ def _report(args: argparse.Namespace, config: Config, store: Store, today: date)
     by = getattr(args, "by", "start")
     totals = figures(records, config.profile, period, today, by)
     if args.json:
-        from rr_tui.followup import action_figures
+        from rr_tui.reports.followup import action_figures
 
         out: dict[str, object] = {m: totals[m].as_dict() for m in MEASURES}
         out["counts"] = counts(records, period)
@@ -325,8 +330,8 @@ def _report(args: argparse.Namespace, config: Config, store: Store, today: date)
 
 
 def _calendar(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
-    from rr_tui.calendar_export import to_ics, upcoming
-    from rr_tui.csvio import write_private
+    from rr_tui.files.calendar_export import to_ics, upcoming
+    from rr_tui.files.csvio import write_private
 
     events = upcoming(store.list_cases(), config.profile, today, args.owner)
     if str(args.output) == "-":
@@ -338,7 +343,7 @@ def _calendar(args: argparse.Namespace, config: Config, store: Store, today: dat
 
 
 def _digest(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
-    from rr_tui.digest import digest, digest_text
+    from rr_tui.reports.digest import digest, digest_text
 
     groups = digest(
         store.list_cases(),

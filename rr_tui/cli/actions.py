@@ -125,8 +125,8 @@ def run(args: argparse.Namespace, open_store: OpenStore, today: date) -> int:
 
 
 def list_json(record: object, today: date) -> str:
-    from rr_tui.lifecycle import action_state
     from rr_tui.records import CaseRecord
+    from rr_tui.rules.lifecycle import action_state
 
     assert isinstance(record, CaseRecord)
     rows = [
@@ -146,8 +146,8 @@ def list_json(record: object, today: date) -> str:
 
 
 def list_text(record: object, today: date) -> str:
-    from rr_tui.lifecycle import action_state
     from rr_tui.records import CaseRecord
+    from rr_tui.rules.lifecycle import action_state
     from rr_tui.sanitize import for_display
 
     assert isinstance(record, CaseRecord)

@@ -22,8 +22,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from rr_tui.errors import InputError
-from rr_tui.profile import DECISIONS, Profile
 from rr_tui.records import STATUSES
+from rr_tui.rules.profile import DECISIONS, Profile
 from rr_tui.validation import FIELD_LABELS
 
 # Everyday headings for the case columns, beyond their ids and the app's labels.

@@ -16,7 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rr_tui import __version__, cli_actions, cli_reports
+from rr_tui import __version__
+from rr_tui.cli import actions as cli_actions
+from rr_tui.cli import reports as cli_reports
 from rr_tui.dates import DateInputError, parse_user_date
 from rr_tui.errors import InputError, RRError, UsageError
 
@@ -78,7 +80,7 @@ def _date_type(today: Callable[[], date]) -> DateArg:
 
 
 def _real_today() -> date:
-    from rr_tui.clock import today_in_england
+    from rr_tui.rules.clock import today_in_england
 
     return today_in_england()
 
@@ -279,7 +281,7 @@ def _open(args: argparse.Namespace, config: Config, *, create: bool) -> Store:
 
 
 def _today(args: argparse.Namespace) -> date:
-    from rr_tui.clock import today_in_england
+    from rr_tui.rules.clock import today_in_england
 
     return today_in_england(args.today)
 
@@ -295,7 +297,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(config.profile.calendar.add_working_days(args.start, args.n).isoformat())
         return 0
     if command == "profile":
-        from rr_tui.profile import describe
+        from rr_tui.rules.profile import describe
 
         source = f" (from {config.source})" if config.source else " (built in)"
         print(describe(config.profile) + f"\nConfiguration{source}.")
@@ -311,7 +313,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         # A one-shot process that builds ~10^6 small objects and frees them at
         # exit: the cyclic GC would walk them over and over (~0.3 s of 10,000 cases).
         gc.disable()
-        from rr_tui.reports import status_json, status_text
+        from rr_tui.reports.status import status_json, status_text
 
         with closing(_open(args, config, create=False)) as store:
             records = store.list_cases(include_closed=args.all)
@@ -328,7 +330,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             command, args, config, lambda: _open(args, config, create=False), _today(args)
         )
     if command == "import":
-        from rr_tui.csvio import check_existing, read_import
+        from rr_tui.files.csvio import check_existing, read_import
 
         if args.dry_run:
             return _dry_run(args, config)
@@ -342,7 +344,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(f"imported {count} case{'s' if count != 1 else ''}")
         return 0
     if command == "export":
-        from rr_tui.csvio import export_text, export_xlsx, write_private
+        from rr_tui.files.csvio import export_text, export_xlsx, write_private
 
         if args.format == "xlsx" and (args.output is None or str(args.output) == "-"):
             raise UsageError("an .xlsx workbook cannot go to standard output; give --output FILE")
@@ -409,8 +411,8 @@ def _is_full_export(path: Path) -> bool:
 
 
 def _import_full(args: argparse.Namespace, config: Config) -> int:
-    from rr_tui.csvio import load_json
-    from rr_tui.safe_files import MAX_IMPORT_BYTES, read_input
+    from rr_tui.files.csvio import load_json
+    from rr_tui.files.safe_files import MAX_IMPORT_BYTES, read_input
     from rr_tui.store.transfer import check_document, is_full_export
 
     raw = read_input(args.file, what="the import file", limit=MAX_IMPORT_BYTES)
@@ -421,7 +423,7 @@ def _import_full(args: argparse.Namespace, config: Config) -> int:
     data = load_json(text)
     if not is_full_export(data):
         # A JSON list of case rows (what rr-tui wrote before): the summary import.
-        from rr_tui.csvio import check_existing, read_import
+        from rr_tui.files.csvio import check_existing, read_import
 
         rows = read_import(args.file, config.profile, today=_today(args))
         with closing(_open(args, config, create=True)) as store:
@@ -439,7 +441,7 @@ def _import_full(args: argparse.Namespace, config: Config) -> int:
 
 
 def _export_full(args: argparse.Namespace, config: Config) -> int:
-    from rr_tui.csvio import write_private
+    from rr_tui.files.csvio import write_private
     from rr_tui.store import db
     from rr_tui.store.transfer import export_document
 
@@ -529,8 +531,8 @@ def _audit(args: argparse.Namespace, config: Config) -> int:
 
 def _dry_run(args: argparse.Namespace, config: Config) -> int:
     """``import --dry-run``: the file as it would be read; the database only read, if there."""
-    from rr_tui.csvio import dry_run
     from rr_tui.errors import DatabaseMissing
+    from rr_tui.files.csvio import dry_run
 
     try:
         with closing(_open(args, config, create=False)) as store:

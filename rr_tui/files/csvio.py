@@ -21,10 +21,10 @@ from typing import Any
 
 from rr_tui.dates import DateInputError, parse_user_date
 from rr_tui.errors import InputError
-from rr_tui.profile import DECISIONS, Profile
+from rr_tui.files.sheets import choice_value, is_xlsx, read_xlsx, understand
 from rr_tui.records import CaseFields, CaseRecord, ChildFields
+from rr_tui.rules.profile import DECISIONS, Profile
 from rr_tui.sanitize import clean_text
-from rr_tui.sheets import choice_value, is_xlsx, read_xlsx, understand
 from rr_tui.validation import FIELD_LABELS, case_field_errors, child_field_errors, normal_reference
 
 CASE_COLUMNS = ("child", "owner", "status")
@@ -94,11 +94,11 @@ def parse_rows(
 
     ``first`` is the number of the first record (2 in a CSV file, under its
     header line); ``unguard`` undoes the formula guard of a CSV export. Headings are
-    matched as ``rr_tui.sheets.understand`` says; ``skip_unknown`` leaves out the columns
+    matched as ``rr_tui.files.sheets.understand`` says; ``skip_unknown`` leaves out the columns
     not understood (``import --dry-run`` warns about them) instead of refusing the file.
     """
     if today is None:
-        from rr_tui.clock import today_in_england
+        from rr_tui.rules.clock import today_in_england
 
         today = today_in_england()
     problems: list[str] = []
@@ -202,7 +202,7 @@ class Source:
 
 def read_source(path: Path, sheet: str | None = None) -> Source:
     """Read a CSV file, an Excel workbook (.xlsx) or an rr-tui JSON export."""
-    from rr_tui.safe_files import MAX_IMPORT_BYTES, read_input
+    from rr_tui.files.safe_files import MAX_IMPORT_BYTES, read_input
 
     raw = read_input(path, what="the import file", limit=MAX_IMPORT_BYTES)
     if is_xlsx(raw):
@@ -439,15 +439,15 @@ def export_text(records: Iterable[CaseRecord], profile: Profile, fmt: str) -> st
 
 
 def write_private(path: Path, content: str | bytes) -> None:
-    """Write a file only its owner can read (0600), atomically (``rr_tui.safe_files``)."""
-    from rr_tui.safe_files import write_file
+    """Write a file only its owner can read (0600), atomically (``rr_tui.files.safe_files``)."""
+    from rr_tui.files.safe_files import write_file
 
     write_file(path, content)
 
 
 def export_xlsx(records: Iterable[CaseRecord], profile: Profile) -> bytes:
     """The export as an Excel workbook: the CSV's columns, real date cells, guards kept."""
-    from rr_tui.sheets import write_xlsx
+    from rr_tui.files.sheets import write_xlsx
 
     names = columns(profile)
     steps = set(profile.step_ids)

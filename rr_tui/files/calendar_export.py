@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
+from rr_tui.rules.profile import Profile
+from rr_tui.rules.views import build_views
 from rr_tui.sanitize import for_display
-from rr_tui.views import build_views
 
 PRODID = "-//rr-tui//Rapid review deadlines//EN"
 

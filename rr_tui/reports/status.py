@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from rr_tui.dates import uk, uk_short
-from rr_tui.lifecycle import action_id
-from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
-from rr_tui.sanitize import for_display
-from rr_tui.schedule import (
+from rr_tui.rules.lifecycle import action_id
+from rr_tui.rules.profile import Profile
+from rr_tui.rules.schedule import (
     PROVISIONAL_MARK,
     RAG_GLYPHS,
     RAG_WORDS,
@@ -19,7 +18,8 @@ from rr_tui.schedule import (
     clock_note,
     provisional_note,
 )
-from rr_tui.views import CaseView, build_views, rag_counts
+from rr_tui.rules.views import CaseView, build_views, rag_counts
+from rr_tui.sanitize import for_display
 
 Memo = dict[object, str]
 

@@ -3,7 +3,7 @@ is overdue, grouped by the case's owner, across steps, agency returns and meetin
 
 For cron and the host's mail command, so it names case references, steps, agencies and who
 holds an action, and never a child or any free text that could name one. Pure: the
-deadlines come from the schedule engine (``rr_tui.schedule``), the working days from
+deadlines come from the schedule engine (``rr_tui.rules.schedule``), the working days from
 ``rr_tui.deadlines``.
 """
 
@@ -15,10 +15,10 @@ from datetime import date
 
 from rr_tui.dates import uk, uk_short
 from rr_tui.deadlines import add_working_days, working_days_between
-from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
+from rr_tui.rules.profile import Profile
+from rr_tui.rules.schedule import agency_due, compute
 from rr_tui.sanitize import for_display
-from rr_tui.schedule import agency_due, compute
 
 DEFAULT_DAYS = 5
 NO_OWNER = "(no owner)"

@@ -18,10 +18,11 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
-from rr_tui import deadlines, lifecycle
+from rr_tui import deadlines
 from rr_tui.dates import uk
 from rr_tui.deadlines import WorkingCalendar
-from rr_tui.profile import (
+from rr_tui.rules import lifecycle
+from rr_tui.rules.profile import (
     DECISION,
     PUBLICATION_PLANNED,
     RAPID_REVIEW_STEPS,
@@ -88,7 +89,7 @@ class CaseFacts(NamedTuple):
     # death) runs only NOTIFICATION_STEPS and is closed once the SIN is done.
     kind: str = "rapid_review"
     panel_outcome: str | None = None
-    # The local review's lifecycle (rr_tui.lifecycle).
+    # The local review's lifecycle (rr_tui.rules.lifecycle).
     actions: tuple[lifecycle.ActionFacts, ...] = ()
     progress_checks: tuple[date, ...] = ()
     pause: lifecycle.PauseFacts | None = None

@@ -182,8 +182,8 @@ class Profile:
 
     def short_label(self, step_id: str) -> str:
         step = self._steps_by_id.get(step_id)
-        if step is None:  # a progress check or an action (rr_tui.lifecycle)
-            from rr_tui.lifecycle import extra_label
+        if step is None:  # a progress check or an action (rr_tui.rules.lifecycle)
+            from rr_tui.rules.lifecycle import extra_label
 
             return extra_label(step_id) or step_id
         return step.short or step.label
@@ -516,7 +516,7 @@ def _check_meeting_before_panel(profile: Profile, table: Mapping[str, Any]) -> N
         return
     from itertools import product
 
-    from rr_tui.schedule import CaseFacts, compute  # schedule imports this module
+    from rr_tui.rules.schedule import CaseFacts, compute  # schedule imports this module
 
     # Weekdays alone: the order of two due dates never depends on bank holidays
     # enough to matter here, and this keeps the ``holidays`` import off start-up.

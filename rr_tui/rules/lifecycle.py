@@ -1,6 +1,6 @@
 """After the decision: the local review's lifecycle, and actions tracked to completion.
 
-Pure (no Textual, no SQLAlchemy). The rules engine (``rr_tui.schedule.compute``)
+Pure (no Textual, no SQLAlchemy). The rules engine (``rr_tui.rules.schedule.compute``)
 calls these functions; they are kept apart from it so that each rule of the
 lifecycle can be read and tested on its own:
 
@@ -24,7 +24,7 @@ from rr_tui import deadlines
 from rr_tui.dates import uk
 
 if TYPE_CHECKING:
-    from rr_tui.schedule import StepStatus
+    from rr_tui.rules.schedule import StepStatus
 
 LCSPR_INITIATED = "lcspr_initiated"
 LCSPR_PANEL_AGREED = "lcspr_panel_agreed"

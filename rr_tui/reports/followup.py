@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from rr_tui.lifecycle import paused_during
 from rr_tui.records import CaseRecord, TrackedAction
+from rr_tui.rules.lifecycle import paused_during
 
 
 def _overdue_in(action: TrackedAction, start: date, end: date, today: date) -> bool:

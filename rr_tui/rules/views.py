@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
-from rr_tui.profile import Profile
 from rr_tui.records import CaseRecord
-from rr_tui.schedule import CaseSchedule, StepStatus, compute
+from rr_tui.rules.profile import Profile
+from rr_tui.rules.schedule import CaseSchedule, StepStatus, compute
 
 RAG_ORDER = {"red": 0, "amber": 1, "incomplete": 2, "green": 3, "closed": 4}
 
