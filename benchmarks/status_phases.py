@@ -33,7 +33,7 @@ def main(url: str, today: date) -> None:
     config = load_config()
     lap("load the configuration")
     from rr_tui.reports.status import status_row_json
-    from rr_tui.rules.views import build_views
+    from rr_tui.rules.triage import build_views
     from rr_tui.store import Store
 
     lap("import rr_tui.store, rr_tui.reports.status (SQLAlchemy)")

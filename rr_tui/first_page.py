@@ -41,7 +41,8 @@ from rr_tui.records import (
 )
 from rr_tui.revisions import HEAD
 from rr_tui.rules.profile import START_FACTS, Profile
-from rr_tui.rules.schedule import amber_until, rag_for_next_due, schedule_key
+from rr_tui.rules.schedule import schedule_key
+from rr_tui.rules.triage import order_by_sql, order_parameters, rag_for_next_due
 from rr_tui.sqlite_file import check_sqlite_file
 
 # More rows than the tallest terminal shows (200x50): the cursor can move
@@ -132,20 +133,13 @@ def _read(
         counts[rag] += number
         total += number
 
-    # The triage order (``views.urgency``) for open cases: red, amber,
-    # incomplete, green; then by the earliest open due date, cases with none
-    # last, then by reference.
-    rank = (
-        "CASE WHEN o.next_due < ? THEN 0 "
-        f"WHEN {incomplete} THEN 2 "
-        "WHEN o.next_due < ? THEN 1 ELSE 3 END"
-    )
+    # The triage order, as the full list sorts it (``rr_tui.rules.triage``).
+    order = order_by_sql("o.next_due", incomplete, "c.reference")
     ids = [
         case_id
         for (case_id,) in query(
-            f"SELECT c.id {open_cases} "
-            f"ORDER BY {rank}, o.next_due IS NULL, o.next_due, c.reference LIMIT ?",
-            (today.isoformat(), amber_until(today, profile).isoformat(), limit),
+            f"SELECT c.id {open_cases} ORDER BY {order} LIMIT :limit",
+            {**order_parameters(today, profile), "limit": limit},
         )
     ]
     return FirstPage(_records(connection, ids), counts, total)

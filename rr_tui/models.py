@@ -323,6 +323,15 @@ class CaseOrder(Base):
     worked out with; a row with another key is stale and is not trusted. Not
     audited: it holds nothing a coordinator typed.
 
+    What must change together (``rr_tui/rules/triage.py`` says it in full):
+    ``next_due`` is ``schedule.next_due`` (``CaseSchedule.first_due``), and the
+    first page sorts these rows with ``triage.order_by_sql``, written from the
+    same ``RAG_ORDER`` and ``STATE_RULES`` as the list's ``triage.urgency``.
+    ``tests/test_case_order.py`` fails when either side changes alone
+    (``test_triage_order_of_open_cases_is_next_due_then_reference`` runs the
+    SQL on SQLite against ``urgency``; ``test_the_stored_order_sql_ranks_each_
+    state_as_the_list_does`` checks each rule's SQL against its Python).
+
     No foreign key to ``cases``, on purpose: on PostgreSQL its check would
     take a share lock on the case row after the audit trail's lock, the
     opposite order to a writer holding the case row and waiting for the

@@ -9,6 +9,7 @@ which the store tests check after every kind of write, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import date, timedelta
 from types import MappingProxyType
@@ -28,10 +29,19 @@ from rr_tui.rules.schedule import (
     compute,
     is_incomplete,
     next_due,
-    rag_for_next_due,
     schedule_key,
 )
-from rr_tui.rules.views import CaseView, build_views, urgency
+from rr_tui.rules.triage import (
+    OTHERWISE,
+    RAG_ORDER,
+    STATE_RULES,
+    build_views,
+    order_by_sql,
+    order_parameters,
+    rag_for_next_due,
+    rank_sql,
+    urgency,
+)
 from rr_tui.store import Store
 
 STEP_IDS = tuple(step.id for step in ENGLAND.steps if not step.per_agency)
@@ -118,14 +128,53 @@ def test_triage_order_of_open_cases_is_next_due_then_reference(
     views = [v for v in build_views(records, ENGLAND, today) if v.schedule.rag != "closed"]
     assert [v.record.id for v in views] == [v.record.id for v in sorted(views, key=urgency)]
 
-    def stored_order(view: CaseView) -> tuple[int, bool, date, str]:
-        # As ``first_page`` orders: red, amber, incomplete, green; then the date.
-        due = next_due(view.record.facts(), ENGLAND)
-        rag = rag_for_next_due(due, False, today, ENGLAND, is_incomplete(view.record.done))
-        rank = {"red": 0, "amber": 1, "incomplete": 2, "green": 3}[rag]
-        return (rank, due is None, due or date.min, view.record.reference)
+    # The first page's SQL (rr_tui.rules.triage.order_by_sql), run on SQLite over
+    # the rows the store keeps: the same order, for cases in every state.
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE o (id INTEGER, next_due TEXT, incomplete INTEGER, reference TEXT)")
+    db.executemany(
+        "INSERT INTO o VALUES (?, ?, ?, ?)",
+        [
+            (
+                v.record.id,
+                d.isoformat() if (d := next_due(v.record.facts(), ENGLAND)) else None,
+                is_incomplete(v.record.done),
+                v.record.reference,
+            )
+            for v in views
+        ],
+    )
+    order = order_by_sql("next_due", "incomplete = 1", "reference")
+    stored = db.execute(f"SELECT id FROM o ORDER BY {order}", order_parameters(today, ENGLAND))
+    assert [row[0] for row in stored] == [v.record.id for v in views]
 
-    assert [v.record.id for v in views] == [v.record.id for v in sorted(views, key=stored_order)]
+
+def test_the_stored_order_sql_ranks_each_state_as_the_list_does() -> None:
+    """Each state rule's SQL gives its state's rank: a rule changed on one side only fails."""
+    today = date(2026, 6, 1)  # a Monday
+    until = order_parameters(today, ENGLAND)["amber_until"]
+    rows = [  # (state, stored next due, incomplete), boundaries included
+        ("red", "2026-05-29", 0),
+        ("red", "2026-05-31", 1),  # overdue comes before incomplete
+        ("amber", "2026-06-01", 0),  # due today: not yet overdue
+        ("amber", "2026-06-02", 0),
+        ("incomplete", "2026-06-02", 1),
+        ("incomplete", None, 1),
+        ("green", None, 0),
+        ("green", until, 0),  # the first green due date
+        ("green", "2026-07-31", 0),
+    ]
+    assert {rule.rag for rule in STATE_RULES} | {OTHERWISE} == {rag for rag, _, _ in rows}
+    db = sqlite3.connect(":memory:")
+    rank = rank_sql("next_due", "incomplete = 1")
+    for rag, due, incomplete in rows:
+        stored = date.fromisoformat(due) if due else None
+        assert rag_for_next_due(stored, False, today, ENGLAND, bool(incomplete)) == rag
+        (got,) = db.execute(
+            f"SELECT {rank} FROM (SELECT :due AS next_due, :incomplete AS incomplete)",
+            {**order_parameters(today, ENGLAND), "due": due, "incomplete": incomplete},
+        ).fetchone()
+        assert got == RAG_ORDER[rag], (rag, due, incomplete)
 
 
 def test_the_key_names_the_profile_and_the_calendar() -> None:

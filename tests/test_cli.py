@@ -14,7 +14,7 @@ import pytest
 from factories import COMMANDS, assert_one_line_error, cli
 from factories import seeded as seeded_db
 
-from rr_tui.rules.views import RAG_ORDER
+from rr_tui.rules.triage import RAG_ORDER
 
 TODAY = date(2026, 3, 10)
 RR_TUI = Path(sys.executable).parent / "rr-tui"

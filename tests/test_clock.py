@@ -35,9 +35,9 @@ from rr_tui.rules.schedule import (
     hint_for,
     next_due,
     provisional_note,
-    rag_for_next_due,
     schedule_if,
 )
+from rr_tui.rules.triage import rag_for_next_due
 from rr_tui.store import Store
 from rr_tui.widgets.progress import progress_bar
 

@@ -23,7 +23,7 @@ from rr_tui.config import db_url
 from rr_tui.first_page import FirstPage, read_first_page, sqlite_file
 from rr_tui.records import CaseFields, CaseRecord, ChildFields
 from rr_tui.rules.profile import ENGLAND, Profile, customise
-from rr_tui.rules.views import build_views, rag_counts
+from rr_tui.rules.triage import build_views, rag_counts
 from rr_tui.store import Store, db
 
 TODAY = date(2026, 11, 26)

@@ -83,7 +83,7 @@ async def first_page_shown(url: str) -> AsyncIterator[tuple[HeldApp, Pilot[Any]]
 
 def full_order(url: str) -> list[str]:
     from rr_tui.rules.profile import ENGLAND
-    from rr_tui.rules.views import build_views
+    from rr_tui.rules.triage import build_views
 
     with ui.fresh_store(url) as store:
         return [v.record.reference for v in build_views(store.list_cases(), ENGLAND, ui.TODAY)]

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from rr_tui.records import CaseRecord
 from rr_tui.rules.profile import Profile
-from rr_tui.rules.views import build_views
+from rr_tui.rules.triage import build_views
 from rr_tui.sanitize import for_display
 
 PRODID = "-//rr-tui//Rapid review deadlines//EN"

@@ -18,7 +18,7 @@ from rr_tui.rules.schedule import (
     clock_note,
     provisional_note,
 )
-from rr_tui.rules.views import CaseView, build_views, rag_counts
+from rr_tui.rules.triage import CaseView, build_views, rag_counts
 from rr_tui.sanitize import for_display
 
 Memo = dict[object, str]

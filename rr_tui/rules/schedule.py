@@ -761,38 +761,6 @@ def is_incomplete(done: Mapping[str, date] | Iterable[str]) -> bool:
     return not any(fact in done for fact in START_FACTS)
 
 
-def rag_for_next_due(
-    next_due: date | None,
-    closed: bool,
-    today: date,
-    profile: Profile,
-    incomplete: bool = False,
-) -> Rag:
-    """The case's state from its next step's due date alone, as ``compute`` gives it.
-
-    The next step is the open step due first, and slack only grows with the due
-    date, so whether any open step is overdue (red) or within the amber slack
-    is decided by that one date. The list counts its states this way from the
-    stored order, before any schedule is computed.
-    """
-    if closed:
-        return "closed"
-    if next_due is not None and today > next_due:
-        return "red"
-    if incomplete:
-        return "incomplete"
-    if next_due is None:
-        return "green"
-    if profile.calendar.working_days_between(today, next_due) <= profile.amber_slack:
-        return "amber"
-    return "green"
-
-
-def amber_until(today: date, profile: Profile) -> date:
-    """The first due date that is green today: due dates before it are red or amber."""
-    return profile.calendar.add_working_days(today, profile.amber_slack + 1)
-
-
 # Bump when ``compute`` changes how it works a due date out: every stored
 # order key is then stale and is worked out again.
 ORDER_FORMAT = 3

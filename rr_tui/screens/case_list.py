@@ -20,7 +20,7 @@ from rr_tui.messages import FirstPageRead, StoreReady
 from rr_tui.records import CaseRecord
 from rr_tui.rules.profile import Profile
 from rr_tui.rules.schedule import PROVISIONAL_MARK, RAG_GLYPHS, RAG_WORDS, compute
-from rr_tui.rules.views import CaseView, urgency
+from rr_tui.rules.triage import CaseView, urgency
 from rr_tui.sanitize import for_display
 from rr_tui.screens.base import PollingScreen
 from rr_tui.widgets.case_filter import fold, state_words

@@ -16,7 +16,7 @@ from rr_tui.dates import uk
 from rr_tui.records import CaseRecord
 from rr_tui.rules.profile import Profile
 from rr_tui.rules.schedule import PROVISIONAL_MARK, RAG_GLYPHS, RAG_WORDS, compute
-from rr_tui.rules.views import CaseView, urgency
+from rr_tui.rules.triage import CaseView, urgency
 from rr_tui.sanitize import for_display
 from rr_tui.widgets.case_table import Column, Row
 
