@@ -8,11 +8,11 @@ import pytest
 from tui_helpers import (
     date_hint,
     fill,
-    fresh_store,
     open_form,
     put,
     running,
     save_and_close,
+    stored_case,
     wait_for_rows,
 )
 
@@ -67,7 +67,6 @@ async def test_a_uk_date_is_saved_as_that_date(demo_url: str) -> None:
         }.items():
             put(form, name, text)
         await save_and_close(pilot, form)
-    with fresh_store(demo_url) as store:
-        record = store.get_case(store.case_id("RR-2026-300"))
+    record = stored_case(demo_url, "RR-2026-300")
     assert record.done["referral_received"] == date(2026, 11, 2)
     assert record.done["incident_aware"] == date(2026, 10, 30)

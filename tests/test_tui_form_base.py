@@ -25,11 +25,6 @@ from rr_tui.store import Store
 from rr_tui.widgets.fields import TextField
 
 
-def case(url: str, reference: str) -> Any:
-    with ui.fresh_store(url) as store:
-        return store.get_case(store.case_id(reference))
-
-
 @pytest.fixture
 def asked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, date]]:
     """Every (label, date) the forms ask validation.date_warnings about."""
@@ -58,7 +53,7 @@ async def question_lines(pilot: Any) -> list[str]:
 async def test_agency_date_before_the_referral_is_asked_through_date_warnings(
     demo_url: str, asked: list[tuple[str, date]]
 ) -> None:
-    referral = case(demo_url, "DEMO-2026-004").done["referral_received"]
+    referral = ui.stored_case(demo_url, "DEMO-2026-004").done["referral_received"]
     sent = date(2026, 1, 5)
     assert sent < referral
     async with ui.running_app(demo_url) as (app, pilot):
