@@ -24,4 +24,5 @@ ACTION: Final = 500  # what an action is
 ACTION_OWNER: Final = 120  # who does it: an agency or a role
 SIGNATORY: Final = 120  # a sign-off's name, role and organisation, each
 RECOMMENDATION: Final = 4000
+STEP_ID: Final = 40  # a step of the profile (its id, never typed by a user)
 TIMESCALE_DIGITS: Final = 2  # an agency's timescale in working days (0 to 60)

@@ -132,7 +132,7 @@ class StepDate(Tracked, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    step_id: Mapped[str] = mapped_column(String(40))
+    step_id: Mapped[str] = mapped_column(String(lengths.STEP_ID))
     done_on: Mapped[date] = mapped_column(Date)
 
     case: Mapped[Case] = relationship(back_populates="steps")

@@ -70,7 +70,7 @@ def checked_text(label: str, value: str, field: str = "") -> str:
 
 def check_step_id(step_id: str) -> None:
     """Step ids come from the profile, never from a user's typing; still, keep them sane."""
-    if not (0 < len(step_id) <= 40 and step_id.isascii() and step_id.isidentifier()):
+    if not (0 < len(step_id) <= lengths.STEP_ID and step_id.isascii() and step_id.isidentifier()):
         raise InputError("Step: not a step id")
 
 
