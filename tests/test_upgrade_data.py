@@ -591,19 +591,14 @@ def test_upgrade_keeps_every_record_from_an_earlier_revision(
     finally:
         engine.dispose()
     since_0004 = [
-        f"meetings.{name}"
-        for name in sorted(
-            (
-                "siblings_safety",
-                "voice",
-                "identity",
-                "good_practice",
-                "learning_sharing",
-                "national_reasoning",
-                "parallel_proceedings",
-                "family_involvement",
-            )
-        )
+        "meetings.family_involvement",
+        "meetings.good_practice",
+        "meetings.identity",
+        "meetings.learning_sharing",
+        "meetings.national_reasoning",
+        "meetings.parallel_proceedings",
+        "meetings.siblings_safety",
+        "meetings.voice",
     ]
     since_0005 = ["audit_log.key_id", "audit_log.seq"]
     since_0007 = [
