@@ -536,10 +536,7 @@ def test_cli_bad_pack_configuration_is_one_line(
 
 
 def test_cli_pack_errors_are_one_line_and_write_nothing(
-    capsys: pytest.CaptureFixture[str],
-    store: Store,
-    pack_db: tuple[str, int],
-    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], store: Store, pack_db: tuple[str, int], tmp_path: Path
 ) -> None:
     url, case_id = pack_db
     target = tmp_path / "nope.md"
@@ -571,10 +568,7 @@ def test_cli_default_file_name_for_a_reference_with_slashes(
 
 
 def test_cli_final_is_refused_naming_the_partners_who_have_not_signed(
-    capsys: pytest.CaptureFixture[str],
-    store: Store,
-    pack_db: tuple[str, int],
-    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], store: Store, pack_db: tuple[str, int], tmp_path: Path
 ) -> None:
     url, case_id = pack_db
     target = tmp_path / "final.docx"
