@@ -64,7 +64,7 @@ OWNERS = (
 )
 REFERENCE_PATTERN = rb"RR\d\d-\d{5}"  # what a case row shows in the Reference column
 CASE_ROW = re.compile(REFERENCE_PATTERN)  # a case row written to the terminal
-FULL_REVIEW = ("lcspr", "national_review", "joint_review")
+FULL_REVIEW = ("lcspr", "joint_review")
 NO_FULL_REVIEW = ("no_further_review", "other_learning_review", "criteria_not_met")
 # The steps a case runs through, in the profile's order: the rapid review's (to the
 # Panel's response), then a full review's (from the IMRs requested to publication).

@@ -213,7 +213,13 @@ def seed(store: Store, today: date) -> int:
         },
         publication_planned=add_working_days(today, 9),
     )
-    store_decision(store, f"DEMO-{today.year}-009", "national_review", _ago(today, 123))
+    # An LCSPR, and referred to the Panel as possibly national too.
+    store.record_meeting(
+        store.case_id(f"DEMO-{today.year}-009"),
+        0,
+        _ago(today, 123),
+        MeetingRecord(decision="lcspr", national_referral=True, rationale="Fictional."),
+    )
     store.add_progress_check(
         store.case_id(f"DEMO-{today.year}-009"), _ago(today, 10), "Fictional: draft report read."
     )
@@ -287,10 +293,6 @@ def seed(store: Store, today: date) -> int:
         status="closed",
     )
     return 14
-
-
-def store_decision(store: Store, reference: str, decision: str, held_on: date) -> None:
-    store.record_meeting(store.case_id(reference), 0, held_on, MeetingRecord(decision=decision))
 
 
 def check_demo_target(path: Path) -> None:

@@ -171,7 +171,16 @@ def _records(connection: sqlite3.Connection, ids: Sequence[int]) -> list[CaseRec
     ):
         initials[case_id].append(name)
 
-    decisions = dict(rows("SELECT case_id, decision FROM meetings WHERE case_id IN ({ids})"))
+    decisions: dict[int, str | None] = {}
+    national: dict[int, bool] = {}
+    for case_id, decision, referral in rows(
+        "SELECT case_id, decision, national_referral FROM meetings WHERE case_id IN ({ids})"
+    ):
+        decisions[case_id] = decision
+        if referral is not None:
+            national[case_id] = bool(referral)
+    # The Panel's response opens the reconsideration step.
+    outcomes = dict(rows("SELECT case_id, outcome FROM panel_contacts WHERE case_id IN ({ids})"))
     extras = _lifecycle(rows)
     return [
         case_record(
@@ -181,6 +190,8 @@ def _records(connection: sqlite3.Connection, ids: Sequence[int]) -> list[CaseRec
             decisions.get(row[0]),
             child_initials=tuple(initials.get(row[0], ())),
             extras=extras.get(row[0], ()),
+            national_referral=national.get(row[0]),
+            panel_outcome=outcomes.get(row[0]) or "",
         )
         for row in rows(f"SELECT {', '.join(CASE_ROW)} FROM cases WHERE id IN ({{ids}})")
     ]

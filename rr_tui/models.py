@@ -76,6 +76,9 @@ class Case(Tracked, Base):
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     publication_planned: Mapped[date | None] = mapped_column(Date)
+    # Added in revision 0009: who receives the pre-publication copy, one a
+    # line; empty for the profile's list.
+    prepublication_recipients: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     steps: Mapped[list[StepDate]] = relationship(
         back_populates="case", cascade="all, delete-orphan"
@@ -195,6 +198,9 @@ class Meeting(Tracked, Base):
     national_reasoning: Mapped[str] = mapped_column(Text, default="", server_default="")
     parallel_proceedings: Mapped[str] = mapped_column(Text, default="", server_default="")
     family_involvement: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Added in revision 0009: referred to the Panel as possibly national, a
+    # yes/no beside the local decision (None: not recorded).
+    national_referral: Mapped[bool | None] = mapped_column(Boolean)
 
     case: Mapped[Case] = relationship(back_populates="meeting")
     actions: Mapped[list[MeetingAction]] = relationship(
@@ -288,6 +294,10 @@ class PanelContact(Tracked, Base):
     notification_notes: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(String(30), default="")
     response_notes: Mapped[str] = mapped_column(Text, default="")
+    # Added in revision 0009: the partnership's answer after a challenge or a
+    # request for more information (its date is the ``reconsideration`` step).
+    reconsideration_outcome: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    reconsideration_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     case: Mapped[Case] = relationship(back_populates="panel")
 

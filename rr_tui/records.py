@@ -22,6 +22,30 @@ PANEL_OUTCOMES: dict[str, str] = {
     "national_review": "Takes a national review",
     "national_thematic": "Includes it in a national thematic review",
 }
+# What the partnership's answer was, after a Panel response that opens the
+# reconsideration step (``schedule.RECONSIDER_OUTCOMES``).
+RECONSIDERATION_OUTCOMES: dict[str, str] = {
+    "maintained": "Decision maintained",
+    "changed": "Decision changed",
+}
+# The national referral (a yes/no beside the decision), as forms and files say it.
+YES_NO: dict[str, str] = {"yes": "Yes", "no": "No"}
+
+
+def yes_no(value: bool | None) -> str:
+    """ "yes", "no", or "" for not recorded."""
+    return "" if value is None else "yes" if value else "no"
+
+
+def from_yes_no(word: str) -> bool | None:
+    """True for yes, False for no, None for blank; ValueError otherwise."""
+    found = {"": None, "yes": True, "y": True, "no": False, "n": False}
+    key = word.strip().lower()
+    if key not in found:
+        raise ValueError("is yes, no or blank")
+    return found[key]
+
+
 # The nature of the incident, as DfE's serious incident notification statistics count it.
 INCIDENT_TYPES: dict[str, str] = {
     "death": "Death",
@@ -100,6 +124,7 @@ CASE_FIELDS: tuple[str, ...] = (
     "status",
     "notes",
     "publication_planned",
+    "prepublication_recipients",
 )
 
 
@@ -117,6 +142,12 @@ class CaseFields:
     status: str = "open"
     notes: str = ""
     publication_planned: date | None = None
+    # Who receives the pre-publication copy, one a line; "" for the profile's list.
+    prepublication_recipients: str = ""
+
+
+# Case fields whose text keeps its line breaks.
+MULTILINE_CASE_FIELDS = frozenset({"notes", "prepublication_recipients"})
 
 
 # The child fields, in form order.
@@ -265,6 +296,8 @@ class MeetingRecord:
     national_reasoning: str = ""
     parallel_proceedings: str = ""
     family_involvement: str = ""
+    # Referred to the Panel as possibly national (None: not recorded).
+    national_referral: bool | None = None
 
 
 # The meeting's free-text fields, with the labels forms, errors and the pack use.
@@ -311,6 +344,10 @@ class PanelRecord:
     notification_notes: str = ""
     outcome: str = ""
     response_notes: str = ""
+    # The partnership's answer after a challenge or a request for more
+    # information; its date is the ``reconsideration`` step.
+    reconsideration_outcome: str = ""
+    reconsideration_notes: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +383,10 @@ class CaseRecord:
     recommendations: tuple[RecommendationRecord, ...] = ()
     pauses: tuple[PauseRecord, ...] = ()
     progress_checks: tuple[ProgressCheckRecord, ...] = ()
+    # The meeting's national referral and the Panel's response, on every load
+    # (the list's facts and the report's counts need them).
+    national_referral: bool | None = None
+    panel_outcome: str = ""
 
     @property
     def reference(self) -> str:
@@ -373,6 +414,7 @@ class CaseRecord:
             agencies=tuple(a.facts() for a in self.agencies),
             closed=self.fields.status == "closed",
             kind=self.fields.kind,
+            panel_outcome=self.panel_outcome or None,
             actions=tuple(a.facts() for a in self.actions),
             progress_checks=tuple(c.checked_on for c in self.progress_checks),
             pause=PauseFacts(pause.reason_label, pause.started_on) if pause else None,
@@ -425,6 +467,8 @@ def case_record(
     child_initials: tuple[str, ...] = (),
     children: tuple[ChildRecord, ...] = (),
     extras: tuple[Any, ...] = (),
+    national_referral: bool | None = None,
+    panel_outcome: str = "",
 ) -> CaseRecord:
     """A case from a row of ``CASE_ROW`` columns (its values already typed).
 
@@ -450,6 +494,8 @@ def case_record(
             recommendations=recommendations,
             pauses=pauses,
             progress_checks=checks,
+            national_referral=national_referral,
+            panel_outcome=panel_outcome,
         )
     # Indexing rather than unpacking into a list: it runs for every case in the list.
     return CaseRecord(
@@ -466,6 +512,8 @@ def case_record(
         (),
         child_initials,
         children,
+        national_referral=national_referral,
+        panel_outcome=panel_outcome,
     )
 
 

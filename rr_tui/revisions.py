@@ -14,5 +14,6 @@ REVISIONS: tuple[str, ...] = (
     "0006_reference_nocase",
     "0007_notification_children",
     "0008_review_lifecycle",
+    "0009_national_referral",
 )
 HEAD = REVISIONS[-1]

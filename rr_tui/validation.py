@@ -21,6 +21,7 @@ from rr_tui.records import (
     INCIDENT_TYPES,
     NOTIFICATION_KINDS,
     PANEL_OUTCOMES,
+    RECONSIDERATION_OUTCOMES,
     SEXES,
     STATUSES,
     ActionRecord,
@@ -44,6 +45,7 @@ FIELD_LABELS: dict[str, str] = {
     "status": "Status",
     "notes": "Notes",
     "publication_planned": "Planned publication",
+    "prepublication_recipients": "Pre-publication copy to",
 }
 CHILD_LABELS: dict[str, str] = {
     "initials": "Initials or pseudonym",
@@ -111,6 +113,7 @@ def case_field_errors(fields: CaseFields) -> dict[str, str]:
         "owner": check_line(fields.owner, lengths.CASE_OWNER),
         "status": check_choice(fields.status, STATUSES, blank=False),
         "notes": check_text(fields.notes),
+        "prepublication_recipients": check_recipients(fields.prepublication_recipients),
     }
     return {name: message for name, message in checks.items() if message}
 
@@ -168,6 +171,24 @@ def check_decision(value: str | None) -> str | None:
 
 def check_panel_outcome(value: str) -> str | None:
     return check_choice(value, PANEL_OUTCOMES)
+
+
+def check_reconsideration_outcome(value: str) -> str | None:
+    return check_choice(value, RECONSIDERATION_OUTCOMES)
+
+
+def check_national_referral(value: object) -> str | None:
+    """Yes (True), no (False) or not recorded (None)."""
+    return None if value is None or isinstance(value, bool) else "is yes, no or blank"
+
+
+def check_recipients(value: str) -> str | None:
+    """Who receives the pre-publication copy: names one a line, each a short line."""
+    for line in value.splitlines():
+        problem = check_line(line.strip(), 120)
+        if problem:
+            return f"each name {problem}"
+    return check_text(value)
 
 
 def check_timescale(value: int | None) -> str | None:

@@ -18,7 +18,15 @@ from rr_tui.records import CaseFields, ChildFields
 from rr_tui.rules.profile import ENGLAND
 from rr_tui.store import Store
 
-HEADER = ["reference", "child", "owner", "status", *ENGLAND.step_ids, "decision"]
+HEADER = [
+    "reference",
+    "child",
+    "owner",
+    "status",
+    *ENGLAND.step_ids,
+    "decision",
+    "national_referral",
+]
 
 
 @pytest.fixture

@@ -394,7 +394,7 @@ def test_full_review_steps_only_after_a_full_review_decision(decision: str | Non
         done={"referral_received": REFERRAL, "rr_meeting": MEETING_DUE}, decision=decision
     )
     _, steps = _run(case, MEETING_DUE)
-    full = decision in {"lcspr", "national_review", "joint_review"}
+    full = decision in {"lcspr", "joint_review"}
     # With the meeting date (the initiation by default), a progress check is due.
     expected: tuple[str, ...] = (
         BASE_STEPS + FULL_REVIEW_STEPS + ("progress_check",) if full else BASE_STEPS
@@ -432,7 +432,7 @@ def test_publication_six_calendar_months_after_initiation_by_default_the_meeting
 
 def test_full_review_without_a_meeting_date_is_waiting() -> None:
     _, steps = _run(
-        CaseFacts(done={"referral_received": REFERRAL}, decision="national_review"),
+        CaseFacts(done={"referral_received": REFERRAL}, decision="joint_review"),
         date(2026, 3, 10),
     )
     assert steps["published"].state == "waiting"

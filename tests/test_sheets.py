@@ -141,7 +141,9 @@ def test_xlsx_import_reads_date_cells_uk_dates_and_values_in_any_case(
     assert (one.child_label, one.fields.owner, one.decision) == ("AB", "J. Smith", "lcspr")
     assert two.done["referral_received"] == date(2026, 11, 3)
     assert two.done["incident_aware"] == date(2026, 11, 2)
-    assert (two.decision, two.fields.status) == ("national_review", "closed")
+    # "National Review" (rr-tui before revision 0009, and many trackers): a national
+    # referral with no local decision.
+    assert (two.decision, two.national_referral, two.fields.status) == (None, True, "closed")
 
 
 def test_a_column_not_understood_is_named_never_dropped(

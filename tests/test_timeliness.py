@@ -41,6 +41,7 @@ def make_case(
     steps: dict[str, date],
     decision: str | None = None,
     status: str = "open",
+    national_referral: bool | None = None,
 ) -> int:
     """A case with these steps done; with a decision, the meeting date is ``rr_meeting``."""
     steps = dict(steps)
@@ -49,7 +50,12 @@ def make_case(
         CaseFields(reference=reference, status=status), steps, (ChildFields("Zebedee Quill"),)
     )
     if meeting is not None or decision is not None:
-        store.record_meeting(case_id, 0, meeting, MeetingRecord(decision=decision))
+        store.record_meeting(
+            case_id,
+            0,
+            meeting,
+            MeetingRecord(decision=decision, national_referral=national_referral),
+        )
     return case_id
 
 
@@ -191,7 +197,7 @@ def test_lcspr_published_within_six_months_of_initiation_lcsprs_only(store: Stor
     # Not LCSPRs, whatever is recorded (a joint review is a full review, not an LCSPR):
     for ref, decision in (
         ("F-JOINT", "joint_review"),
-        ("F-NATIONAL", "national_review"),
+        ("F-NATIONAL", None),
         ("F-OTHER", "other_learning_review"),
         ("F-NFR", "no_further_review"),
     ):

@@ -217,6 +217,31 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
             **_tracked(8),
         },
     ),
+    # A "national_review" decision: revision 0009 makes it a national referral
+    # with no local decision, keeping the rationale.
+    (
+        "meetings",
+        {
+            "id": 2,
+            "case_id": 2,
+            "attendees": "",
+            "facts_summary": "",
+            "learning": "",
+            "decision": "national_review",
+            "rationale": "Possibly national: a pattern seen elsewhere",
+            "practice_episodes": "",
+            "family_context": "",
+            "siblings_safety": "",
+            "voice": "",
+            "identity": "",
+            "good_practice": "",
+            "learning_sharing": "",
+            "national_reasoning": "",
+            "parallel_proceedings": "",
+            "family_involvement": "",
+            **_tracked(13),
+        },
+    ),
     (
         "meeting_actions",
         {
@@ -296,13 +321,24 @@ def _audit_case_id(table: str, row: dict[str, Any]) -> int:
     return int(row["case_id"])
 
 
+def _as_at(revision: str, table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A row as that revision's rr-tui wrote it: from 0009 a national review is a
+    national referral with no local decision."""
+    since = db.REVISIONS.index("0009_national_referral")
+    if table == "meetings" and db.REVISIONS.index(revision) >= since:
+        if row["decision"] == "national_review":
+            return {**row, "decision": None, "national_referral": True}
+        return {**row, "national_referral": None}
+    return row
+
+
 def build_old_database(engine: Engine, revision: str) -> dict[str, set[str]]:
     """The schema at ``revision`` with data and its audit trail; returns each table's columns."""
     db.migrate(engine, revision)
     assert db.schema_revision(engine) == revision
     with engine.begin() as conn:
         meta = MetaData()
-        rows = [(t, row) for t, row in ROWS if _has_table(revision, t)]
+        rows = [(t, _as_at(revision, t, row)) for t, row in ROWS if _has_table(revision, t)]
         tables = {
             name: Table(name, meta, autoload_with=conn)
             for name in {t for t, _ in rows} | {"audit_log"}
@@ -481,7 +517,13 @@ def check_data_is_all_there(store: Store) -> None:
     assert (second.fields.status, second.fields.incident_type) == ("closed", "serious_harm")
     assert [c.fields for c in second.children] == [ChildFields(**CHILD_2)]
     assert dict(second.done) == {"referral_received": date(2025, 9, 1)}
-    assert (second.agencies, second.meeting, second.panel) == ((), None, None)
+    assert (second.agencies, second.panel) == ((), None)
+    # Revision 0009: "referred for national consideration, no local review".
+    assert second.meeting is not None
+    assert (second.decision, second.meeting.decision) == (None, None)
+    assert (second.national_referral, second.meeting.national_referral) == (True, True)
+    assert second.meeting.rationale == "Possibly national: a pattern seen elsewhere"
+    assert first.national_referral is None and meeting.national_referral is None
     history = store.history(first.id)
     summaries = [h.summary for h in history]
     assert summaries[0] == "created"
@@ -502,6 +544,8 @@ def before_rows(conn: Any) -> list[Any]:
 DERIVED: dict[str, list[Any]] = {
     "meeting_actions.case_id": [1, 1],
     "meeting_actions.number": [1, 2],
+    # 0009: the "national_review" decision of meeting 2 became a national referral.
+    "meetings.national_referral": [None, True],
 }
 
 
@@ -618,6 +662,12 @@ def test_upgrade_keeps_every_record_from_an_earlier_revision(
             "meeting_actions.evidence",
             "meeting_actions.number",
             "meeting_actions.recommendation_id",
+        ],
+        "0009_national_referral": [
+            "cases.prepublication_recipients",
+            "meetings.national_referral",
+            "panel_contacts.reconsideration_notes",
+            "panel_contacts.reconsideration_outcome",
         ],
     }
     # Every column added by each later revision, and nothing else.

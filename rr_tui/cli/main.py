@@ -24,6 +24,8 @@ from rr_tui.errors import InputError, RRError, UsageError
 
 if TYPE_CHECKING:
     from rr_tui.config import Config
+    from rr_tui.edits import Edit
+    from rr_tui.records import CaseRecord
     from rr_tui.store import Store
 
 EXIT_UNEXPECTED = 70
@@ -201,6 +203,16 @@ def build_parser(today: Callable[[], date] = _real_today) -> argparse.ArgumentPa
         help="record it even if the timeline looks impossible (a date in the future, "
         "a meeting before the referral, ...): the app asks about these too",
     )
+    p.epilog = (
+        "with the step, what was decided or answered:\n"
+        "  rr-tui record RR-1 rr_meeting 19/12/2025 --decision lcspr --national-referral yes\n"
+        "  rr-tui record RR-1 panel_response 12/01/2026 --response challenges\n"
+        "  rr-tui record RR-1 reconsideration 20/01/2026 --outcome maintained --note 'Sent'\n"
+        "  rr-tui record RR-1 prepublication_copy 01/06/2026 --recipients 'the Panel; Ofsted'"
+    )
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    for flag, metavar, text in RECORD_OPTIONS:
+        p.add_argument(flag, metavar=metavar, help=text)
     p = command(
         "import",
         "import cases from a spreadsheet (CSV or Excel .xlsx) or an rr-tui JSON export "
@@ -340,7 +352,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         rows = read_import(args.file, config.profile, today=_today(args), sheet=args.sheet)
         with closing(_open(args, config, create=True)) as store:
             check_existing(rows, store.references())
-            count = store.import_cases([(r.fields, r.steps, r.decision, r.children) for r in rows])
+            count = store.import_cases(
+                [(r.fields, r.steps, r.decision, r.children, r.national_referral) for r in rows]
+            )
         print(f"imported {count} case{'s' if count != 1 else ''}")
         return 0
     if command == "export":
@@ -428,7 +442,9 @@ def _import_full(args: argparse.Namespace, config: Config) -> int:
         rows = read_import(args.file, config.profile, today=_today(args))
         with closing(_open(args, config, create=True)) as store:
             check_existing(rows, store.references())
-            count = store.import_cases([(r.fields, r.steps, r.decision, r.children) for r in rows])
+            count = store.import_cases(
+                [(r.fields, r.steps, r.decision, r.children, r.national_referral) for r in rows]
+            )
         print(f"imported {count} case{'s' if count != 1 else ''}")
         return 0
     # Checked whole before the database is opened (or created).
@@ -616,6 +632,66 @@ def settings_origins(args: argparse.Namespace, config: Config) -> list[tuple[str
     return rows
 
 
+# ``record`` options: (flag, metavar, help), and the step each goes with.
+RECORD_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("--decision", "ID", "with rr_meeting: the local decision (blank '' for none)"),
+    (
+        "--national-referral",
+        "yes|no",
+        "with rr_meeting: referred to the Panel as possibly national",
+    ),
+    ("--response", "ID", "with panel_response: the Panel's response"),
+    ("--outcome", "ID", "with reconsideration: the answer's outcome (maintained, changed)"),
+    ("--note", "TEXT", "with reconsideration: a note of the answer sent"),
+    ("--recipients", "NAMES", "with prepublication_copy: who receives it, separated by ';'"),
+)
+RECORD_STEP: dict[str, str] = {
+    "decision": "rr_meeting",
+    "national_referral": "rr_meeting",
+    "response": "panel_response",
+    "outcome": "reconsideration",
+    "note": "reconsideration",
+    "recipients": "prepublication_copy",
+}
+
+
+def _record_extras(args: argparse.Namespace, record: CaseRecord) -> list[Edit]:
+    """The decision, response or answer given with ``record``, as checked field edits."""
+    from rr_tui.edits import CASE, MEETING, PANEL, Edit, Target
+    from rr_tui.records import MeetingRecord, PanelRecord, from_yes_no
+
+    edits: list[Edit] = []
+    meeting, panel = record.meeting or MeetingRecord(), record.panel or PanelRecord()
+    for name, step in RECORD_STEP.items():
+        value = getattr(args, name)
+        if value is None:
+            continue
+        flag = "--" + name.replace("_", "-")
+        if args.step != step:
+            raise UsageError(f"{flag} goes with the step {step}, not {args.step}")
+        if name == "decision":
+            edits.append(Edit(Target(MEETING, "decision"), meeting.decision, value, "--decision"))
+        elif name == "national_referral":
+            try:
+                answer = from_yes_no(value)
+            except ValueError as exc:
+                raise InputError(f"{flag}: {exc}") from None
+            edits.append(Edit(Target(MEETING, name), meeting.national_referral, answer, flag))
+        elif name == "response":
+            edits.append(Edit(Target(PANEL, "outcome"), panel.outcome, value, flag))
+        elif name == "outcome":
+            target = Target(PANEL, "reconsideration_outcome")
+            edits.append(Edit(target, panel.reconsideration_outcome, value, flag))
+        elif name == "note":
+            target = Target(PANEL, "reconsideration_notes")
+            edits.append(Edit(target, panel.reconsideration_notes, value, flag))
+        else:
+            names = "\n".join(n.strip() for n in value.split(";") if n.strip())
+            target = Target(CASE, "prepublication_recipients")
+            edits.append(Edit(target, record.fields.prepublication_recipients, names, flag))
+    return edits
+
+
 def _record(args: argparse.Namespace, config: Config) -> int:
     from rr_tui.dates import parse_user_date
     from rr_tui.sanitize import for_display
@@ -631,16 +707,24 @@ def _record(args: argparse.Namespace, config: Config) -> int:
         raise InputError(f"DATE: {exc}") from None
     with closing(_open(args, config, create=False)) as store:
         case_id = store.case_id(args.reference)
+        record = store.get_case(case_id)
+        extras = _record_extras(args, record)
         if not args.force:
             from rr_tui.validation import timeline_warnings
 
-            done = store.get_case(case_id).done
-            problems = timeline_warnings(config.profile, done, {args.step: on}, today)
+            problems = timeline_warnings(config.profile, record.done, {args.step: on}, today)
             if problems:
                 raise InputError(
                     " ".join(problems) + " Nothing was recorded; give --force to record it anyway."
                 )
-        store.record_step(case_id, args.step, on)
+        if extras:
+            from rr_tui.edits import STEP, Edit, Target
+
+            # One transaction: the date and what was decided or answered with it.
+            step = Edit(Target(STEP, args.step), record.done.get(args.step), on, args.step)
+            store.save_edits(case_id, [step, *extras])
+        else:
+            store.record_step(case_id, args.step, on)
     from rr_tui.dates import uk
 
     print(f"recorded {args.step} on {uk(on)}")

@@ -22,8 +22,8 @@ from typing import Any
 from rr_tui.dates import DateInputError, parse_user_date
 from rr_tui.errors import InputError
 from rr_tui.files.sheets import choice_value, is_xlsx, read_xlsx, understand
-from rr_tui.records import CaseFields, CaseRecord, ChildFields
-from rr_tui.rules.profile import DECISIONS, Profile
+from rr_tui.records import CaseFields, CaseRecord, ChildFields, from_yes_no, yes_no
+from rr_tui.rules.profile import DECISIONS, NATIONAL_REVIEW, Profile
 from rr_tui.sanitize import clean_text
 from rr_tui.validation import FIELD_LABELS, case_field_errors, child_field_errors, normal_reference
 
@@ -40,6 +40,7 @@ class ImportRow:
     decision: str | None = None
     where: str = ""  # "row 3" in a CSV file, "item 2" in a JSON list
     children: tuple[ChildFields, ...] = ()
+    national_referral: bool | None = None  # referred to the Panel as possibly national
 
     @property
     def reference(self) -> str:
@@ -47,7 +48,7 @@ class ImportRow:
 
 
 def columns(profile: Profile) -> list[str]:
-    return ["reference", *CASE_COLUMNS, *profile.step_ids, "decision"]
+    return ["reference", *CASE_COLUMNS, *profile.step_ids, "decision", "national_referral"]
 
 
 def _needs_guard(value: str) -> bool:
@@ -180,9 +181,22 @@ def parse_rows(
             except DateInputError as exc:
                 problems.append(f"{where}, column {step_id}: {exc}")
         decision = cells.get("decision", "") or None
+        referral: bool | None = None
+        try:
+            referral = from_yes_no(cells.get("national_referral", ""))
+        except ValueError as exc:
+            problems.append(f"{where}, column national_referral: {exc}")
+        if decision == NATIONAL_REVIEW:
+            # The earlier "national review" decision: referred, no local review.
+            if referral is False:
+                problems.append(
+                    f"{where}, column decision: a national review is a national referral, "
+                    "but column national_referral says no"
+                )
+            decision, referral = None, True
         if decision is not None and decision not in DECISIONS:
             problems.append(f"{where}, column decision: choose one of {', '.join(DECISIONS)}")
-        rows.append(ImportRow(line, fields, steps, decision, where, children))
+        rows.append(ImportRow(line, fields, steps, decision, where, children, referral))
     if problems:
         raise _fail(problems)
     return rows
@@ -353,6 +367,8 @@ def dry_run(
             parts += [f"{step} {uk(when)}" for step, when in row.steps.items()]
             if row.decision:
                 parts.append(f"decision {row.decision}")
+            if row.national_referral is not None:
+                parts.append(f"national referral {yes_no(row.national_referral)}")
             lines.append(f"  {row.where}: " + " · ".join(parts))
     if not any(c.column is None for c in understood) and ok:
         lines += ["", f"{len(rows)} case{'s' if len(rows) != 1 else ''} would be imported."]
@@ -420,6 +436,7 @@ def export_rows(records: Iterable[CaseRecord], profile: Profile) -> list[dict[st
             when = record.done.get(step_id)
             row[step_id] = when.isoformat() if when else None
         row["decision"] = record.decision
+        row["national_referral"] = yes_no(record.national_referral) or None
         out.append(row)
     return out
 

@@ -22,8 +22,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from rr_tui.errors import InputError
-from rr_tui.records import STATUSES
-from rr_tui.rules.profile import DECISIONS, Profile
+from rr_tui.records import STATUSES, YES_NO
+from rr_tui.rules.profile import DECISIONS, NATIONAL_REVIEW, Profile
 from rr_tui.validation import FIELD_LABELS
 
 # Everyday headings for the case columns, beyond their ids and the app's labels.
@@ -33,9 +33,22 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "owner": ("coordinator", "case owner", "owned by", "assigned to"),
     "status": ("case status", "open or closed"),
     "decision": ("rr decision", "rapid review decision", "meeting decision"),
+    "national_referral": (
+        "national",
+        "referred nationally",
+        "national referral",
+        "possibly national",
+        "referred to the panel as possibly national",
+    ),
 }
 # Choice columns: value -> (canonical keys and their labels), matched like headings.
-CHOICES: dict[str, Mapping[str, str]] = {"decision": DECISIONS, "status": STATUSES}
+# A decision of "national review" (rr-tui before revision 0009, and many
+# trackers) is read as a national referral with no local decision.
+CHOICES: dict[str, Mapping[str, str]] = {
+    "decision": {**DECISIONS, NATIONAL_REVIEW: "National review"},
+    "status": STATUSES,
+    "national_referral": YES_NO,
+}
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500

@@ -32,13 +32,14 @@ from rr_tui.records import (
     NOTIFICATION_KINDS,
     PANEL_OUTCOMES,
     PARTNERS,
+    RECONSIDERATION_OUTCOMES,
     SEXES,
     CaseRecord,
     HistoryEntry,
     MeetingRecord,
     missing_partners,
 )
-from rr_tui.rules.profile import DECISIONS, Profile
+from rr_tui.rules.profile import DECISIONS, NATIONAL_ONLY, Profile
 from rr_tui.rules.schedule import agency_due, compute, provisional_note
 from rr_tui.sanitize import clean_text, for_display
 from rr_tui.validation import FIELD_LABELS
@@ -268,11 +269,6 @@ def _shown(value: object) -> str:
     return for_display(str(value))
 
 
-def _optional(obj: object, name: str) -> object:
-    """A field another part of the record may not have yet (it then shows as —)."""
-    return getattr(obj, name, None)
-
-
 def _facts_table(rows: Sequence[tuple[str, object]], source: str) -> Table:
     return Table(("Fact", "Recorded"), tuple((label, _shown(v)) for label, v in rows), source)
 
@@ -460,8 +456,10 @@ def _actions(meeting: MeetingRecord | None, today: date) -> tuple[Block, ...]:
 
 def _decision(record: CaseRecord) -> tuple[Block, ...]:
     meeting = record.meeting
-    decision = DECISIONS.get(record.decision or "", "Not yet decided")
-    referred = _optional(meeting, "national_referral")
+    referred = meeting.national_referral if meeting is not None else None
+    decision = DECISIONS.get(record.decision or "") or (
+        NATIONAL_ONLY if referred else "Not yet decided"
+    )
     national = "Yes" if referred is True else "No" if referred is False else "Not recorded"
     blocks: list[Block] = [
         Para(f"Decision: {decision}."),
@@ -474,6 +472,17 @@ def _decision(record: CaseRecord) -> tuple[Block, ...]:
         blocks.append(
             Para("The Panel's response: " + PANEL_OUTCOMES.get(record.panel.outcome, "") + ".")
         )
+    answered = record.done.get("reconsideration")
+    if record.panel and (answered or record.panel.reconsideration_outcome):
+        outcome = RECONSIDERATION_OUTCOMES.get(record.panel.reconsideration_outcome, "")
+        blocks.append(
+            Para(
+                f"The partnership's answer after reconsidering, sent {uk(answered, 'not yet')}"
+                + (f": {outcome}." if outcome else ".")
+            )
+        )
+        if record.panel.reconsideration_notes.strip():
+            blocks.extend(_paras(record.panel.reconsideration_notes, "Reconsideration notes"))
     return tuple(blocks)
 
 

@@ -233,9 +233,11 @@ def counts(records: Sequence[CaseRecord], period: Period) -> dict[str, object]:
         if (d := done.get("panel_notified")) is not None and d in period:
             sent += 1
         meeting = done.get("rr_meeting")
-        if r.decision and meeting is not None and meeting in period:
-            decisions[r.decision] = decisions.get(r.decision, 0) + 1
-            if r.decision == "national_review" or getattr(r, "national_referral", False):
+        if meeting is not None and meeting in period:
+            if r.decision:
+                decisions[r.decision] = decisions.get(r.decision, 0) + 1
+            # Referred to the Panel as possibly national: with any local decision, or none.
+            if r.national_referral:
                 national += 1
         start = lcspr_initiated(r)
         if start is not None and start in period:

@@ -26,14 +26,43 @@ from rr_tui.deadlines import WorkingCalendar
 DECISION = "decision"  # the Rapid Review meeting date, once a full review is decided
 PUBLICATION_PLANNED = "publication_planned"
 
+# The meeting's local decision. Referring the case to the Panel as possibly
+# national is a separate yes/no (``national_referral``): it can accompany any
+# of these, and on its own starts no local review.
 DECISIONS: dict[str, str] = {
     "lcspr": "Local CSPR",
-    "national_review": "National review",
     "other_learning_review": "Other learning review",
     "no_further_review": "No further review",
     "joint_review": "Joint review (DHR, SAR or similar)",
     "criteria_not_met": "SIN criteria not met (withdrawn)",
 }
+
+# The decision rr-tui offered before revision 0009: now a national referral
+# (``national_referral``) with no local decision.
+NATIONAL_REVIEW = "national_review"
+# What a meeting that referred the case nationally and decided no local review reads as
+# (the earlier ``national_review`` decision became this in revision 0009).
+NATIONAL_ONLY = "Referred for national consideration, no local review"
+
+
+def decision_label(decision: str | None, national_referral: bool | None, blank: str = "") -> str:
+    """The meeting's decision in words, with the national referral when there is one.
+
+    "Local CSPR; referred to the Panel as possibly national", or, with no local
+    decision, "Referred for national consideration, no local review".
+    """
+    local = DECISIONS.get(decision or "", decision or "")
+    if national_referral:
+        return f"{local}; referred to the Panel as possibly national" if local else NATIONAL_ONLY
+    return local or blank
+
+
+def recipients(own: str, profile: Profile) -> tuple[str, ...]:
+    """Who receives the pre-publication copy: the case's own list (one name a line),
+    else the profile's."""
+    names = tuple(line.strip() for line in own.splitlines() if line.strip())
+    return names or profile.prepublication_recipients
+
 
 # The rapid-review clock: the first recorded of these facts starts it. The
 # default counts from the SIN (Panel guidance as partnerships' procedures
@@ -163,7 +192,7 @@ class Profile:
     # Who receives the final report before publication.
     prepublication_recipients: tuple[str, ...] = ("the National Panel", "the Secretary of State")
     full_review_decisions: frozenset[str] = field(
-        default_factory=lambda: frozenset({"lcspr", "national_review", "joint_review"})
+        default_factory=lambda: frozenset({"lcspr", "joint_review"})
     )
     clock: str = "sin"
     # The working days every deadline is counted in: England and Wales bank

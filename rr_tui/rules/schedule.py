@@ -763,7 +763,7 @@ def is_incomplete(done: Mapping[str, date] | Iterable[str]) -> bool:
 
 # Bump when ``compute`` changes how it works a due date out: every stored
 # order key is then stale and is worked out again.
-ORDER_FORMAT = 3
+ORDER_FORMAT = 4
 
 
 def schedule_key(profile: Profile) -> str:

@@ -26,17 +26,19 @@ from rr_tui.records import (
     INCIDENT_TYPES,
     PANEL_OUTCOMES,
     PARTNERS,
+    RECONSIDERATION_OUTCOMES,
     SEXES,
     CaseRecord,
     HistoryEntry,
     missing_partners,
 )
 from rr_tui.rules.lifecycle import action_id, describe_length
-from rr_tui.rules.profile import DECISIONS, Profile
+from rr_tui.rules.profile import Profile, decision_label
 from rr_tui.rules.schedule import (
     PROVISIONAL_MARK,
     RAG_GLYPHS,
     RAG_WORDS,
+    RECONSIDER_OUTCOMES,
     STATE_GLYPHS,
     CaseSchedule,
     agency_due,
@@ -93,7 +95,7 @@ def _facts(
         ("Incident", Text(incident)),
         ("SIN ref", Text(for_display(f.sin_reference) or "—")),
         ("Owner", Text(for_display(f.owner) or "—")),
-        ("Decision", Text(DECISIONS.get(record.decision or "", "not yet"))),
+        ("Decision", Text(decision_label(record.decision, record.national_referral, "not yet"))),
         ("Authority", Text(authority)),
         ("Publication", Text(uk(f.publication_planned, "—"))),
     ]
@@ -141,7 +143,22 @@ def _children(record: CaseRecord) -> RenderableType:
     return table
 
 
-def _steps(schedule: CaseSchedule, st: dict[str, str], short: Profile | None) -> Table:
+def _outcome_notes(record: CaseRecord) -> dict[str, str]:
+    """What the timeline says under the Panel's response and the partnership's answer."""
+    panel = record.panel
+    if panel is None:
+        return {}
+    notes = {"panel_response": PANEL_OUTCOMES.get(panel.outcome, "")}
+    notes["reconsideration"] = RECONSIDERATION_OUTCOMES.get(panel.reconsideration_outcome, "")
+    return {k: v for k, v in notes.items() if v}
+
+
+def _steps(
+    schedule: CaseSchedule,
+    st: dict[str, str],
+    short: Profile | None,
+    outcomes: dict[str, str] | None = None,
+) -> Table:
     table = Table(box=None, padding=(0, 1), header_style="bold", expand=True)
     table.add_column("State", no_wrap=True)
     table.add_column("Step", ratio=2)
@@ -153,6 +170,8 @@ def _steps(schedule: CaseSchedule, st: dict[str, str], short: Profile | None) ->
         label = Text(short.short_label(step.id) if short else step.label)
         if step.note:
             label.append(f"\n{step.note}", style=st["paused"] if step.state == "paused" else "dim")
+        if outcomes and step.done is not None and step.id in outcomes:
+            label.append(f"\n{outcomes[step.id]}", style="dim")
         due = uk(step.due, "")
         if step.due is not None and step.provisional:
             due += PROVISIONAL_MARK
@@ -230,7 +249,7 @@ def _meeting(record: CaseRecord) -> RenderableType:
     parts: list[RenderableType] = [Text(f"Held: {uk(held, 'date not recorded')}")]
     if meeting is not None:
         parts += [
-            _block("Decision", DECISIONS.get(meeting.decision or "", "")),
+            _block("Decision", decision_label(meeting.decision, meeting.national_referral)),
             _block("Rationale", meeting.rationale),
             _block("Attendees", meeting.attendees),
             _block("Facts", meeting.facts_summary),
@@ -267,6 +286,13 @@ def _panel(record: CaseRecord) -> RenderableType:
     if panel is not None:
         parts.append(_block("Outcome", PANEL_OUTCOMES.get(panel.outcome, "")))
         parts.append(_block("Response notes", panel.response_notes))
+        answered = record.done.get("reconsideration")
+        if panel.outcome in RECONSIDER_OUTCOMES or answered or panel.reconsideration_outcome:
+            parts.append(Text(f"Reconsideration: answer sent {uk(answered, 'not yet')}"))
+            parts.append(
+                _block("Outcome", RECONSIDERATION_OUTCOMES.get(panel.reconsideration_outcome, ""))
+            )
+            parts.append(_block("Reconsideration notes", panel.reconsideration_notes))
     return Group(*parts, _signoffs(record))
 
 
@@ -616,7 +642,9 @@ class CaseScreen(RRScreen):
         self.query_one("#case-bar", Static).update(
             progress_bar(clock_bar(schedule, profile, today), profile, st)
         )
-        self.query_one("#case-steps", Static).update(_steps(schedule, st, short))
+        self.query_one("#case-steps", Static).update(
+            _steps(schedule, st, short, _outcome_notes(record))
+        )
         self.query_one("#case-children", Static).update(_children(record))
         self.query_one("#case-agencies", Static).update(
             _agencies(record, profile, today, st, narrow=short is not None)

@@ -15,7 +15,9 @@ from rr_tui.rules.profile import DECISIONS
 from rr_tui.rules.schedule import due_text, hint_if_done, schedule_if
 from rr_tui.screens.form import FormScreen, Reader
 from rr_tui.validation import parse_action_lines
-from rr_tui.widgets.fields import AreaField, ChoiceField
+from rr_tui.widgets.fields import AreaField, ChoiceField, YesNoField
+
+NATIONAL_LABEL = "Referred to the Panel as possibly national"
 
 ACTIONS_HINT = (
     "One per line: action | owner | due date | done date (last parts optional; dates as 19/12/2025)"
@@ -94,6 +96,7 @@ class MeetingForm(FormScreen[MeetingPayload]):
             future=False,
         )
         yield ChoiceField("Decision", list(DECISIONS.items()), m.decision, id="decision")
+        yield YesNoField(NATIONAL_LABEL, m.national_referral, id="national_referral")
         split = FORM_TEXT.index(ACTIONS_AFTER) + 1
         for name in FORM_TEXT[:split]:
             yield AreaField(MEETING_TEXT[name], getattr(m, name), id=name)
@@ -128,6 +131,7 @@ class MeetingForm(FormScreen[MeetingPayload]):
             version=self.meeting.version,
             decision=read.choice("decision") or None,
             actions=actions,
+            national_referral=self.query_one("#national_referral", YesNoField).answer,
             **{name: read.text(name) for name in MEETING_TEXT},
         )
         return MeetingPayload(held, meeting)
@@ -136,7 +140,7 @@ class MeetingForm(FormScreen[MeetingPayload]):
         return self.step_warnings({"rr_meeting": payload.held_on})
 
     def targets(self) -> dict[str, Target]:
-        texts = ("decision", "actions", *FORM_TEXT)
+        texts = ("decision", "national_referral", "actions", *FORM_TEXT)
         return {"held_on": Target(STEP, "rr_meeting")} | {
             name: Target(MEETING, name) for name in texts
         }
@@ -146,6 +150,7 @@ class MeetingForm(FormScreen[MeetingPayload]):
         return {
             "held_on": payload.held_on,
             "decision": m.decision,
+            "national_referral": m.national_referral,
             "actions": m.actions,
             **{name: getattr(m, name) for name in FORM_TEXT},
         }

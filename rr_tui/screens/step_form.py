@@ -9,17 +9,21 @@ from textual.app import ComposeResult
 from textual.widgets import Select
 
 from rr_tui.dates import uk
-from rr_tui.edits import STEP, Target
+from rr_tui.edits import CASE, STEP, Target
 from rr_tui.records import CaseRecord
 from rr_tui.rules.schedule import compute, hint_if_done, recordable
 from rr_tui.screens.form import FormScreen, Reader
-from rr_tui.widgets.fields import ChoiceField, DateField
+from rr_tui.widgets.fields import AreaField, ChoiceField, DateField
+
+# The step whose form also says who receives the copy.
+PREPUBLICATION = "prepublication_copy"
 
 
 @dataclass(frozen=True)
 class StepPayload:
     step_id: str
     on: date | None
+    recipients: str = ""
 
 
 class StepForm(FormScreen[StepPayload]):
@@ -56,6 +60,15 @@ class StepForm(FormScreen[StepPayload]):
             hint=self._due_hint,
             future=False,
         )
+        defaults = ", ".join(self.rr.profile.prepublication_recipients)
+        recipients = AreaField(
+            "Pre-publication copy to (one a line)",
+            self.case.fields.prepublication_recipients,
+            id="recipients",
+            hint=f"Blank: the profile's list ({defaults})",
+        )
+        recipients.display = first == PREPUBLICATION
+        yield recipients
 
     def _due_hint(self, when: date) -> str:
         rr = self.rr
@@ -69,9 +82,10 @@ class StepForm(FormScreen[StepPayload]):
         self._initial["on"] = field.snapshot()
         self._seen["on"] = existing
         field.set_hint_source(self._due_hint)
+        self.query_one("#recipients", AreaField).display = self._step_id() == PREPUBLICATION
 
     def read_payload(self, read: Reader) -> StepPayload:
-        return StepPayload(read.choice("step"), read.date_of("on"))
+        return StepPayload(read.choice("step"), read.date_of("on"), read.text("recipients"))
 
     def warnings(self, payload: StepPayload) -> list[str]:
         notes = self.step_warnings({payload.step_id: payload.on})
@@ -83,4 +97,7 @@ class StepForm(FormScreen[StepPayload]):
         return self.query_one("#step", ChoiceField).value
 
     def targets(self) -> dict[str, Target]:
-        return {"on": Target(STEP, self._step_id())}
+        targets = {"on": Target(STEP, self._step_id())}
+        if self._step_id() == PREPUBLICATION:
+            targets["recipients"] = Target(CASE, "prepublication_recipients")
+        return targets

@@ -18,8 +18,16 @@ from rr_tui.store.cleaning import case_columns, check_step_id, clean_case, clean
 from rr_tui.validation import (
     case_field_errors,
     check_decision,
+    check_national_referral,
     check_panel_outcome,
+    check_reconsideration_outcome,
     child_field_errors,
+)
+
+# A case of a spreadsheet import: (fields, step dates, decision, children[, national referral]).
+ImportedCase = (
+    tuple[CaseFields, dict[str, date], str | None, Sequence[ChildFields]]
+    | tuple[CaseFields, dict[str, date], str | None, Sequence[ChildFields], bool | None]
 )
 
 
@@ -28,14 +36,21 @@ class BulkStore(ChildStore):
 
     def import_cases(
         self,
-        rows: Sequence[tuple[CaseFields, dict[str, date], str | None, Sequence[ChildFields]]],
+        rows: Sequence[ImportedCase],
     ) -> int:
-        """Create every case in one transaction (CSV summaries): all or nothing."""
-        for _fields, steps, decision, _children in rows:
+        """Create every case in one transaction (CSV summaries): all or nothing.
+
+        Each row is (fields, step dates, decision, children[, national referral]).
+        """
+        national: list[bool | None] = [row[4] if len(row) > 4 else None for row in rows]
+        for (_fields, steps, decision, _children, *_rest), referral in zip(
+            rows, national, strict=True
+        ):
             for step_id in steps:
                 check_step_id(step_id)
             raise_if("Decision", check_decision(decision))
-        cleaned = [clean_case(fields) for fields, _steps, _decision, _children in rows]
+            raise_if("Referred as possibly national", check_national_referral(referral))
+        cleaned = [clean_case(row[0]) for row in rows]
         if len({f.reference for f in cleaned}) != len(cleaned):
             raise InputError("Reference: two cases in the import have the same reference")
         with self._write() as session:
@@ -43,24 +58,27 @@ class BulkStore(ChildStore):
             # Two flushes for the whole file, not one per case: the audit
             # entries are then written in two batches too.
             cases = []
-            for fields, (_fields, steps, decision, children) in zip(cleaned, rows, strict=True):
+            for fields, (_fields, steps, decision, children, *_rest), referral in zip(
+                cleaned, rows, national, strict=True
+            ):
                 case = Case(**case_columns(fields))
                 self._touch(session, case, new=True)
                 session.add(case)
-                cases.append((case, steps, decision, [clean_child(c) for c in children]))
+                cases.append((case, steps, decision, referral, [clean_child(c) for c in children]))
             session.flush()
-            for case, steps, decision, children in cases:
+            for case, steps, decision, referral, children in cases:
                 for step_id, when in steps.items():
                     step = StepDate(case_id=case.id, step_id=step_id, done_on=when)
                     self._touch(session, step, new=True)
                     session.add(step)
                 for position, child in enumerate(children, start=1):
                     self._add_child(session, case.id, position, child)
-                if decision:
+                if decision or referral is not None:
                     meeting = Meeting(
                         case_id=case.id,
                         **dict.fromkeys(MEETING_TEXT, ""),
-                        decision=decision,
+                        decision=decision or None,
+                        national_referral=referral,
                     )
                     self._touch(session, meeting, new=True)
                     session.add(meeting)
@@ -122,6 +140,11 @@ def _check_imported(tables: dict[str, list[dict[str, Any]]]) -> None:
         problem = check_panel_outcome(row.get("outcome", ""))
         if problem:
             problems.append(f"panel_contacts row {number}, column outcome: {problem}")
+        problem = check_reconsideration_outcome(row.get("reconsideration_outcome", "") or "")
+        if problem:
+            problems.append(
+                f"panel_contacts row {number}, column reconsideration_outcome: {problem}"
+            )
     if problems:
         shown = problems[:20]
         more = len(problems) - len(shown)

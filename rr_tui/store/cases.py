@@ -18,6 +18,7 @@ from rr_tui.store.cleaning import case_columns, check_step_id, clean_case, clean
 from rr_tui.store.core import UNCHECKED
 from rr_tui.store.failures import clash
 from rr_tui.store.loading import load_cases
+from rr_tui.store.meetings import RECONSIDERATION, check_reconsidered
 from rr_tui.validation import normal_reference
 
 
@@ -133,6 +134,8 @@ class CaseStore(ChildStore):
                 refusal = recordable(CaseFacts(agencies=agencies), step_id)
                 if refusal is not None:
                     raise InputError(refusal)
+            if on is not None and step_id == RECONSIDERATION:
+                check_reconsidered(session, case_id)
             if expected is not UNCHECKED:
                 current = session.scalar(
                     select(StepDate.done_on).where(

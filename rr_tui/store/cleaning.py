@@ -9,7 +9,13 @@ from typing import Any
 
 from rr_tui import lengths
 from rr_tui.errors import InputError, field_error
-from rr_tui.records import CHILD_FIELDS, ActionRecord, CaseFields, ChildFields
+from rr_tui.records import (
+    CHILD_FIELDS,
+    MULTILINE_CASE_FIELDS,
+    ActionRecord,
+    CaseFields,
+    ChildFields,
+)
 from rr_tui.sanitize import clean_text
 from rr_tui.validation import (
     CHILD_LABELS,
@@ -76,7 +82,7 @@ def check_step_id(step_id: str) -> None:
 
 def clean_case(fields: CaseFields) -> CaseFields:
     changes: dict[str, Any] = {
-        f.name: clean_text(getattr(fields, f.name), multiline=f.name == "notes")
+        f.name: clean_text(getattr(fields, f.name), multiline=f.name in MULTILINE_CASE_FIELDS)
         for f in dc_fields(fields)
         if isinstance(getattr(fields, f.name), str)
     }

@@ -39,6 +39,7 @@ from rr_tui.records import (
     CASE_FIELDS,
     CHILD_FIELDS,
     MEETING_TEXT,
+    MULTILINE_CASE_FIELDS,
     ActionRecord,
     CaseFields,
     ChildFields,
@@ -56,13 +57,22 @@ from rr_tui.store.cleaning import (
     required_line,
 )
 from rr_tui.store.core import for_update
-from rr_tui.store.meetings import MeetingStore, immediate_actions
+from rr_tui.store.meetings import (
+    PANEL_TEXT,
+    RECONSIDERATION,
+    MeetingStore,
+    check_reconsidered,
+    immediate_actions,
+    new_panel_row,
+)
 from rr_tui.validation import (
     CHILD_LABELS,
     FIELD_LABELS,
     case_field_errors,
     check_decision,
+    check_national_referral,
     check_panel_outcome,
+    check_reconsideration_outcome,
     check_timescale,
     child_field_errors,
     normal_reference,
@@ -94,7 +104,6 @@ class EditStore(MeetingStore):
             rows.finish()
 
 
-_PANEL_TEXT = {"notification_notes": "Notification notes", "response_notes": "Response notes"}
 # A tracked action's fields a form edits (``TrackedAction``'s names) and their columns.
 _ACTION_COLUMNS = {"text": "action", "owner": "owner", "due_on": "due_on"}
 
@@ -122,7 +131,7 @@ def _checked_edit(edit: Edit) -> Edit:
         if column not in CASE_FIELDS:
             raise InputError(f"unknown case field {column}")
         if isinstance(value, str):
-            value = clean_text(value, multiline=column == "notes")
+            value = clean_text(value, multiline=column in MULTILINE_CASE_FIELDS)
         if column == "reference":
             value = normal_reference(value)
         problem = case_field_errors(replace(CaseFields(reference="RR-0"), **{column: value}))
@@ -135,6 +144,8 @@ def _checked_edit(edit: Edit) -> Edit:
         if column == "decision":
             raise_if(label, check_decision(value))
             value = value or None
+        elif column == "national_referral":
+            raise_if(label, check_national_referral(value))
         elif column == "actions":
             value = clean_actions(value)
         elif column in MEETING_TEXT:
@@ -145,8 +156,11 @@ def _checked_edit(edit: Edit) -> Edit:
         if column == "outcome":
             raise_if(label, check_panel_outcome(value or ""))
             value = value or ""
-        elif column in _PANEL_TEXT:
-            value = checked_text(edit.label or _PANEL_TEXT[column], value)
+        elif column == "reconsideration_outcome":
+            raise_if(label, check_reconsideration_outcome(value or ""))
+            value = value or ""
+        elif column in PANEL_TEXT:
+            value = checked_text(edit.label or PANEL_TEXT[column], value)
         else:
             raise InputError(f"unknown Panel field {column}")
     elif table == AGENCY:
@@ -193,6 +207,7 @@ class _EditRows:
         self._meeting: Meeting | None = None
         self._panel: PanelContact | None = None
         self._actions: dict[int | None, MeetingAction] = {}
+        self.reconsidered = False  # a reconsideration's answer date was written
 
     def _touch(self, row: Tracked, *, new: bool = False) -> None:
         if any(row is seen for seen in self.touched):
@@ -246,9 +261,7 @@ class _EditRows:
                 select(PanelContact).where(PanelContact.case_id == self.case.id)
             )
         if self._panel is None and create:
-            self._panel = PanelContact(
-                case_id=self.case.id, notification_notes="", outcome="", response_notes=""
-            )
+            self._panel = new_panel_row(self.case.id)
             self._touch(self._panel, new=True)
             self.session.add(self._panel)
         return self._panel
@@ -297,6 +310,8 @@ class _EditRows:
             self._touch(self.case)
         elif table == STEP:
             self.store._set_step(self.session, self.case.id, column, value)
+            if column == RECONSIDERATION and value is not None:
+                self.reconsidered = True
         elif table == MEETING:
             meeting = self._meeting_row(create=True)
             assert meeting is not None
@@ -335,6 +350,9 @@ class _EditRows:
 
     def finish(self) -> None:
         """Check the case's fields together once they are all set."""
+        if self.reconsidered:
+            self.session.flush()
+            check_reconsidered(self.session, self.case.id)
         if any(row is self.case for row in self.touched):
             fields = CaseFields(**{name: getattr(self.case, name) for name in CASE_FIELDS})
             raise_first(case_field_errors(fields), FIELD_LABELS)

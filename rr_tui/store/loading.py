@@ -124,6 +124,8 @@ def load_cases(
     extras = _load_lifecycle(session, rows_of, restrict)
 
     decisions: dict[int, str | None] = {}
+    national: dict[int, bool | None] = {}
+    outcomes: dict[int, str] = {}
     meetings: dict[int, MeetingRecord] = {}
     panels: dict[int, PanelRecord] = {}
     signoffs: dict[int, tuple[SignOffRecord, ...]] = {}
@@ -149,16 +151,24 @@ def load_cases(
                 version=meeting.version,
                 decision=meeting.decision,
                 actions=immediate,
+                national_referral=meeting.national_referral,
                 **{name: getattr(meeting, name) for name in MEETING_TEXT},
             )
             decisions[meeting.case_id] = meeting.decision
+            national[meeting.case_id] = meeting.national_referral
         elif immediate:
             meetings[case_id] = MeetingRecord(actions=immediate)
         panel = session.scalar(select(PanelContact).where(PanelContact.case_id == case_id))
         if panel is not None:
             panels[panel.case_id] = PanelRecord(
-                panel.version, panel.notification_notes, panel.outcome, panel.response_notes
+                panel.version,
+                panel.notification_notes,
+                panel.outcome,
+                panel.response_notes,
+                panel.reconsideration_outcome,
+                panel.reconsideration_notes,
             )
+            outcomes[panel.case_id] = panel.outcome
         order = list(PARTNERS)
         signoffs[case_id] = tuple(
             sorted(
@@ -178,10 +188,25 @@ def load_cases(
             )
         )
     else:
-        for cid, decision in rows_of(
-            restrict(select(Meeting.case_id, Meeting.decision), Meeting.case_id)
+        for cid, decision, referral in rows_of(
+            restrict(
+                select(Meeting.case_id, Meeting.decision, Meeting.national_referral),
+                Meeting.case_id,
+            )
         ):
             decisions[cid] = decision
+            if referral is not None:
+                national[cid] = referral
+        # The Panel's response opens the reconsideration step.
+        for cid, outcome in rows_of(
+            restrict(
+                select(PanelContact.case_id, PanelContact.outcome).where(
+                    PanelContact.outcome != ""
+                ),
+                PanelContact.case_id,
+            )
+        ):
+            outcomes[cid] = outcome
 
     records = []
     for row in case_rows:
@@ -198,6 +223,8 @@ def load_cases(
                 tuple(initials.get(cid, ())),
                 children,
                 extras=extras.of(cid),
+                national_referral=national.get(cid),
+                panel_outcome=outcomes.get(cid, ""),
             )
         )
     if signoffs:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rr_tui import lengths
-from rr_tui.errors import ConflictError, InputError
+from rr_tui.errors import ConflictError, InputError, field_error
 from rr_tui.models import Meeting, MeetingAction, PanelContact, SignOff
 from rr_tui.records import (
     CAPACITIES,
@@ -21,10 +21,49 @@ from rr_tui.records import (
     MeetingRecord,
     SignOffRecord,
 )
+from rr_tui.rules.schedule import RECONSIDER_OUTCOMES
 from rr_tui.sanitize import clean_text
 from rr_tui.store.cleaning import checked_text, clean_actions, raise_if, required_line
 from rr_tui.store.core import StoreCore
-from rr_tui.validation import check_decision, check_panel_outcome, check_text
+from rr_tui.validation import (
+    check_decision,
+    check_national_referral,
+    check_panel_outcome,
+    check_reconsideration_outcome,
+    check_text,
+)
+
+RECONSIDERATION = "reconsideration"  # the step of the partnership's answer to the Panel
+# The Panel record's free-text columns, with their labels.
+PANEL_TEXT = {
+    "notification_notes": "Notification notes",
+    "response_notes": "Response notes",
+    "reconsideration_notes": "Reconsideration notes",
+}
+
+
+def new_panel_row(case_id: int) -> PanelContact:
+    """A Panel record with every text empty (so the audit entry holds what is stored)."""
+    return PanelContact(
+        case_id=case_id,
+        notification_notes="",
+        outcome="",
+        response_notes="",
+        reconsideration_outcome="",
+        reconsideration_notes="",
+    )
+
+
+def check_reconsidered(session: Session, case_id: int) -> None:
+    """A reconsideration's answer follows a Panel challenge or request for more information."""
+    outcome = session.scalar(select(PanelContact.outcome).where(PanelContact.case_id == case_id))
+    if outcome not in RECONSIDER_OUTCOMES:
+        raise field_error(
+            RECONSIDERATION,
+            "Reconsideration",
+            "recorded only after the Panel challenges or asks for more information; "
+            "record the Panel's response first",
+        )
 
 
 class MeetingStore(StoreCore):
@@ -39,6 +78,9 @@ class MeetingStore(StoreCore):
     ) -> None:
         """Save the Rapid Review meeting: its date (the rr_meeting step) and record."""
         raise_if("Decision", check_decision(meeting.decision))
+        raise_if(
+            "Referred as possibly national", check_national_referral(meeting.national_referral)
+        )
         for name, label in MEETING_TEXT.items():
             raise_if(label, check_text(getattr(meeting, name)))
         actions = clean_actions(meeting.actions)
@@ -55,6 +97,7 @@ class MeetingStore(StoreCore):
             for name in MEETING_TEXT:
                 setattr(row, name, clean_text(getattr(meeting, name)))
             row.decision = meeting.decision or None
+            row.national_referral = meeting.national_referral
             session.flush()
             # The immediate safeguarding actions, in number order; the actions
             # of recommendations are not the meeting's.
@@ -110,17 +153,24 @@ class MeetingStore(StoreCore):
         response_notes: str | None = None,
         set_notified: bool = False,
         set_response: bool = False,
+        reconsidered_on: date | None = None,
+        reconsideration_outcome: str | None = None,
+        reconsideration_notes: str | None = None,
+        set_reconsidered: bool = False,
     ) -> None:
-        """Save the Panel notification and/or response (the flags say which dates to set)."""
+        """Save the Panel notification, its response and/or the partnership's
+        answer after a reconsideration (the flags say which dates to set)."""
         if outcome is not None:
             raise_if("Outcome", check_panel_outcome(outcome))
+        if reconsideration_outcome is not None:
+            raise_if(
+                "Reconsideration outcome", check_reconsideration_outcome(reconsideration_outcome)
+            )
         with self._write() as session:
             self._case(session, case_id)
             row = _case_row(session, PanelContact, case_id, expected_version, "the Panel record")
             if row is None:
-                row = PanelContact(
-                    case_id=case_id, notification_notes="", outcome="", response_notes=""
-                )
+                row = new_panel_row(case_id)
                 self._touch(session, row, new=True)
                 session.add(row)
             else:
@@ -131,6 +181,17 @@ class MeetingStore(StoreCore):
                 row.outcome = outcome
             if response_notes is not None:
                 row.response_notes = checked_text("Response notes", response_notes)
+            if reconsideration_outcome is not None:
+                row.reconsideration_outcome = reconsideration_outcome
+            if reconsideration_notes is not None:
+                row.reconsideration_notes = checked_text(
+                    PANEL_TEXT["reconsideration_notes"], reconsideration_notes
+                )
+            if set_reconsidered:
+                self._set_step(session, case_id, RECONSIDERATION, reconsidered_on)
+                if reconsidered_on is not None:
+                    session.flush()
+                    check_reconsidered(session, case_id)
             if set_notified:
                 self._set_step(session, case_id, "panel_notified", notified_on)
             if set_response:

@@ -18,6 +18,7 @@ from rr_tui.models import (
     CaseOrder,
     Meeting,
     MeetingAction,
+    PanelContact,
     ProgressCheck,
     ReviewPause,
     StepDate,
@@ -31,7 +32,15 @@ CHANGED_CASES = "rr_changed_cases"
 ORDER_CHUNK = 500  # case ids per IN (...) list, well below every driver's limit
 # The rows whose changes can move a case's due dates or state (chasers and
 # recommendations cannot).
-_SCHEDULE_ROWS = (StepDate, Agency, Meeting, MeetingAction, ReviewPause, ProgressCheck)
+_SCHEDULE_ROWS = (
+    StepDate,
+    Agency,
+    Meeting,
+    MeetingAction,
+    ReviewPause,
+    ProgressCheck,
+    PanelContact,  # the response opens the reconsideration step
+)
 
 
 def note_changed_cases(session: Session, _ctx: Any) -> None:

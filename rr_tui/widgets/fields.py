@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from rr_tui.dates import FORMS_HINT, DateInputError, parse_user_date, uk
 from rr_tui.lengths import MAX_LINE, MAX_TEXT
+from rr_tui.records import YES_NO, from_yes_no, yes_no
 
 
 class Field(Vertical):
@@ -184,6 +185,30 @@ class ChoiceField(Field):
         if not value:
             return ""
         return next((text.plain for text, key in self._options if key == value), str(value))
+
+
+class YesNoField(ChoiceField):
+    """Yes, no, or not recorded: the stored value is True, False or None."""
+
+    def __init__(self, label: str, value: bool | None, *, id: str) -> None:
+        super().__init__(label, list(YES_NO.items()), yes_no(value), id=id)
+
+    @property
+    def answer(self) -> bool | None:
+        return from_yes_no(self.value)
+
+    @staticmethod
+    def _word(value: Any) -> str:
+        return yes_no(value) if value is None or isinstance(value, bool) else str(value)
+
+    def snapshot_of(self, value: Any) -> Any:
+        return self._word(value)
+
+    def set_value(self, value: Any) -> None:
+        super().set_value(self._word(value))
+
+    def label_of(self, value: Any) -> str:
+        return super().label_of(self._word(value))
 
 
 class CheckField(Field):
