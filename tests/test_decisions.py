@@ -109,6 +109,13 @@ def test_local_decisions_are_the_guidance_s_and_national_review_is_not_one() -> 
 )
 def test_the_decision_in_words(decision: str | None, national: bool | None, words: str) -> None:
     assert decision_label(decision, national, "not yet") == words
+    short = decision_label(decision, national, "not yet", short=True)
+    if national:
+        assert short == (
+            f"{DECISIONS[decision]} + national" if decision else "National referral only"
+        )
+    else:
+        assert short == words
     assert NATIONAL_ONLY == "Referred for national consideration, no local review"
 
 

@@ -52,6 +52,7 @@ from rr_tui.records import (
     MEETING_TEXT,
     NOTIFICATION_KINDS,
     PANEL_OUTCOMES,
+    RECONSIDERATION_OUTCOMES,
     SEXES,
     ActionRecord,
     MeetingRecord,
@@ -122,6 +123,8 @@ _DISABLED = list(DISABILITY)
 _INCIDENTS = list(INCIDENT_TYPES)
 _DECISIONS = list(DECISIONS)
 _OUTCOMES = list(PANEL_OUTCOMES)
+_YES_NO: list[Any] = [True, False, None]
+_ANSWERS = list(RECONSIDERATION_OUTCOMES)
 
 SPECS: tuple[FormSpec, ...] = (
     FormSpec(
@@ -189,6 +192,12 @@ SPECS: tuple[FormSpec, ...] = (
                 other_than(_DECISIONS),
                 other_than(_DECISIONS, other_than(_DECISIONS)),
             ),
+            FieldSpec(
+                "national_referral",
+                Target(MEETING, "national_referral"),
+                other_than(_YES_NO),
+                other_than(_YES_NO, other_than(_YES_NO)),
+            ),
             *(
                 FieldSpec(
                     name, Target(MEETING, name), const(f"their {name}"), const(f"your {name}")
@@ -237,6 +246,25 @@ SPECS: tuple[FormSpec, ...] = (
                 Target(PANEL, "response_notes"),
                 const("their response"),
                 const("your response"),
+            ),
+            # After the outcome: a challenge or a request opens the reconsideration.
+            FieldSpec(
+                "reconsidered_on",
+                Target(STEP, "reconsideration"),
+                const(D(2026, 10, 20)),
+                const(D(2026, 10, 21)),
+            ),
+            FieldSpec(
+                "reconsideration_outcome",
+                Target(PANEL, "reconsideration_outcome"),
+                other_than(_ANSWERS),
+                other_than([*_ANSWERS, ""], other_than(_ANSWERS)),
+            ),
+            FieldSpec(
+                "reconsideration_notes",
+                Target(PANEL, "reconsideration_notes"),
+                const("their answer"),
+                const("your answer"),
             ),
         ),
     ),

@@ -45,14 +45,19 @@ NATIONAL_REVIEW = "national_review"
 NATIONAL_ONLY = "Referred for national consideration, no local review"
 
 
-def decision_label(decision: str | None, national_referral: bool | None, blank: str = "") -> str:
+def decision_label(
+    decision: str | None, national_referral: bool | None, blank: str = "", *, short: bool = False
+) -> str:
     """The meeting's decision in words, with the national referral when there is one.
 
     "Local CSPR; referred to the Panel as possibly national", or, with no local
-    decision, "Referred for national consideration, no local review".
+    decision, "Referred for national consideration, no local review"; ``short``
+    for narrow places: "Local CSPR + national", "National referral only".
     """
     local = DECISIONS.get(decision or "", decision or "")
     if national_referral:
+        if short:
+            return f"{local} + national" if local else "National referral only"
         return f"{local}; referred to the Panel as possibly national" if local else NATIONAL_ONLY
     return local or blank
 

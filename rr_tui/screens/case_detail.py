@@ -95,7 +95,10 @@ def _facts(
         ("Incident", Text(incident)),
         ("SIN ref", Text(for_display(f.sin_reference) or "—")),
         ("Owner", Text(for_display(f.owner) or "—")),
-        ("Decision", Text(decision_label(record.decision, record.national_referral, "not yet"))),
+        (
+            "Decision",
+            Text(decision_label(record.decision, record.national_referral, "not yet", short=True)),
+        ),
         ("Authority", Text(authority)),
         ("Publication", Text(uk(f.publication_planned, "—"))),
     ]
