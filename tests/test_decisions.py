@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -534,3 +535,47 @@ def test_the_json_export_keeps_every_new_field(
     )
     assert record.done["reconsideration"] == D(2026, 1, 23)
     assert record.fields.prepublication_recipients == "Ofsted"
+
+
+def test_a_full_export_from_before_0009_imports_its_national_review_as_a_referral(
+    capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path
+) -> None:
+    with closing(Store(db_url, create=True)) as store:
+        case_id = _case(store, decision="lcspr")
+        store.save_edits(
+            case_id, [Edit(Target(MEETING, "rationale"), "", "Possibly national: a pattern.")]
+        )
+    dump = tmp_path / "all.json"
+    assert cli(capsys, "--db", db_url, "export", "--format", "json", "--output", str(dump))[0] == 0
+    # As rr-tui at revision 0008 wrote it: no new columns, and the decision of the time.
+    data = json.loads(dump.read_text())
+    data["schema_revision"] = "0008_review_lifecycle"
+    (meeting,) = data["tables"]["meetings"]
+    meeting["decision"] = "national_review"
+    del meeting["national_referral"]
+    for row in data["tables"]["panel_contacts"]:
+        del row["reconsideration_outcome"], row["reconsideration_notes"]
+    for row in data["tables"]["cases"]:
+        del row["prepublication_recipients"]
+    dump.write_text(json.dumps(data))
+    target = tmp_path / "restored.db"
+    code, _, err = cli(capsys, "--db", str(target), "import", str(dump))
+    assert (code, err) == (0, ""), err
+    with closing(Store(f"sqlite:///{target}")) as store:
+        record = store.get_case(store.case_id("RR-DEC-1"))
+    assert (record.decision, record.national_referral) == (None, True)
+    assert record.meeting is not None
+    assert record.meeting.rationale == "Possibly national: a pattern."
+    assert record.fields.prepublication_recipients == ""
+
+
+def test_rr_tui_profile_says_which_decisions_start_a_local_review(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = cli(capsys, "profile")
+    assert code == 0
+    assert (
+        "Local review steps follow the decisions lcspr, joint_review; a referral to the Panel "
+        "as possibly national is a yes/no beside any decision and starts none on its own."
+    ) in out
+    assert "(a case can name its own)" in out

@@ -132,7 +132,9 @@ def test_prepublication_recipients_configurable() -> None:
     assert ENGLAND.prepublication_recipients == ("the National Panel", "the Secretary of State")
     profile = customise(ENGLAND, {"prepublication_recipients": ["the Panel", "Ofsted"]})
     assert profile.prepublication_recipients == ("the Panel", "Ofsted")
-    assert "Copy before publication to: the Panel, Ofsted." in describe(profile)
+    assert "Copy before publication to: the Panel, Ofsted (a case can name its own)." in describe(
+        profile
+    )
     for bad in ([], "the Panel", [""], [3]):
         with pytest.raises(ProfileError, match="prepublication_recipients"):
             customise(ENGLAND, {"prepublication_recipients": bad})

@@ -634,6 +634,13 @@ def describe(profile: Profile) -> str:
         "from its initiation until publication."
     )
     lines.append(
-        "Copy before publication to: " + ", ".join(profile.prepublication_recipients) + "."
+        "Copy before publication to: "
+        + ", ".join(profile.prepublication_recipients)
+        + " (a case can name its own)."
+    )
+    local = ", ".join(d for d in DECISIONS if d in profile.full_review_decisions)
+    lines.append(
+        f"Local review steps follow the decisions {local}; a referral to the Panel as "
+        "possibly national is a yes/no beside any decision and starts none on its own."
     )
     return "\n".join(lines)

@@ -39,6 +39,7 @@ from rr_tui.errors import InputError, SchemaError
 from rr_tui.files.csvio import load_json
 from rr_tui.models import Base, Tracked
 from rr_tui.out import json_text
+from rr_tui.profile import NATIONAL_REVIEW
 from rr_tui.sanitize import clean_text
 from rr_tui.store import db
 
@@ -207,7 +208,20 @@ def check_document(data: object) -> dict[str, list[dict[str, Any]]]:
         typed[name] = out
     if problems:
         raise _fail(problems)
+    _upgrade_in_transit(str(revision), typed)
     return typed
+
+
+def _upgrade_in_transit(revision: str, tables: dict[str, list[dict[str, Any]]]) -> None:
+    """What the revisions since the export's own do to its data, done to its rows.
+
+    Revision 0009: a ``national_review`` decision is a national referral with no
+    local decision (the rationale and the rest of the meeting stay).
+    """
+    if db.REVISIONS.index(revision) < db.REVISIONS.index("0009_national_referral"):
+        for row in tables.get("meetings", []):
+            if row.get("decision") == NATIONAL_REVIEW:
+                row["decision"], row["national_referral"] = None, True
 
 
 def _fail(problems: list[str]) -> InputError:
