@@ -19,14 +19,14 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
+from factories import cli
 
-from rr_tui.cli.main import main
 from rr_tui.edits import CASE, MEETING, PANEL, STEP, Edit, Target
 from rr_tui.errors import ConflictError, InputError
 from rr_tui.files.csvio import read_source, rows_of
 from rr_tui.first_page import read_first_page
 from rr_tui.pack import build_pack, to_markdown
-from rr_tui.records import CaseFields, ChildFields, MeetingRecord
+from rr_tui.records import CaseFields, CaseRecord, ChildFields, MeetingRecord
 from rr_tui.reports.timeliness import Period, counts
 from rr_tui.rules.profile import (
     DECISIONS,
@@ -40,16 +40,7 @@ from rr_tui.rules.schedule import CaseFacts, compute, next_due
 from rr_tui.store import Store
 
 D = date
-LOCAL_REVIEW_STEPS = {
-    "lcspr_initiated",
-    "lcspr_panel_agreed",
-    "imrs_requested",
-    "practitioner_event",
-    "final_report",
-    "prepublication_copy",
-    "published",
-    "progress_check",
-}
+LOCAL_REVIEW_STEPS = {s.id for s in ENGLAND.steps if s.full_review_only} | {"progress_check"}
 RESPONSE = D(2026, 1, 12)  # Mon: the Panel's response
 # Every rapid-review step done, so only what follows the response is open.
 DONE = {
@@ -69,12 +60,6 @@ def facts(**changes: Any) -> CaseFacts:
     done.update(changes.pop("done", {}))
     base = CaseFacts(done=MappingProxyType(done), decision="no_further_review")
     return base._replace(**changes)
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # -- the decisions -----------------------------------------------------------------------
@@ -217,12 +202,8 @@ def test_the_list_and_the_order_see_the_panel_s_challenge(db_url: str, store: St
         set_reconsidered=True,
     )
     record = store.get_case(case_id)
-    assert record.done["reconsideration"] == D(2026, 1, 23)
-    assert record.panel is not None
-    assert (record.panel.reconsideration_outcome, record.panel.reconsideration_notes) == (
-        "maintained",
-        "Rationale strengthened; sent securely.",
-    )
+    note = "Rationale strengthened; sent securely."
+    assert _answer(record) == ("maintained", note, D(2026, 1, 23), "")
     assert compute(record.facts(), ENGLAND, D(2026, 1, 27)).rag == "green"
 
 
@@ -362,6 +343,33 @@ def test_the_pack_says_whether_the_case_was_referred_nationally(
 # -- the command line and files ----------------------------------------------------------
 
 
+def _answer(record: CaseRecord) -> tuple[str, str, date | None, str]:
+    """The reconsideration's outcome, note and date, and the case's own recipients."""
+    panel = record.panel
+    assert panel is not None
+    return (
+        panel.reconsideration_outcome,
+        panel.reconsideration_notes,
+        record.done.get("reconsideration"),
+        record.fields.prepublication_recipients,
+    )
+
+
+def _imported(capsys: pytest.CaptureFixture[str], path: Path, *references: str) -> list[CaseRecord]:
+    """Import the file into a new database; the cases as a restart would read them."""
+    target = path.with_name(path.stem + "-imported.db")
+    code, _, err = cli(capsys, "--db", str(target), "import", str(path))
+    assert (code, err) == (0, ""), err
+    with closing(Store(f"sqlite:///{target}")) as store:
+        return [store.get_case(store.case_id(r)) for r in references]
+
+
+def _exported(capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path) -> Path:
+    dump = tmp_path / "all.json"
+    assert cli(capsys, "--db", db_url, "export", "--format", "json", "--output", str(dump))[0] == 0
+    return dump
+
+
 def test_record_carries_the_decision_the_response_and_the_answer(
     capsys: pytest.CaptureFixture[str], db_url: str
 ) -> None:
@@ -369,91 +377,34 @@ def test_record_carries_the_decision_the_response_and_the_answer(
         store.create_case(
             CaseFields(reference="RR-CLI-1"), {k: v for k, v in DONE.items() if k != "rr_meeting"}
         )
-    base = ("--db", db_url, "--today", "2026-02-02")
-    code, _, err = cli(
-        capsys,
-        *base,
-        "record",
-        "RR-CLI-1",
-        "rr_meeting",
-        "16/12/2025",
-        "--decision",
-        "lcspr",
-        "--national-referral",
-        "yes",
-    )
-    assert (code, err) == (0, "")
+
+    def record(*args: str) -> tuple[int, str]:
+        code, _, err = cli(capsys, "--db", db_url, "--today", "2026-02-02", "record", *args)
+        return code, err
+
+    ok = (0, "")
+    assert record("RR-CLI-1", "rr_meeting", "16/12/2025", "--decision", "lcspr",
+                  "--national-referral", "yes") == ok  # fmt: skip
     # A reconsideration before the Panel challenged: refused, exit 3.
-    code, _, err = cli(capsys, *base, "record", "RR-CLI-1", "reconsideration", "20/01/2026")
+    code, err = record("RR-CLI-1", "reconsideration", "20/01/2026")
     assert code == 3 and "only after the Panel challenges" in err
     # An option with another step: a usage error, exit 2.
-    code, _, err = cli(
-        capsys, *base, "record", "RR-CLI-1", "panel_notified", "17/12/2025", "--outcome", "changed"
-    )
+    code, err = record("RR-CLI-1", "panel_notified", "17/12/2025", "--outcome", "changed")
     assert code == 2 and "--outcome goes with the step reconsideration" in err
-    assert (
-        cli(
-            capsys,
-            *base,
-            "record",
-            "RR-CLI-1",
-            "panel_response",
-            "12/01/2026",
-            "--response",
-            "more_information",
-        )[0]
-        == 0
-    )
-    assert (
-        cli(
-            capsys,
-            *base,
-            "record",
-            "RR-CLI-1",
-            "reconsideration",
-            "23/01/2026",
-            "--outcome",
-            "changed",
-            "--note",
-            "Decision changed after new police information.",
-        )[0]
-        == 0
-    )
-    assert (
-        cli(
-            capsys,
-            *base,
-            "record",
-            "RR-CLI-1",
-            "prepublication_copy",
-            "01/02/2026",
-            "--recipients",
-            "the National Panel; Ofsted",
-        )[0]
-        == 0
-    )
-    with closing(Store(db_url)) as store:
-        record = store.get_case(store.case_id("RR-CLI-1"))
-    assert (record.decision, record.national_referral) == ("lcspr", True)
-    assert record.panel is not None
-    assert (record.panel.outcome, record.panel.reconsideration_outcome) == (
-        "more_information",
-        "changed",
-    )
-    assert record.panel.reconsideration_notes == "Decision changed after new police information."
-    assert record.done["reconsideration"] == D(2026, 1, 23)
-    assert record.fields.prepublication_recipients == "the National Panel\nOfsted"
-    code, _, err = cli(
-        capsys,
-        *base,
-        "record",
-        "RR-CLI-1",
-        "rr_meeting",
-        "16/12/2025",
-        "--national-referral",
-        "perhaps",
-    )
+    code, err = record("RR-CLI-1", "rr_meeting", "16/12/2025", "--national-referral", "perhaps")
     assert code == 3 and "--national-referral: is yes, no or blank" in err
+    note = "Decision changed after new police information."
+    for args in (
+        ("panel_response", "12/01/2026", "--response", "more_information"),
+        ("reconsideration", "23/01/2026", "--outcome", "changed", "--note", note),
+        ("prepublication_copy", "01/02/2026", "--recipients", "the National Panel; Ofsted"),
+    ):
+        assert record("RR-CLI-1", *args) == ok, args
+    with closing(Store(db_url)) as store:
+        saved = store.get_case(store.case_id("RR-CLI-1"))
+    assert (saved.decision, saved.national_referral) == ("lcspr", True)
+    assert saved.panel is not None and saved.panel.outcome == "more_information"
+    assert _answer(saved) == ("changed", note, D(2026, 1, 23), "the National Panel\nOfsted")
 
 
 def test_csv_carries_the_referral_and_reads_an_earlier_national_review(
@@ -490,11 +441,7 @@ def test_csv_carries_the_referral_and_reads_an_earlier_national_review(
     with pytest.raises(InputError, match="column national_referral: is yes, no or blank"):
         rows_of(read_source(sheet), ENGLAND, today=D(2026, 1, 1))
     sheet.write_text("reference,decision,national_referral\nRR-G,,yes\nRR-H,joint_review,no\n")
-    target = tmp_path / "new.db"
-    code, out, err = cli(capsys, "--db", str(target), "import", str(sheet))
-    assert (code, err) == (0, ""), err
-    with closing(Store(f"sqlite:///{target}")) as store:
-        g, h = (store.get_case(store.case_id(r)) for r in ("RR-G", "RR-H"))
+    g, h = _imported(capsys, sheet, "RR-G", "RR-H")
     assert (g.decision, g.national_referral) == (None, True)
     assert (h.decision, h.national_referral) == ("joint_review", False)
 
@@ -520,21 +467,9 @@ def test_the_json_export_keeps_every_new_field(
                 Edit(Target(CASE, "prepublication_recipients"), "", "Ofsted"),
             ],
         )
-    dump = tmp_path / "all.json"
-    assert cli(capsys, "--db", db_url, "export", "--format", "json", "--output", str(dump))[0] == 0
-    target = tmp_path / "restored.db"
-    code, _, err = cli(capsys, "--db", str(target), "import", str(dump))
-    assert (code, err) == (0, ""), err
-    with closing(Store(f"sqlite:///{target}")) as store:
-        record = store.get_case(store.case_id("RR-DEC-1"))
+    (record,) = _imported(capsys, _exported(capsys, db_url, tmp_path), "RR-DEC-1")
     assert record.national_referral is True
-    assert record.panel is not None
-    assert (record.panel.reconsideration_outcome, record.panel.reconsideration_notes) == (
-        "maintained",
-        "Kept.",
-    )
-    assert record.done["reconsideration"] == D(2026, 1, 23)
-    assert record.fields.prepublication_recipients == "Ofsted"
+    assert _answer(record) == ("maintained", "Kept.", D(2026, 1, 23), "Ofsted")
 
 
 def test_a_full_export_from_before_0009_imports_its_national_review_as_a_referral(
@@ -545,8 +480,7 @@ def test_a_full_export_from_before_0009_imports_its_national_review_as_a_referra
         store.save_edits(
             case_id, [Edit(Target(MEETING, "rationale"), "", "Possibly national: a pattern.")]
         )
-    dump = tmp_path / "all.json"
-    assert cli(capsys, "--db", db_url, "export", "--format", "json", "--output", str(dump))[0] == 0
+    dump = _exported(capsys, db_url, tmp_path)
     # As rr-tui at revision 0008 wrote it: no new columns, and the decision of the time.
     data = json.loads(dump.read_text())
     data["schema_revision"] = "0008_review_lifecycle"
@@ -558,11 +492,7 @@ def test_a_full_export_from_before_0009_imports_its_national_review_as_a_referra
     for row in data["tables"]["cases"]:
         del row["prepublication_recipients"]
     dump.write_text(json.dumps(data))
-    target = tmp_path / "restored.db"
-    code, _, err = cli(capsys, "--db", str(target), "import", str(dump))
-    assert (code, err) == (0, ""), err
-    with closing(Store(f"sqlite:///{target}")) as store:
-        record = store.get_case(store.case_id("RR-DEC-1"))
+    (record,) = _imported(capsys, dump, "RR-DEC-1")
     assert (record.decision, record.national_referral) == (None, True)
     assert record.meeting is not None
     assert record.meeting.rationale == "Possibly national: a pattern."

@@ -8,26 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import tui_helpers as ui
 from textual.widgets import Select
-from tui_helpers import (
-    SIZE,
-    date_hint,
-    field,
-    field_error,
-    fresh_store,
-    make_app,
-    open_case,
-    open_form,
-    put,
-    save,
-    screen_text,
-    text_of,
-    value,
-    wait_closed,
-    wait_for_rows,
-    wait_for_screen,
-    wait_until,
-)
 
 from rr_tui.edits import MEETING, Edit, Target
 from rr_tui.screens.confirm import ConflictScreen
@@ -36,93 +18,86 @@ from rr_tui.screens.panel_form import PanelForm
 from rr_tui.screens.step_form import StepForm
 
 
-def case(url: str, reference: str) -> Any:
-    with fresh_store(url) as store:
-        return store.get_case(store.case_id(reference))
-
-
 def choose(form: Any, field_id: str, option: str | None) -> None:
-    control = field(form, field_id).control
+    control = ui.field(form, field_id).control
     assert isinstance(control, Select)
     control.value = option if option else Select.NULL
 
 
 async def test_the_meeting_form_records_the_national_referral(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_case(pilot, demo_url, "DEMO-2026-009")  # an LCSPR, referred
-        assert "Local CSPR; referred to the Panel as possibly national" in text_of(
+    async with ui.running(demo_url) as pilot:
+        screen = await ui.open_case(pilot, demo_url, "DEMO-2026-009")  # an LCSPR, referred
+        assert "Local CSPR; referred to the Panel as possibly national" in ui.text_of(
             screen, "#case-meeting"
         )
-        form = await open_form(pilot, "m", MeetingForm)
-        assert field(form, "national_referral").label == NATIONAL_LABEL
-        assert value(form, "national_referral") == "yes"
+        form = await ui.open_form(pilot, "m", MeetingForm)
+        assert ui.field(form, "national_referral").label == NATIONAL_LABEL
+        assert ui.value(form, "national_referral") == "yes"
         choose(form, "national_referral", "no")
         await pilot.pause()
-        await save(pilot)
-        await wait_closed(pilot, form)
-        await wait_until(
+        await ui.save(pilot)
+        await ui.wait_closed(pilot, form)
+        await ui.wait_until(
             pilot,
-            lambda: "referred" not in text_of(screen, "#case-meeting"),
+            lambda: "referred" not in ui.text_of(screen, "#case-meeting"),
             what="the reload",
         )
-    saved = case(demo_url, "DEMO-2026-009")
+    saved = ui.stored_case(demo_url, "DEMO-2026-009")
     assert (saved.decision, saved.national_referral) == ("lcspr", False)
 
 
 async def test_a_stale_national_referral_is_a_conflict_naming_it(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_case(pilot, demo_url, "DEMO-2026-009")
-        form = await open_form(pilot, "m", MeetingForm)
-        with fresh_store(demo_url) as other:
+    async with ui.running(demo_url) as pilot:
+        screen = await ui.open_case(pilot, demo_url, "DEMO-2026-009")
+        form = await ui.open_form(pilot, "m", MeetingForm)
+        with ui.fresh_store(demo_url) as other:
             other.save_edits(
                 screen.case_id, [Edit(Target(MEETING, "national_referral"), True, None)]
             )
         choose(form, "national_referral", "no")
         await pilot.pause()
-        await save(pilot)
-        conflict = await wait_for_screen(pilot, ConflictScreen)
+        await ui.save(pilot)
+        conflict = await ui.wait_for_screen(pilot, ConflictScreen)
         assert conflict.rows == [(NATIONAL_LABEL, "", "No")]
-    assert case(demo_url, "DEMO-2026-009").national_referral is None
+    assert ui.stored_case(demo_url, "DEMO-2026-009").national_referral is None
 
 
 async def test_the_panel_form_records_the_reconsideration(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_case(pilot, demo_url, "DEMO-2026-008")
+    async with ui.running_app(demo_url) as (app, pilot):
+        screen = await ui.open_case(pilot, demo_url, "DEMO-2026-008")
         response = screen.data.record.done["panel_response"]
-        form = await open_form(pilot, "p", PanelForm)
+        form = await ui.open_form(pilot, "p", PanelForm)
         # Agreed: no reconsideration, and an answer date is refused naming the field.
-        put(form, "reconsidered_on", "today")
+        ui.put(form, "reconsidered_on", "today")
         await pilot.pause()
-        assert "only after the Panel challenges" in date_hint(form, "reconsidered_on")
-        await save(pilot)
+        assert "only after the Panel challenges" in ui.date_hint(form, "reconsidered_on")
+        await ui.save(pilot)
         assert form in app.screen_stack
-        error = field_error(form, "reconsidered_on")
+        error = ui.field_error(form, "reconsidered_on")
         assert error.startswith("✗ Reconsideration: answer sent to the Panel on")
         assert "only after the Panel challenges or asks for more information" in error
         # Challenged: the hint counts 10 WD from the response as typed.
         choose(form, "outcome", "challenges")
-        put(form, "response_on", "2026-11-16")  # Mon: due Mon 30 Nov
-        put(form, "reconsidered_on", "2026-11-25")
+        ui.put(form, "response_on", "2026-11-16")  # Mon: due Mon 30 Nov
+        ui.put(form, "reconsidered_on", "2026-11-25")
         await pilot.pause()
-        assert "due Mon 30 Nov 2026: on time" in date_hint(form, "reconsidered_on")
+        assert "due Mon 30 Nov 2026: on time" in ui.date_hint(form, "reconsidered_on")
         choose(form, "reconsideration_outcome", "maintained")
-        put(form, "reconsideration_notes", "Rationale set out again; decision maintained.")
-        await save(pilot)
-        await wait_closed(pilot, form)
-        await wait_until(
+        ui.put(form, "reconsideration_notes", "Rationale set out again; decision maintained.")
+        await ui.save(pilot)
+        await ui.wait_closed(pilot, form)
+        await ui.wait_until(
             pilot,
             lambda: (
-                "Reconsideration: answer sent Wed 25 Nov 2026" in text_of(screen, "#case-panel")
+                "Reconsideration: answer sent Wed 25 Nov 2026" in ui.text_of(screen, "#case-panel")
             ),
             what="the reload",
         )
-        assert "Decision maintained" in text_of(screen, "#case-panel")
-        steps = " ".join(text_of(screen, "#case-steps").split())  # the notes wrap
+        assert "Decision maintained" in ui.text_of(screen, "#case-panel")
+        steps = " ".join(ui.text_of(screen, "#case-steps").split())  # the notes wrap
         assert "Decision maintained" in steps and "Challenges the recommendation" in steps
-    saved = case(demo_url, "DEMO-2026-008")
+    saved = ui.stored_case(demo_url, "DEMO-2026-008")
+    assert saved.panel is not None
     assert response != saved.done["panel_response"] == date(2026, 11, 16)
     assert saved.done["reconsideration"] == date(2026, 11, 25)
     assert (saved.panel.outcome, saved.panel.reconsideration_outcome) == (
@@ -135,7 +110,7 @@ async def test_the_panel_form_records_the_reconsideration(demo_url: str) -> None
 async def test_an_unanswered_challenge_is_red_in_the_list_with_its_next_step(
     demo_url: str,
 ) -> None:
-    with fresh_store(demo_url) as store:
+    with ui.fresh_store(demo_url) as store:
         case_id = store.case_id("DEMO-2026-008")
         record = store.get_case(case_id)
         assert record.panel is not None
@@ -147,34 +122,32 @@ async def test_an_unanswered_challenge_is_red_in_the_list_with_its_next_step(
             response_on=date(2026, 11, 2),
             set_response=True,
         )
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_for_rows(pilot)
-        row = next(line for line in screen_text(app).splitlines() if "DEMO-2026-008" in line)
+    async with ui.running_app(demo_url) as (app, pilot):
+        await ui.wait_for_rows(pilot)
+        row = next(line for line in ui.screen_text(app).splitlines() if "DEMO-2026-008" in line)
         assert "▲" in row and "Reconsider" in row
-        screen = await open_case(pilot, demo_url, "DEMO-2026-008")
-        assert "RED" in text_of(screen, "#case-facts")
-        steps = " ".join(text_of(screen, "#case-steps").split())
+        screen = await ui.open_case(pilot, demo_url, "DEMO-2026-008")
+        assert "RED" in ui.text_of(screen, "#case-facts")
+        steps = " ".join(ui.text_of(screen, "#case-steps").split())
         assert "Reconsider Mon 16 Nov 2026* 8 WD late" in steps
 
 
 async def test_the_step_form_names_the_pre_publication_recipients(demo_url: str) -> None:
-    app = make_app(demo_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot, demo_url, "DEMO-2026-008")
-        form = await open_form(pilot, "t", StepForm)
-        recipients = field(form, "recipients")
+    async with ui.running(demo_url) as pilot:
+        await ui.open_case(pilot, demo_url, "DEMO-2026-008")
+        form = await ui.open_form(pilot, "t", StepForm)
+        recipients = ui.field(form, "recipients")
         assert not recipients.display  # another step is chosen
         choose(form, "step", "prepublication_copy")
         await pilot.pause()
         assert recipients.display
         hint = recipients.query_one(".field--hint")
         assert "the National Panel, the Secretary of State" in str(hint.render())
-        put(form, "on", "2026-11-24")
-        put(form, "recipients", "the National Panel\nthe Secretary of State\nOfsted")
-        await save(pilot)
-        await wait_closed(pilot, form)
-    saved = case(demo_url, "DEMO-2026-008")
+        ui.put(form, "on", "2026-11-24")
+        ui.put(form, "recipients", "the National Panel\nthe Secretary of State\nOfsted")
+        await ui.save(pilot)
+        await ui.wait_closed(pilot, form)
+    saved = ui.stored_case(demo_url, "DEMO-2026-008")
     assert saved.done["prepublication_copy"] == date(2026, 11, 24)
     assert saved.fields.prepublication_recipients == (
         "the National Panel\nthe Secretary of State\nOfsted"

@@ -21,12 +21,14 @@ touched.
 
 from __future__ import annotations
 
-import os
-from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+
+from rr_tui.migrations.audited import SKIP as _SKIP
+from rr_tui.migrations.audited import append_entries
+from rr_tui.migrations.audited import plain as _plain
 
 revision = "0007_notification_children"
 down_revision = "0006_reference_nocase"
@@ -35,20 +37,6 @@ depends_on = None
 
 REBAND = {"under 1": "under_1", "1-4": "1_to_5", "16-17": "16_plus"}
 UNBAND = {new: old for old, new in REBAND.items()}
-_SKIP = {"created_at", "created_by", "updated_at", "updated_by"}
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
-def _actor() -> str:
-    try:
-        import pwd
-
-        return pwd.getpwuid(os.getuid()).pw_name[:64]
-    except (ImportError, KeyError):
-        return "db upgrade"
 
 
 def _audited(row: Any, table: sa.Table) -> dict[str, Any]:
@@ -167,14 +155,7 @@ def upgrade() -> None:
         new = _audited(row, cases)
         entries.append(("update", "cases", row.id, row.id, old, new))
     # Appended as any save appends: numbered and sealed with the audit key.
-    from sqlalchemy.orm import Session
-
-    from rr_tui.store.audit import append
-
-    session = Session(bind=conn)
-    session.info["actor"] = _actor()
-    session.info["now"] = datetime.now()
-    append(session, entries)
+    append_entries(conn, entries)
 
 
 def downgrade() -> None:

@@ -22,37 +22,19 @@ rebuilt), so the audit triggers and revision 0006's index stay.
 
 from __future__ import annotations
 
-import os
-from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+
+from rr_tui.migrations.audited import append_entries, row_values
 
 revision = "0009_national_referral"
 down_revision = "0008_review_lifecycle"
 branch_labels = None
 depends_on = None
 
-_SKIP = {"created_at", "created_by", "updated_at", "updated_by"}
 NATIONAL_REVIEW = "national_review"
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
-def _actor() -> str:
-    try:
-        import pwd
-
-        return pwd.getpwuid(os.getuid()).pw_name[:64]
-    except (ImportError, KeyError):
-        return "db upgrade"
-
-
-def _values(row: Any) -> dict[str, Any]:
-    return {k: _plain(v) for k, v in row._mapping.items() if k not in _SKIP}
 
 
 def upgrade() -> None:
@@ -87,18 +69,12 @@ def upgrade() -> None:
     after = {row.id: row for row in conn.execute(sa.select(meetings).where(meetings.c.id.in_(ids)))}
     entries: list[Any] = []
     for row in before:
-        old = _values(row)
+        old = row_values(row)
         old.pop("national_referral", None)  # not a column before this revision
-        entries.append(("update", "meetings", row.id, row.case_id, old, _values(after[row.id])))
+        new = row_values(after[row.id])
+        entries.append(("update", "meetings", row.id, row.case_id, old, new))
     # Appended as any save appends: numbered and sealed with the audit key.
-    from sqlalchemy.orm import Session
-
-    from rr_tui.store.audit import append
-
-    session = Session(bind=conn)
-    session.info["actor"] = _actor()
-    session.info["now"] = datetime.now()
-    append(session, entries)
+    append_entries(conn, entries)
 
 
 def downgrade() -> None:
