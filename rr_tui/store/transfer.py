@@ -39,7 +39,7 @@ from rr_tui.errors import InputError, SchemaError
 from rr_tui.files.csvio import load_json
 from rr_tui.models import Base, Tracked
 from rr_tui.out import json_text
-from rr_tui.profile import NATIONAL_REVIEW
+from rr_tui.rules.profile import NATIONAL_REVIEW
 from rr_tui.sanitize import clean_text
 from rr_tui.store import db
 
