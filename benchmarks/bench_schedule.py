@@ -13,15 +13,25 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
+import importlib.util
 import sys
 import time
 from pathlib import Path
 from statistics import median
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from make_cases import BENCH_TODAY, build_database  # noqa: E402
+
+
+def _first_module(*names: str) -> Any:
+    for name in names[:-1]:
+        if importlib.util.find_spec(name) is not None:
+            return importlib.import_module(name)
+    return importlib.import_module(names[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,8 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     data = build_database(root=args.keep, reuse=True)
-    from rr_tui.rules.profile import ENGLAND
-    from rr_tui.rules.schedule import compute
+    # Older trees (before the rules/ folder) keep the engine at the top level.
+    profile = _first_module("rr_tui.rules.profile", "rr_tui.profile")
+    schedule = _first_module("rr_tui.rules.schedule", "rr_tui.schedule")
+    ENGLAND, compute = profile.ENGLAND, schedule.compute
     from rr_tui.store import Store
 
     store = Store(data.db_url)
