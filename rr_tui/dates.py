@@ -20,10 +20,12 @@ parser reads ``01/02/2025`` month first, which is exactly the mistake this modul
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from pendulum.locales.locale import Locale
+
+from rr_tui.rules.clock import in_london
 
 ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 # Absurd dates are refused outright: nothing in a rapid review is this old or
@@ -207,3 +209,8 @@ def uk_brief(d: date | None, empty: str = "—") -> str:
     if d is None:
         return empty
     return f"{d:%a} {d.day} {d:%b}"
+
+
+def moment_text(moment: datetime) -> str:
+    """An audit time as a reader in England reads it: ``01 Jul 2026 12:30`` (London time)."""
+    return f"{in_london(moment):%d %b %Y %H:%M}"

@@ -375,3 +375,6 @@ class AuditEntry(Base):
     # audit key that seals it (None: a plain SHA-256 entry from before 0005).
     seq: Mapped[int | None] = mapped_column(Integer, index=True, unique=True)
     key_id: Mapped[str | None] = mapped_column(String(16))
+    # "UTC": ``at`` is UTC (every entry from revision 0010 on). None: ``at`` is
+    # the local time an older rr-tui wrote, read as Europe/London time.
+    zone: Mapped[str | None] = mapped_column(String(40))

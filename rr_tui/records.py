@@ -352,7 +352,7 @@ class PanelRecord:
 
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
-    at: datetime
+    at: datetime  # aware: shown in London time (``dates.moment_text``)
     actor: str
     action: str
     table_name: str

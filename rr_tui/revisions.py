@@ -15,5 +15,6 @@ REVISIONS: tuple[str, ...] = (
     "0007_notification_children",
     "0008_review_lifecycle",
     "0009_national_referral",
+    "0010_audit_zone",
 )
 HEAD = REVISIONS[-1]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
 
+from rr_tui.dates import moment_text
 from rr_tui.records import CaseFields, MeetingRecord
 from rr_tui.store import Store
+from rr_tui.store.audit import entry_time
 
 
 def busy_case(store: Store) -> int:
@@ -140,3 +143,64 @@ def test_cli_audit_verify_exits_11_naming_the_entry(
     assert err.splitlines()[0] == (
         "rr-tui: audit entry 1: its content was changed after it was written"
     )
+
+
+# --- audit times: stored in UTC with their zone, shown in London time ----------------------
+
+SUMMER = datetime(2026, 7, 1, 11, 30, tzinfo=UTC)  # 12:30 BST in London
+WINTER = datetime(2026, 1, 15, 11, 30, tzinfo=UTC)  # 11:30 GMT in London
+
+
+def test_audit_times_are_stored_in_utc_with_their_zone(store: Store) -> None:
+    store.now = lambda: SUMMER
+    case_id = store.create_case(CaseFields("RR-2026-001"))
+    store.now = lambda: WINTER.astimezone(ZoneInfo("Asia/Tokyo"))  # any zone: stored as UTC
+    store.update_case(case_id, 1, CaseFields("RR-2026-001", notes="winter"))
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("SELECT at, zone FROM audit_log ORDER BY id")).all()
+        stamps = conn.execute(text("SELECT created_at, updated_at FROM cases")).one()
+    stored = [(at if isinstance(at, datetime) else datetime.fromisoformat(at), z) for at, z in rows]
+    assert stored == [(datetime(2026, 7, 1, 11, 30), "UTC"), (datetime(2026, 1, 15, 11, 30), "UTC")]
+    assert [s if isinstance(s, datetime) else datetime.fromisoformat(s) for s in stamps] == [
+        datetime(2026, 7, 1, 11, 30),
+        datetime(2026, 1, 15, 11, 30),
+    ]
+    history = store.history(case_id)
+    assert [h.at for h in history] == [SUMMER, WINTER]
+    # Shown as England's clocks showed them: BST in July, GMT in January.
+    assert [moment_text(h.at) for h in history] == ["01 Jul 2026 12:30", "15 Jan 2026 11:30"]
+    assert store.verify_audit() == []
+
+
+def test_an_entry_without_a_zone_is_read_as_london_time() -> None:
+    # What rr-tui wrote before revision 0010: the local time, no zone.
+    summer, winter = (
+        entry_time(datetime(2025, 7, 1, 12, 30), None),
+        entry_time(datetime(2025, 1, 15, 12, 30), None),
+    )
+    assert summer.astimezone(UTC) == datetime(2025, 7, 1, 11, 30, tzinfo=UTC)
+    assert winter.astimezone(UTC) == datetime(2025, 1, 15, 12, 30, tzinfo=UTC)
+    # ...and shown as it was written: the history reads the same after the upgrade.
+    assert (moment_text(summer), moment_text(winter)) == ("01 Jul 2025 12:30", "15 Jan 2025 12:30")
+
+
+def test_a_moment_without_its_zone_is_never_shown() -> None:
+    with pytest.raises(ValueError, match="zone"):
+        moment_text(datetime(2026, 7, 1, 12, 30))
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        pytest.param("UPDATE audit_log SET zone = NULL WHERE id = 1", id="zone removed"),
+        pytest.param("UPDATE audit_log SET zone = 'Europe/Paris' WHERE id = 1", id="zone changed"),
+    ],
+)
+def test_changing_an_entrys_zone_breaks_the_chain(store: Store, statement: str) -> None:
+    # The zone is sealed in the hash: moving an entry in time by its zone is caught.
+    store.now = lambda: SUMMER
+    busy_case(store)
+    sql(store, statement)
+    problems = store.verify_audit()
+    assert problems and problems[0].startswith("audit entry 1:"), problems
+    assert "changed" in problems[0]

@@ -389,13 +389,13 @@ def _rechain(db: Path, digest: Callable[[str, dict[str, Any]], str]) -> None:
     with sqlite3.connect(db) as conn:
         conn.execute("DROP TRIGGER audit_log_no_update")
         rows = conn.execute(
-            "SELECT id, at, actor, action, table_name, row_id, case_id, old, new, seq, key_id "
-            "FROM audit_log ORDER BY id"
+            "SELECT id, at, actor, action, table_name, row_id, case_id, old, new, seq, key_id, "
+            "zone FROM audit_log ORDER BY id"
         ).fetchall()
         prev = "0" * 64
         for row in rows:
             actor = "mallory" if row[0] == 2 else row[2]
-            fields = hashed_fields(datetime.fromisoformat(row[1]), actor, *row[3:11])
+            fields = hashed_fields(datetime.fromisoformat(row[1]), actor, *row[3:12])
             rehashed = digest(prev, fields)
             conn.execute(
                 "UPDATE audit_log SET actor = ?, prev_hash = ?, hash = ? WHERE id = ?",

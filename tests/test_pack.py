@@ -674,3 +674,17 @@ def test_the_demo_has_a_signed_off_case_whose_final_pack_can_be_written(
     partners = [row.cells[0].text for row in signoff.rows[1:]]
     assert partners == ["Local authority", "Police", "Health"]
     assert "Not signed off" not in [row.cells[1].text for row in signoff.rows]
+
+
+def test_the_audit_list_gives_london_time_in_summer_and_winter(store: Store) -> None:
+    from datetime import UTC, datetime
+
+    store.now = lambda: datetime(2025, 6, 2, 8, 5, tzinfo=UTC)  # 09:05 BST
+    case_id = make_case(store)
+    store.now = lambda: datetime(2025, 12, 1, 8, 5, tzinfo=UTC)  # 08:05 GMT
+    store.record_step(case_id, "panel_notified", date(2025, 11, 28))
+    settings = pack_settings({"sections": [*SECTIONS, "audit"]})
+    history = to_markdown(pack_of(store, case_id, settings)).split("Who recorded what")[1]
+    assert "| 02 Jun 2025 09:05 |" in history
+    assert "| 01 Dec 2025 08:05 |" in history
+    assert "02 Jun 2025 08:05" not in history  # UTC, not what a clock in England said

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 from tui_helpers import (
     TODAY_UK,
@@ -19,10 +21,12 @@ from tui_helpers import (
     wait_until,
 )
 
+from rr_tui.records import CaseFields
 from rr_tui.screens.case_detail import CaseScreen
 from rr_tui.screens.case_list import CaseListScreen
 from rr_tui.screens.help import HelpScreen
 from rr_tui.screens.meeting_mode import MeetingModeScreen
+from rr_tui.store import Store
 
 STEP_LABELS = (
     "LA aware",
@@ -207,3 +211,23 @@ async def test_case_deleted_elsewhere_is_reported_not_crash(demo_url: str) -> No
         assert app.fatal is None
         # Nothing to show: the user is taken back to the list, with the reason.
         await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen), what="the list")
+
+
+async def test_history_shows_london_time_in_summer_and_winter(tmp_path: Path) -> None:
+    """Audit times are stored in UTC and shown as England's clocks showed them."""
+    url = "sqlite:///" + str(tmp_path / "db" / "rr.db")
+    store = Store(url, create=True)
+    try:
+        store.now = lambda: datetime(2026, 7, 1, 11, 30, tzinfo=UTC)  # BST: 12:30
+        case_id = store.create_case(
+            CaseFields("RR-2026-050"), {"referral_received": date(2026, 11, 23)}
+        )
+        store.now = lambda: datetime(2026, 1, 15, 11, 30, tzinfo=UTC)  # GMT: 11:30
+        store.update_case(case_id, 1, CaseFields("RR-2026-050", notes="winter"))
+    finally:
+        store.close()
+    async with running(url) as pilot:
+        screen = await open_case(pilot, url, "RR-2026-050")
+        history = text_of(screen, "#case-history")
+        assert "01 Jul 2026 12:30" in history
+        assert "15 Jan 2026 11:30" in history

@@ -669,6 +669,7 @@ def test_upgrade_keeps_every_record_from_an_earlier_revision(
             "panel_contacts.reconsideration_notes",
             "panel_contacts.reconsideration_outcome",
         ],
+        "0010_audit_zone": ["audit_log.zone"],
     }
     # Every column added by each later revision, and nothing else.
     at = db.REVISIONS.index(revision)
@@ -876,3 +877,37 @@ def test_a_later_revision_that_rebuilds_a_table_keeps_its_child_rows(
         check_data_is_all_there(store)  # fails: steps, agencies, meeting, Panel are gone
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("revision", ["0004_pack_sections", "0008_review_lifecycle"])
+def test_upgraded_audit_times_keep_verifying_and_read_in_london_time(
+    revision: str, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Entries written before 0010 (local time, no zone) and after (UTC, zoned) in one chain."""
+    from datetime import UTC
+
+    from rr_tui.dates import moment_text
+
+    engine = _engine_for(db_url)
+    try:
+        build_old_database(engine, revision)
+    finally:
+        engine.dispose()
+    assert cli(capsys, "--db", db_url, "db", "upgrade")[0] == 0
+    store = Store(db_url, actor="new-coordinator")
+    try:
+        assert store.verify_audit() == []
+        case_id = store.case_id("RR-OLD-001")
+        old = store.history(case_id)
+        # As the old rr-tui wrote them (10:15 on Mon 3 Nov 2025, GMT) and showed them.
+        assert moment_text(old[0].at) == "03 Nov 2025 10:15"
+        assert old[0].at.utcoffset() is not None
+        store.now = lambda: datetime(2026, 7, 1, 11, 30, tzinfo=UTC)  # 12:30 BST
+        store.record_step(case_id, "panel_notified", date(2026, 6, 30))
+        new = store.history(case_id)[-1]
+        assert (new.actor, moment_text(new.at)) == ("new-coordinator", "01 Jul 2026 12:30")
+        assert store.history(case_id)[: len(old)] == old
+        assert store.verify_audit() == []
+    finally:
+        store.close()
+    assert cli(capsys, "--db", db_url, "audit", "verify") == (0, "audit trail intact\n", "")

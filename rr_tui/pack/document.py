@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from rr_tui.dates import uk
+from rr_tui.dates import moment_text, uk
 from rr_tui.records import (
     AGE_BANDS,
     CAPACITIES,
@@ -330,10 +330,7 @@ def build_pack(
         "audit": lambda: (
             Table(
                 ("When", "Who", "What"),
-                tuple(
-                    (f"{h.at:%d %b %Y %H:%M}", for_display(h.actor), _history_text(h))
-                    for h in history
-                )
+                tuple((moment_text(h.at), for_display(h.actor), _history_text(h)) for h in history)
                 or (("—", "—", "No changes recorded."),),
                 "Who recorded what",
             ),

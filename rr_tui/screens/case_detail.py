@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from rr_tui.dates import uk, uk_short
+from rr_tui.dates import moment_text, uk, uk_short
 from rr_tui.errors import RRError
 from rr_tui.records import (
     AGE_BANDS,
@@ -396,7 +396,7 @@ def _history(entries: list[HistoryEntry]) -> RenderableType:
     for entry in entries[-15:]:
         plain_row(
             table,
-            f"{entry.at:%d %b %Y %H:%M}",
+            moment_text(entry.at),
             for_display(entry.actor),
             f"{entry.table_name.replace('_', ' ')}: {entry.summary}",
         )

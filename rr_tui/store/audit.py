@@ -18,7 +18,7 @@ import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import insert, inspect, select, text
@@ -33,6 +33,7 @@ from rr_tui.models import (
     Chaser,
     Tracked,
 )
+from rr_tui.rules.clock import LONDON
 from rr_tui.store.audit_anchor import AuditKey, Witness, key_path, load_key
 
 GENESIS = "0" * 64
@@ -99,6 +100,36 @@ def entry_hash(prev_hash: str, fields: dict[str, Any], key: AuditKey | None = No
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
 
 
+# Entries from revision 0010 on: ``at`` is UTC, and says so.
+UTC_ZONE = "UTC"
+
+
+def sealed_time(at: datetime, zone: str | None) -> str:
+    """The entry's time as its hash seals it: with its zone (``+00:00``) from 0010 on.
+
+    An entry from before (no zone) was sealed as written, without a zone; a
+    zone other than UTC was never written, so it cannot match its hash.
+    """
+    if zone is None:
+        return at.isoformat()
+    if zone == UTC_ZONE:
+        return at.replace(tzinfo=UTC).isoformat()
+    return f"{at.isoformat()} {zone}"
+
+
+def entry_time(at: datetime, zone: str | None) -> datetime:
+    """The moment an entry was written, with its zone.
+
+    Entries from before revision 0010 hold the local time of the machine that
+    saved, without a zone: they are read as Europe/London time, which is what
+    a coordinator's machine in England wrote and what the history showed then
+    (docs/decisions.md, "Audit times").
+    """
+    if zone is None:
+        return at.replace(tzinfo=LONDON)
+    return at.replace(tzinfo=UTC)
+
+
 def hashed_fields(
     at: datetime,
     actor: str,
@@ -110,9 +141,10 @@ def hashed_fields(
     new: str,
     seq: int | None = None,
     key_id: str | None = None,
+    zone: str | None = None,
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {
-        "at": at.isoformat(),
+        "at": sealed_time(at, zone),
         "actor": actor,
         "action": action,
         "table": table,
@@ -125,6 +157,11 @@ def hashed_fields(
         fields["seq"] = seq
         fields["key"] = key_id
     return fields
+
+
+def _utc(moment: datetime) -> datetime:
+    """An aware moment as the naive UTC time the ``at`` column holds."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def serialise_writes(session: Session) -> None:
@@ -233,7 +270,11 @@ Entry = tuple[str, str, int, int | None, dict[str, Any], dict[str, Any]]
 def append(session: Session, entries: list[Entry]) -> None:
     """Append (action, table, row id, case id, old, new) entries to the chain."""
     actor: str = session.info.get("actor", "unknown")
-    at: datetime = session.info.get("now") or datetime.now()
+    now: datetime = session.info.get("now") or datetime.now(UTC)
+    # Stored in UTC with its zone. A time without one comes only from a
+    # migration before 0010, whose table has no zone yet: written as before.
+    at, zone = (now, None) if now.tzinfo is None else (_utc(now), UTC_ZONE)
+    stamped = {} if zone is None else {"zone": zone}
     last = _last_entry(session)
     prev, seq = (last.hash, last.seq) if last else (GENESIS, 0)
     key = _key_for(session, last)
@@ -243,7 +284,7 @@ def append(session: Session, entries: list[Entry]) -> None:
         new_json = json.dumps(new, sort_keys=True) if new else ""
         seq += 1
         fields = hashed_fields(
-            at, actor, action, table, row_id, case_id, old_json, new_json, seq, key.key_id
+            at, actor, action, table, row_id, case_id, old_json, new_json, seq, key.key_id, zone
         )
         digest = entry_hash(prev, fields, key)
         rows.append(
@@ -260,6 +301,7 @@ def append(session: Session, entries: list[Entry]) -> None:
                 "hash": digest,
                 "seq": seq,
                 "key_id": key.key_id,
+                **stamped,
             }
         )
         prev = digest
@@ -299,6 +341,7 @@ def verify_chain(
             entry.new,
             entry.seq,
             entry.key_id,
+            entry.zone,
         )
         if entry.key_id is None:
             if keyed:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from rr_tui.models import AuditEntry
 from rr_tui.records import HistoryEntry
 from rr_tui.store import audit_anchor
-from rr_tui.store.audit import ChainReport, append, verify, verify_chain
+from rr_tui.store.audit import ChainReport, append, entry_time, verify, verify_chain
 from rr_tui.store.core import StoreCore
 
 
@@ -29,15 +29,21 @@ class AuditTrailStore(StoreCore):
                     AuditEntry.table_name,
                     AuditEntry.old,
                     AuditEntry.new,
+                    AuditEntry.zone,
                 )
                 .where(AuditEntry.case_id == case_id)
                 .order_by(AuditEntry.id)
             )
             return [
                 HistoryEntry(
-                    at, actor, action, table, _summarise(action, old, new), _changed(old, new)
+                    entry_time(at, zone),
+                    actor,
+                    action,
+                    table,
+                    _summarise(action, old, new),
+                    _changed(old, new),
                 )
-                for at, actor, action, table, old, new in rows
+                for at, actor, action, table, old, new, zone in rows
             ]
 
         return self._read(load)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from sqlalchemy import Engine, event, func, or_, select
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rr_tui.errors import DatabaseMissing, NotFoundError, RRError, SchemaError
 from rr_tui.models import AuditEntry, Case, CaseOrder, StepDate, Tracked
+from rr_tui.rules.clock import utc_now
 from rr_tui.rules.profile import ENGLAND, Profile
 from rr_tui.rules.schedule import schedule_key
 from rr_tui.store import audit_anchor, db
@@ -59,6 +60,8 @@ class StoreCore:
         # The profile the stored triage order is worked out with.
         self.profile = profile or ENGLAND
         self.actor = (actor or current_actor())[:64]  # the width of the *_by columns
+        # The moment each write is stamped with, in UTC with its zone (tests fix it).
+        self.now: Callable[[], datetime] = utc_now
         self._path = db.sqlite_path(url) if db.is_sqlite(url) else None
         # The audit trail's anchors outside the database (rr_tui.store.audit_anchor).
         self.identity = db.identity(url)
@@ -153,7 +156,7 @@ class StoreCore:
         """One short write transaction, committed on leaving the block."""
         with db.translated(), self._writes() as session:
             session.info["actor"] = self.actor
-            session.info["now"] = datetime.now()
+            session.info["now"] = self.now()
             session.info[KEYRING] = self._keyring
             try:
                 yield session
@@ -198,7 +201,9 @@ class StoreCore:
                 ) from None
 
     def _touch(self, session: Session, row: Tracked, *, new: bool = False) -> None:
-        now: datetime = session.info["now"]
+        # The rows' own who-and-when columns hold UTC too (without a zone: the
+        # audit entry of the same write carries it).
+        now = session.info["now"].astimezone(UTC).replace(tzinfo=None)
         if new:
             row.created_at, row.created_by, row.version = now, self.actor, 1
         else:
