@@ -238,3 +238,36 @@ def test_status_json_never_imports_textual(seeded: str) -> None:
     imported = [line.split("|")[-1].strip() for line in done.stderr.splitlines()]
     assert "rr_tui.reports.status" in imported
     assert not [name for name in imported if name.split(".")[0] == "textual"]
+
+
+def test_history_gives_london_time_in_summer_and_winter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, datetime
+
+    from rr_tui.records import CaseFields
+    from rr_tui.store import Store
+
+    url = "sqlite:///" + str(tmp_path / "db" / "rr.db")
+    store = Store(url, create=True, actor="j.okafor")
+    try:
+        store.now = lambda: datetime(2026, 7, 1, 11, 30, tzinfo=UTC)  # BST
+        case_id = store.create_case(CaseFields("RR-2026-050"))
+        store.now = lambda: datetime(2026, 1, 15, 11, 30, tzinfo=UTC)  # GMT
+        store.update_case(case_id, 1, CaseFields("RR-2026-050", notes="winter"))
+    finally:
+        store.close()
+    code, out, err = cli(capsys, "--db", url, "history", "rr-2026-050")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "01 Jul 2026 12:30  j.okafor  cases: created",
+        "15 Jan 2026 11:30  j.okafor  cases: changed notes",
+    ]
+    code, out, err = cli(capsys, "--db", url, "history", "RR-2026-050", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [r["at"] for r in rows] == ["2026-07-01T12:30:00+01:00", "2026-01-15T11:30:00+00:00"]
+    assert rows[1]["changed"] == ["notes"]
+    code, _, err = cli(capsys, "--db", url, "history", "RR-2099-001")
+    assert code != 0
+    assert_one_line_error(err)

@@ -1,4 +1,5 @@
-"""Commands that produce documents from the records: pack, chase, report, calendar."""
+"""Commands that produce documents from the records: pack, chase, report, calendar,
+digest, and a case's history."""
 
 from __future__ import annotations
 
@@ -109,9 +110,20 @@ def add_commands(
         action="store_true",
         help="print nothing when nothing is due (so `mail -E` sends no mail)",
     )
+    p = command(
+        "history",
+        "who recorded what on a case, and when (London time), oldest first: its audit trail",
+    )
+    p.add_argument("reference")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="machine-readable: each entry's time (ISO 8601, London, with its offset), "
+        "who, the record, what changed",
+    )
 
 
-COMMANDS = ("pack", "chase", "report", "calendar", "digest")
+COMMANDS = ("pack", "chase", "report", "calendar", "digest", "history")
 
 
 def run(
@@ -128,6 +140,8 @@ def run(
             return _report(args, config, store, today)
         if command == "digest":
             return _digest(args, config, store, today)
+        if command == "history":
+            return _history(args, store)
         return _calendar(args, config, store, today)
 
 
@@ -355,4 +369,30 @@ def _digest(args: argparse.Namespace, config: Config, store: Store, today: date)
     )
     if groups or not args.skip_empty:
         sys.stdout.write(digest_text(groups, today, args.days))
+    return 0
+
+
+def _history(args: argparse.Namespace, store: Store) -> int:
+    from rr_tui.dates import moment_text
+    from rr_tui.out import json_text
+    from rr_tui.rules.clock import in_london
+    from rr_tui.sanitize import for_display
+
+    entries = store.history(store.case_id(args.reference))
+    if args.json:
+        rows = [
+            {
+                "at": in_london(e.at).isoformat(),
+                "who": e.actor,
+                "record": e.table_name,
+                "what": e.summary,
+                "changed": list(e.changed),
+            }
+            for e in entries
+        ]
+        print(json_text(rows))
+        return 0
+    for e in entries:
+        record = e.table_name.replace("_", " ")
+        print(f"{moment_text(e.at)}  {for_display(e.actor)}  {record}: {for_display(e.summary)}")
     return 0
