@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import importlib.util
 import sys
 import time
 from pathlib import Path
@@ -28,8 +27,14 @@ from make_cases import BENCH_TODAY, build_database  # noqa: E402
 
 
 def _first_module(*names: str) -> Any:
+    """The first of these modules that the rr_tui being measured has (by its own files:
+    an editable install's finder would find a newer tree's modules for an older one)."""
+    import rr_tui
+
+    root = Path(rr_tui.__file__ or "").parent
     for name in names[:-1]:
-        if importlib.util.find_spec(name) is not None:
+        relative = Path(*name.split(".")[1:])
+        if (root / relative.with_suffix(".py")).exists():
             return importlib.import_module(name)
     return importlib.import_module(names[-1])
 
