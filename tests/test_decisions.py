@@ -173,6 +173,18 @@ def _case(store: Store, reference: str = "RR-DEC-1", decision: str = "no_further
     return case_id
 
 
+def _reconsidered(store: Store, case_id: int, version: int, notes: str) -> None:
+    """The Panel's challenge answered on Fri 23 Jan 2026: the decision maintained."""
+    store.record_panel(
+        case_id,
+        version,
+        reconsidered_on=D(2026, 1, 23),
+        reconsideration_outcome="maintained",
+        reconsideration_notes=notes,
+        set_reconsidered=True,
+    )
+
+
 def test_the_list_and_the_order_see_the_panel_s_challenge(db_url: str, store: Store) -> None:
     case_id = _case(store)
     (listed,) = store.list_cases()
@@ -193,14 +205,7 @@ def test_the_list_and_the_order_see_the_panel_s_challenge(db_url: str, store: St
     # Answered: the step is done, the case green again.
     panel = store.get_case(case_id).panel
     assert panel is not None
-    store.record_panel(
-        case_id,
-        panel.version,
-        reconsidered_on=D(2026, 1, 23),
-        reconsideration_outcome="maintained",
-        reconsideration_notes="Rationale strengthened; sent securely.",
-        set_reconsidered=True,
-    )
+    _reconsidered(store, case_id, panel.version, "Rationale strengthened; sent securely.")
     record = store.get_case(case_id)
     note = "Rationale strengthened; sent securely."
     assert _answer(record) == ("maintained", note, D(2026, 1, 23), "")
@@ -452,14 +457,7 @@ def test_the_json_export_keeps_every_new_field(
     with closing(Store(db_url, create=True)) as store:
         case_id = _case(store, decision="lcspr")
         store.record_panel(case_id, 0, outcome="challenges")
-        store.record_panel(
-            case_id,
-            1,
-            reconsidered_on=D(2026, 1, 23),
-            reconsideration_outcome="maintained",
-            reconsideration_notes="Kept.",
-            set_reconsidered=True,
-        )
+        _reconsidered(store, case_id, 1, "Kept.")
         store.save_edits(
             case_id,
             [

@@ -35,8 +35,7 @@ async def test_the_meeting_form_records_the_national_referral(demo_url: str) -> 
         assert ui.value(form, "national_referral") == "yes"
         choose(form, "national_referral", "no")
         await pilot.pause()
-        await ui.save(pilot)
-        await ui.wait_closed(pilot, form)
+        await ui.save_and_close(pilot, form)
         await ui.wait_until(
             pilot,
             lambda: "referred" not in ui.text_of(screen, "#case-meeting"),
@@ -84,8 +83,7 @@ async def test_the_panel_form_records_the_reconsideration(demo_url: str) -> None
         assert "due Mon 30 Nov 2026: on time" in ui.date_hint(form, "reconsidered_on")
         choose(form, "reconsideration_outcome", "maintained")
         ui.put(form, "reconsideration_notes", "Rationale set out again; decision maintained.")
-        await ui.save(pilot)
-        await ui.wait_closed(pilot, form)
+        await ui.save_and_close(pilot, form)
         await ui.wait_until(
             pilot,
             lambda: (
@@ -134,8 +132,7 @@ async def test_an_unanswered_challenge_is_red_in_the_list_with_its_next_step(
 
 async def test_the_step_form_names_the_pre_publication_recipients(demo_url: str) -> None:
     async with ui.running(demo_url) as pilot:
-        await ui.open_case(pilot, demo_url, "DEMO-2026-008")
-        form = await ui.open_form(pilot, "t", StepForm)
+        form = await ui.open_case_form(pilot, demo_url, "DEMO-2026-008", "t", StepForm)
         recipients = ui.field(form, "recipients")
         assert not recipients.display  # another step is chosen
         choose(form, "step", "prepublication_copy")
@@ -145,8 +142,7 @@ async def test_the_step_form_names_the_pre_publication_recipients(demo_url: str)
         assert "the National Panel, the Secretary of State" in str(hint.render())
         ui.put(form, "on", "2026-11-24")
         ui.put(form, "recipients", "the National Panel\nthe Secretary of State\nOfsted")
-        await ui.save(pilot)
-        await ui.wait_closed(pilot, form)
+        await ui.save_and_close(pilot, form)
     saved = ui.stored_case(demo_url, "DEMO-2026-008")
     assert saved.done["prepublication_copy"] == date(2026, 11, 24)
     assert saved.fields.prepublication_recipients == (
