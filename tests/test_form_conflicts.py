@@ -88,6 +88,18 @@ def const(value: Any) -> Callable[[Any], Any]:
     return lambda _seen: value
 
 
+def fixed(field_id: str, target: Target, theirs: Any, yours: Any) -> FieldSpec:
+    """A field the other coordinator sets to ``theirs`` and the user to ``yours``."""
+    return FieldSpec(field_id, target, const(theirs), const(yours))
+
+
+def choice(field_id: str, target: Target, options: list[Any]) -> FieldSpec:
+    """A choice: theirs is the first option other than the one shown, yours the next."""
+    return FieldSpec(
+        field_id, target, other_than(options), other_than(options, other_than(options))
+    )
+
+
 def other_than(options: list[Any], *avoid_fns: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """The first option different from what the form showed (and from other picks)."""
 
@@ -132,47 +144,33 @@ SPECS: tuple[FormSpec, ...] = (
         "DEMO-2026-004",
         "e",
         (
-            FieldSpec("reference", Target(CASE, "reference"), const("RR-T-4"), const("RR-U-4")),
-            FieldSpec(
-                "kind",
-                Target(CASE, "kind"),
-                other_than(_KINDS),
-                other_than(_KINDS, other_than(_KINDS)),
-            ),
-            FieldSpec("sin_reference", Target(CASE, "sin_reference"), const("T-1"), const("U-1")),
-            FieldSpec(
-                "incident_date",
-                Target(CASE, "incident_date"),
-                const(D(2026, 11, 2)),
-                const(D(2026, 11, 3)),
-            ),
-            FieldSpec("owner", Target(CASE, "owner"), const("T. Theirs"), const("U. Yours")),
-            FieldSpec(
-                "lead_authority", Target(CASE, "lead_authority"), const("Theirs"), const("Yours")
-            ),
+            fixed("reference", Target(CASE, "reference"), "RR-T-4", "RR-U-4"),
+            choice("kind", Target(CASE, "kind"), _KINDS),
+            fixed("sin_reference", Target(CASE, "sin_reference"), "T-1", "U-1"),
+            fixed("incident_date", Target(CASE, "incident_date"), D(2026, 11, 2), D(2026, 11, 3)),
+            fixed("owner", Target(CASE, "owner"), "T. Theirs", "U. Yours"),
+            fixed("lead_authority", Target(CASE, "lead_authority"), "Theirs", "Yours"),
             FieldSpec(
                 "incident_type",
                 Target(CASE, "incident_type"),
                 other_than(_INCIDENTS),
                 other_than([*_INCIDENTS, ""], other_than(_INCIDENTS)),
             ),
-            FieldSpec(
-                "home_authority", Target(CASE, "home_authority"), const("Theirs"), const("Yours")
-            ),
-            FieldSpec(
+            fixed("home_authority", Target(CASE, "home_authority"), "Theirs", "Yours"),
+            fixed(
                 "partners_copied_on",
                 Target(CASE, "partners_copied_on"),
-                const(D(2026, 11, 4)),
-                const(D(2026, 11, 5)),
+                D(2026, 11, 4),
+                D(2026, 11, 5),
             ),
             FieldSpec("status", Target(CASE, "status"), closed_if_open, closed_if_open),
-            FieldSpec(
+            fixed(
                 "publication_planned",
                 Target(CASE, "publication_planned"),
-                const(D(2027, 3, 1)),
-                const(D(2027, 4, 1)),
+                D(2027, 3, 1),
+                D(2027, 4, 1),
             ),
-            FieldSpec("notes", Target(CASE, "notes"), const("their notes"), const("your notes")),
+            fixed("notes", Target(CASE, "notes"), "their notes", "your notes"),
         ),
     ),
     FormSpec(
@@ -180,28 +178,11 @@ SPECS: tuple[FormSpec, ...] = (
         "DEMO-2026-006",
         "m",
         (
-            FieldSpec(
-                "held_on",
-                Target(STEP, "rr_meeting"),
-                const(D(2026, 11, 23)),
-                const(D(2026, 11, 24)),
-            ),
-            FieldSpec(
-                "decision",
-                Target(MEETING, "decision"),
-                other_than(_DECISIONS),
-                other_than(_DECISIONS, other_than(_DECISIONS)),
-            ),
-            FieldSpec(
-                "national_referral",
-                Target(MEETING, "national_referral"),
-                other_than(_YES_NO),
-                other_than(_YES_NO, other_than(_YES_NO)),
-            ),
+            fixed("held_on", Target(STEP, "rr_meeting"), D(2026, 11, 23), D(2026, 11, 24)),
+            choice("decision", Target(MEETING, "decision"), _DECISIONS),
+            choice("national_referral", Target(MEETING, "national_referral"), _YES_NO),
             *(
-                FieldSpec(
-                    name, Target(MEETING, name), const(f"their {name}"), const(f"your {name}")
-                )
+                fixed(name, Target(MEETING, name), f"their {name}", f"your {name}")
                 for name in MEETING_TEXT  # every text column of the meeting record
             ),
             FieldSpec(
@@ -217,42 +198,21 @@ SPECS: tuple[FormSpec, ...] = (
         "DEMO-2026-008",
         "p",
         (
-            FieldSpec(
-                "notified_on",
-                Target(STEP, "panel_notified"),
-                const(D(2026, 9, 28)),
-                const(D(2026, 9, 29)),
-            ),
-            FieldSpec(
+            fixed("notified_on", Target(STEP, "panel_notified"), D(2026, 9, 28), D(2026, 9, 29)),
+            fixed(
                 "notification_notes",
                 Target(PANEL, "notification_notes"),
-                const("their notes"),
-                const("your notes"),
+                "their notes",
+                "your notes",
             ),
-            FieldSpec(
-                "response_on",
-                Target(STEP, "panel_response"),
-                const(D(2026, 10, 9)),
-                const(D(2026, 10, 12)),
-            ),
-            FieldSpec(
-                "outcome",
-                Target(PANEL, "outcome"),
-                other_than(_OUTCOMES),
-                other_than(_OUTCOMES, other_than(_OUTCOMES)),
-            ),
-            FieldSpec(
-                "response_notes",
-                Target(PANEL, "response_notes"),
-                const("their response"),
-                const("your response"),
+            fixed("response_on", Target(STEP, "panel_response"), D(2026, 10, 9), D(2026, 10, 12)),
+            choice("outcome", Target(PANEL, "outcome"), _OUTCOMES),
+            fixed(
+                "response_notes", Target(PANEL, "response_notes"), "their response", "your response"
             ),
             # After the outcome: a challenge or a request opens the reconsideration.
-            FieldSpec(
-                "reconsidered_on",
-                Target(STEP, "reconsideration"),
-                const(D(2026, 10, 20)),
-                const(D(2026, 10, 21)),
+            fixed(
+                "reconsidered_on", Target(STEP, "reconsideration"), D(2026, 10, 20), D(2026, 10, 21)
             ),
             FieldSpec(
                 "reconsideration_outcome",
@@ -260,11 +220,11 @@ SPECS: tuple[FormSpec, ...] = (
                 other_than(_ANSWERS),
                 other_than([*_ANSWERS, ""], other_than(_ANSWERS)),
             ),
-            FieldSpec(
+            fixed(
                 "reconsideration_notes",
                 Target(PANEL, "reconsideration_notes"),
-                const("their answer"),
-                const("your answer"),
+                "their answer",
+                "your answer",
             ),
         ),
     ),
@@ -272,31 +232,16 @@ SPECS: tuple[FormSpec, ...] = (
         StepForm,
         "DEMO-2026-008",
         "t",
-        (
-            FieldSpec(
-                "on",
-                Target(STEP, "practitioner_event"),
-                const(D(2026, 11, 20)),
-                const(D(2026, 11, 24)),
-            ),
-        ),
+        (fixed("on", Target(STEP, "practitioner_event"), D(2026, 11, 20), D(2026, 11, 24)),),
     ),
     FormSpec(
         LocalReviewForm,
         "DEMO-2026-008",
         "l",
         (
-            FieldSpec(
-                "initiated",
-                Target(STEP, "lcspr_initiated"),
-                const(D(2026, 10, 1)),
-                const(D(2026, 10, 2)),
-            ),
-            FieldSpec(
-                "panel_agreed",
-                Target(STEP, "lcspr_panel_agreed"),
-                const(D(2026, 10, 9)),
-                const(D(2026, 10, 12)),
+            fixed("initiated", Target(STEP, "lcspr_initiated"), D(2026, 10, 1), D(2026, 10, 2)),
+            fixed(
+                "panel_agreed", Target(STEP, "lcspr_panel_agreed"), D(2026, 10, 9), D(2026, 10, 12)
             ),
         ),
     ),
@@ -305,12 +250,7 @@ SPECS: tuple[FormSpec, ...] = (
         "DEMO-2026-004",
         "r",
         (
-            FieldSpec(
-                "received_on",
-                Target(AGENCY, "received_on"),
-                const(D(2026, 11, 20)),
-                const(D(2026, 11, 24)),
-            ),
+            fixed("received_on", Target(AGENCY, "received_on"), D(2026, 11, 20), D(2026, 11, 24)),
             FieldSpec("records_secured", Target(AGENCY, "records_secured"), flip, flip),
             FieldSpec("nil_return", Target(AGENCY, "nil_return"), flip, flip),
         ),
@@ -321,31 +261,11 @@ SPECS: tuple[FormSpec, ...] = (
         "DEMO-2026-004",
         "c",
         (
-            FieldSpec("initials", Target(CHILD, "initials"), const("TT"), const("UU")),
-            FieldSpec(
-                "age_band",
-                Target(CHILD, "age_band"),
-                other_than(_AGES),
-                other_than(_AGES, other_than(_AGES)),
-            ),
-            FieldSpec(
-                "sex",
-                Target(CHILD, "sex"),
-                other_than(_SEXES),
-                other_than(_SEXES, other_than(_SEXES)),
-            ),
-            FieldSpec(
-                "ethnicity",
-                Target(CHILD, "ethnicity"),
-                other_than(_ETHNIC),
-                other_than(_ETHNIC, other_than(_ETHNIC)),
-            ),
-            FieldSpec(
-                "disability",
-                Target(CHILD, "disability"),
-                other_than(_DISABLED),
-                other_than(_DISABLED, other_than(_DISABLED)),
-            ),
+            fixed("initials", Target(CHILD, "initials"), "TT", "UU"),
+            choice("age_band", Target(CHILD, "age_band"), _AGES),
+            choice("sex", Target(CHILD, "sex"), _SEXES),
+            choice("ethnicity", Target(CHILD, "ethnicity"), _ETHNIC),
+            choice("disability", Target(CHILD, "disability"), _DISABLED),
             FieldSpec("cp_plan", Target(CHILD, "cp_plan"), flip, flip),
             FieldSpec("child_in_need", Target(CHILD, "child_in_need"), flip, flip),
             FieldSpec("looked_after", Target(CHILD, "looked_after"), flip, flip),
@@ -357,12 +277,10 @@ SPECS: tuple[FormSpec, ...] = (
         "DEMO-2026-004",
         "I",
         (
-            FieldSpec("text", Target(ACTION, "text"), const("Their words"), const("My words")),
-            FieldSpec("owner", Target(ACTION, "owner"), const("Police"), const("Health")),
+            fixed("text", Target(ACTION, "text"), "Their words", "My words"),
+            fixed("owner", Target(ACTION, "owner"), "Police", "Health"),
             # Due dates ahead: a date passed would ask first (not under test here).
-            FieldSpec(
-                "due", Target(ACTION, "due_on"), const(D(2026, 12, 9)), const(D(2026, 12, 10))
-            ),
+            fixed("due", Target(ACTION, "due_on"), D(2026, 12, 9), D(2026, 12, 10)),
         ),
     ),
 )
