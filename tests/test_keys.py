@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from textual import events
 from textual.keys import _character_to_key
+from textual.screen import Screen
 from textual.widgets import Input
 from tui_helpers import (
     TODAY,
@@ -38,6 +39,8 @@ from tui_helpers import (
 from rr_tui.screens.case_detail import CaseScreen
 from rr_tui.screens.case_form import CaseForm
 from rr_tui.screens.case_list import CaseListScreen
+from rr_tui.screens.child_form import ChildForm
+from rr_tui.screens.lifecycle_forms import ActionForm
 from rr_tui.widgets.fields import Field
 
 
@@ -141,6 +144,20 @@ async def test_a_key_pressed_while_the_case_loads_is_kept(demo_url: str) -> None
         form = await wait_for_screen(pilot, CaseForm, timeout=15)
         await settled(pilot, lambda: bool(fields_of(form)["reference"]), "the form")
         assert fields_of(form)["reference"] == "DEMO-2026-004"
+
+
+@pytest.mark.parametrize(("key", "kind"), [("c", ChildForm), ("i", ActionForm), ("I", ActionForm)])
+async def test_every_form_key_pressed_while_the_case_loads_is_kept(
+    demo_url: str, key: str, kind: type[Screen[Any]]
+) -> None:
+    """Every form opens through one path (CaseScreen._form): none drops an early key."""
+    async with running_app(demo_url) as (app, pilot):
+        await wait_for_rows(pilot)
+        with fresh_store(demo_url) as store:
+            case_id = store.case_id("DEMO-2026-004")
+        app.push_screen(CaseScreen(case_id))
+        burst(app, [key])
+        await wait_for_screen(pilot, kind, timeout=15)
 
 
 async def test_escape_then_typing_goes_back_to_the_list(demo_url: str) -> None:

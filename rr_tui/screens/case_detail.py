@@ -663,66 +663,60 @@ class CaseScreen(RRScreen):
     def _open_form(self, form: ModalScreen[int | None], what: str) -> None:
         self.app.push_screen(form, on_saved(self, self.load, what))
 
+    def _form(
+        self,
+        key: Callable[[], None],
+        make: Callable[[CaseRecord], ModalScreen[int | None]],
+        what: str,
+        refusal: Callable[[CaseRecord], str] | None = None,
+    ) -> None:
+        """Open a form on the case once it is shown (``key``, pressed before, waits for
+        it), unless ``refusal`` says why not: then say that instead."""
+        if self._until_loaded(key) or self.data is None:
+            return
+        why = refusal(self.data.record) if refusal is not None else ""
+        if why:
+            self.notify(why, severity="warning")
+            return
+        self._open_form(make(self.data.record), what)
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def action_edit(self) -> None:
         from rr_tui.screens.case_form import CaseForm
 
-        if self._until_loaded(self.action_edit):
-            return
-        if self.data:
-            self._open_form(CaseForm(self.data.record), "Case")
+        self._form(self.action_edit, CaseForm, "Case")
 
     def action_children(self) -> None:
         from rr_tui.screens.child_form import ChildForm
 
-        if self.data:
-            self._open_form(ChildForm(self.data.record), "Child")
+        self._form(self.action_children, ChildForm, "Child")
 
     def action_add_agency(self) -> None:
         from rr_tui.screens.agency_forms import AgencyForm
 
-        if self._until_loaded(self.action_add_agency):
-            return
-        if self.data:
-            self._open_form(AgencyForm(self.data.record), "Agency")
+        self._form(self.action_add_agency, AgencyForm, "Agency")
 
     def action_record_return(self) -> None:
         from rr_tui.screens.agency_forms import ReturnForm
 
-        if self._until_loaded(self.action_record_return):
-            return
-        if self.data is None:
-            return
-        if not self.data.record.agencies:
-            self.notify("Add an agency first (a).", severity="warning")
-            return
-        self._open_form(ReturnForm(self.data.record), "Agency return")
+        self._form(self.action_record_return, ReturnForm, "Agency return", _no_agency)
 
     def action_meeting(self) -> None:
         from rr_tui.screens.meeting_form import MeetingForm
 
-        if self._until_loaded(self.action_meeting):
-            return
-        if self.data:
-            self._open_form(MeetingForm(self.data.record), "Meeting")
+        self._form(self.action_meeting, MeetingForm, "Meeting")
 
     def action_panel(self) -> None:
         from rr_tui.screens.panel_form import PanelForm
 
-        if self._until_loaded(self.action_panel):
-            return
-        if self.data:
-            self._open_form(PanelForm(self.data.record), "Panel record")
+        self._form(self.action_panel, PanelForm, "Panel record")
 
     def action_step(self) -> None:
         from rr_tui.screens.step_form import StepForm
 
-        if self._until_loaded(self.action_step):
-            return
-        if self.data:
-            self._open_form(StepForm(self.data.record), "Step date")
+        self._form(self.action_step, StepForm, "Step date")
 
     def action_pack(self) -> None:
         from rr_tui.screens.pack_form import PackForm
@@ -748,72 +742,52 @@ class CaseScreen(RRScreen):
     def action_signoff(self) -> None:
         from rr_tui.screens.signoff_form import SignOffForm
 
-        if self._until_loaded(self.action_signoff):
-            return
-        if self.data:
-            self._open_form(SignOffForm(self.data.record), "Sign-off")
+        self._form(self.action_signoff, SignOffForm, "Sign-off")
 
     def action_add_action(self) -> None:
         from rr_tui.screens.lifecycle_forms import ActionForm
 
-        if self.data:
-            self._open_form(ActionForm(self.data.record), "Action")
+        self._form(self.action_add_action, ActionForm, "Action")
 
     def action_edit_action(self) -> None:
         from rr_tui.screens.lifecycle_forms import ActionForm
 
-        if self.data is None:
-            return
-        if not self.data.record.actions:
-            self.notify("No action yet: add one first (i).", severity="warning")
-            return
-        self._open_form(ActionForm(self.data.record, editing=True), "Action")
+        def editing(record: CaseRecord) -> ActionForm:
+            return ActionForm(record, editing=True)
+
+        self._form(self.action_edit_action, editing, "Action", _no_action)
 
     def action_action_done(self) -> None:
         from rr_tui.screens.lifecycle_forms import ActionDoneForm
 
-        if self.data is None:
-            return
-        if all(a.done_on is not None for a in self.data.record.actions):
-            self.notify("No open action: add one first (i).", severity="warning")
-            return
-        self._open_form(ActionDoneForm(self.data.record), "Action")
+        self._form(self.action_action_done, ActionDoneForm, "Action", _no_open_action)
 
-    def _local_review_decided(self) -> bool:
-        data = self.data
-        if data is None:
-            return False
-        if data.record.decision not in self.rr.profile.full_review_decisions:
-            self.notify(
-                "No local review was decided: record the meeting's decision first (m).",
-                severity="warning",
-            )
-            return False
-        return True
+    def _no_local_review(self, record: CaseRecord) -> str:
+        if record.decision in self.rr.profile.full_review_decisions:
+            return ""
+        return "No local review was decided: record the meeting's decision first (m)."
 
     def action_local_review(self) -> None:
         from rr_tui.screens.lifecycle_forms import LocalReviewForm
 
-        if self.data and self._local_review_decided():
-            self._open_form(LocalReviewForm(self.data.record), "Local review")
+        self._form(self.action_local_review, LocalReviewForm, "Local review", self._no_local_review)
 
     def action_progress_check(self) -> None:
         from rr_tui.screens.lifecycle_forms import ProgressCheckForm
 
-        if self.data and self._local_review_decided():
-            self._open_form(ProgressCheckForm(self.data.record), "Progress check")
+        self._form(
+            self.action_progress_check, ProgressCheckForm, "Progress check", self._no_local_review
+        )
 
     def action_pause(self) -> None:
         from rr_tui.screens.lifecycle_forms import PauseForm
 
-        if self.data and self._local_review_decided():
-            self._open_form(PauseForm(self.data.record), "Pause")
+        self._form(self.action_pause, PauseForm, "Pause", self._no_local_review)
 
     def action_recommendation(self) -> None:
         from rr_tui.screens.lifecycle_forms import RecommendationForm
 
-        if self.data:
-            self._open_form(RecommendationForm(self.data.record), "Recommendation")
+        self._form(self.action_recommendation, RecommendationForm, "Recommendation")
 
     def action_meeting_mode(self) -> None:
         from rr_tui.screens.meeting_mode import MeetingModeScreen
@@ -822,3 +796,20 @@ class CaseScreen(RRScreen):
 
     # Keys the scrolling view handles itself; the rest come from BINDINGS.
     help_notes = (("↑ ↓ PgUp PgDn", "scroll"),)
+
+
+# Why a form cannot open on this case yet (blank: it can).
+
+
+def _no_agency(record: CaseRecord) -> str:
+    return "" if record.agencies else "Add an agency first (a)."
+
+
+def _no_action(record: CaseRecord) -> str:
+    return "" if record.actions else "No action yet: add one first (i)."
+
+
+def _no_open_action(record: CaseRecord) -> str:
+    if any(a.done_on is None for a in record.actions):
+        return ""
+    return "No open action: add one first (i)."
