@@ -25,6 +25,7 @@ from rr_tui.errors import InputError, RRError, UsageError
 if TYPE_CHECKING:
     from rr_tui.config import Config
     from rr_tui.edits import Edit
+    from rr_tui.files.csvio import ImportRow
     from rr_tui.records import CaseRecord
     from rr_tui.store import Store
 
@@ -342,7 +343,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             command, args, config, lambda: _open(args, config, create=False), _today(args)
         )
     if command == "import":
-        from rr_tui.files.csvio import check_existing, read_import
+        from rr_tui.files.csvio import read_import
 
         if args.dry_run:
             return _dry_run(args, config)
@@ -350,13 +351,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             return _import_full(args, config)
         # The file is checked before the database is opened (or created).
         rows = read_import(args.file, config.profile, today=_today(args), sheet=args.sheet)
-        with closing(_open(args, config, create=True)) as store:
-            check_existing(rows, store.references())
-            count = store.import_cases(
-                [(r.fields, r.steps, r.decision, r.children, r.national_referral) for r in rows]
-            )
-        print(f"imported {count} case{'s' if count != 1 else ''}")
-        return 0
+        return _import_rows(args, config, rows)
     if command == "export":
         from rr_tui.files.csvio import export_text, export_xlsx, write_private
 
@@ -424,6 +419,19 @@ def _is_full_export(path: Path) -> bool:
     return True
 
 
+def _import_rows(args: argparse.Namespace, config: Config, rows: list[ImportRow]) -> int:
+    """The summary import (spreadsheet rows, already checked): all the cases, or none."""
+    from rr_tui.files.csvio import check_existing
+
+    with closing(_open(args, config, create=True)) as store:
+        check_existing(rows, store.references())
+        count = store.import_cases(
+            [(r.fields, r.steps, r.decision, r.children, r.national_referral) for r in rows]
+        )
+    print(f"imported {count} case{'s' if count != 1 else ''}")
+    return 0
+
+
 def _import_full(args: argparse.Namespace, config: Config) -> int:
     from rr_tui.files.csvio import load_json
     from rr_tui.files.safe_files import MAX_IMPORT_BYTES, read_input
@@ -437,16 +445,11 @@ def _import_full(args: argparse.Namespace, config: Config) -> int:
     data = load_json(text)
     if not is_full_export(data):
         # A JSON list of case rows (what rr-tui wrote before): the summary import.
-        from rr_tui.files.csvio import check_existing, read_import
+        from rr_tui.files.csvio import read_import
 
-        rows = read_import(args.file, config.profile, today=_today(args))
-        with closing(_open(args, config, create=True)) as store:
-            check_existing(rows, store.references())
-            count = store.import_cases(
-                [(r.fields, r.steps, r.decision, r.children, r.national_referral) for r in rows]
-            )
-        print(f"imported {count} case{'s' if count != 1 else ''}")
-        return 0
+        return _import_rows(
+            args, config, read_import(args.file, config.profile, today=_today(args))
+        )
     # Checked whole before the database is opened (or created).
     tables = check_document(data)
     with closing(_open(args, config, create=True)) as store:
