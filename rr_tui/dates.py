@@ -20,10 +20,9 @@ parser reads ``01/02/2025`` month first, which is exactly the mistake this modul
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import cache
-
-from pendulum.locales.locale import Locale
 
 from rr_tui.rules.clock import in_london
 
@@ -64,6 +63,10 @@ def _names() -> tuple[dict[str, int], dict[str, int]]:
 
     Months map to 1..12; weekdays to Python's ``date.weekday()`` (Monday 0).
     """
+    # Imported here, not at the top: pendulum costs about 18 ms to import, and most
+    # commands (``status``, ``deadline``) only write dates, never read names.
+    from pendulum.locales.locale import Locale
+
     locale = Locale.load("en")
     months: dict[str, int] = {}
     for kind in ("wide", "abbreviated"):
@@ -126,20 +129,18 @@ def _days_before(today: date, n: int) -> date:
         raise DateInputError(OUT_OF_RANGE) from None
 
 
-def parse_user_date(text: str, today: date) -> date:
-    """A date as people in England type it (see the module's opening comment)."""
+def parse_user_date(text: str, today: date | Callable[[], date]) -> date:
+    """A date as people in England type it (see the module's opening comment).
+
+    ``today`` may be a function: it is then asked only for the relative forms (today,
+    yesterday, a weekday), so that ``rr-tui deadline 2026-12-18 15`` never needs
+    the clock (pendulum) at all.
+    """
     # "19 / 12 / 2025" is 19/12/2025; a full stop or comma at the end ("Fri.") is dropped.
     word = _SPACED_SEPARATOR.sub(r"\1", text.strip().lower()).rstrip(".,").strip()
     if not word:
         raise DateInputError(NOT_A_DATE)
-    if word == "today":
-        return _checked(today.year, today.month, today.day)
-    if word == "yesterday":
-        return _checked(*_days_before(today, 1).timetuple()[:3])
-    months, days = _names()
-    if word in days:
-        back = (today.weekday() - days[word]) % 7
-        return _checked(*_days_before(today, back).timetuple()[:3])
+    # Digits first: no name is numeric, and the names come from pendulum's locale.
     match = _NUMERIC.match(word)
     if match:
         first, _sep, middle, last = match.groups()
@@ -152,6 +153,13 @@ def parse_user_date(text: str, today: date) -> date:
         if int(middle) > 12 and 1 <= int(first) <= 12:
             raise DateInputError(DAY_FIRST)
         return _checked(_year(last), int(middle), int(first))
+    months, days = _names()
+    if word in ("today", "yesterday") or word in days:
+        now = today if isinstance(today, date) else today()
+        if word == "today":
+            return _checked(now.year, now.month, now.day)
+        back = 1 if word == "yesterday" else (now.weekday() - days[word]) % 7
+        return _checked(*_days_before(now, back).timetuple()[:3])
     if _NO_YEAR.match(word):
         raise DateInputError(NEEDS_YEAR)
     return _parse_words(word, months, days)

