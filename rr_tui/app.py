@@ -99,9 +99,15 @@ class RRApp(KeysInOrder[int]):
 
         self.push_screen(CaseListScreen())
         if self.store is None:
-            self.run_worker(self._open_store, thread=True, exit_on_error=False, name="open")
+            # Opened once the first frame is painted: the worker is CPU work
+            # (the first page, then SQLAlchemy's import) and, started sooner,
+            # would take the GIL from the frame for no earlier first row.
+            self.call_after_refresh(self._start_opening)
         else:
             self.call_later(self._announce_ready)
+
+    def _start_opening(self) -> None:
+        self.run_worker(self._open_store, thread=True, exit_on_error=False, name="open")
 
     def _open_store(self) -> None:
         try:
