@@ -17,17 +17,15 @@ from textual.widgets import Footer, Input, Static
 
 from rr_tui.dates import uk, uk_short
 from rr_tui.messages import FirstPageRead, StoreReady
-from rr_tui.records import CaseRecord
 from rr_tui.rules.profile import Profile
 from rr_tui.rules.schedule import PROVISIONAL_MARK, RAG_GLYPHS, RAG_WORDS, compute
-from rr_tui.rules.triage import CaseView, urgency
 from rr_tui.sanitize import for_display
 from rr_tui.screens.base import PollingScreen
 from rr_tui.widgets.case_filter import fold, state_words
 from rr_tui.widgets.case_table import CaseTable, Column, Row, natural_widths
-from rr_tui.widgets.meeting_table import meeting_row
 
 if TYPE_CHECKING:
+    from rr_tui.records import CaseRecord
     from rr_tui.store import Store
 
 POLL_SECONDS = 3.0
@@ -85,6 +83,10 @@ def make_rows(records: list[CaseRecord], profile: Profile, today: date) -> list[
     (states, stages, dates, slack) are shared strings. With 10,000 cases that
     halves the memory the load needs at its peak.
     """
+    # Imported here, not at the top: the records' dataclasses cost about 12 ms,
+    # which the first frame (this screen's class) need not wait for.
+    from rr_tui.rules.triage import CaseView, urgency
+
     shared: dict[object, str] = {}
 
     def once(value: object, text: str) -> str:
@@ -443,6 +445,8 @@ class CaseListScreen(PollingScreen):
         """
         if self.token == -1:
             return None
+        from rr_tui.widgets.meeting_table import meeting_row  # with meeting mode, not at start
+
         rows: list[Row] = []
         for row in self.all_rows:
             if row.rag == "closed":
