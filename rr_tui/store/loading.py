@@ -77,7 +77,7 @@ def load_cases(
     # Column queries go straight to Core: the ORM's result machinery costs a
     # third of the time for 10,000 cases and gives nothing for plain tuples.
     rows_of = session.connection().execute
-    case_rows = rows_of(case_q).all()
+    case_rows = list(rows_of(case_q).all())
     if not case_rows:
         return []
 
@@ -209,8 +209,12 @@ def load_cases(
             outcomes[cid] = outcome
 
     records = []
-    for row in case_rows:
-        values = tuple(row)  # a plain tuple: indexing a Row costs more, ten thousand times
+    # Each case's row is let go as its record is made: the rows and the records
+    # together were the TUI's peak memory.
+    case_rows.reverse()
+    while case_rows:
+        # A plain tuple: indexing a Row costs more, ten thousand times.
+        values = tuple(case_rows.pop())
         cid = values[0]
         records.append(
             case_record(
