@@ -97,8 +97,11 @@ def load_cases(
     # ``date.fromisoformat`` rather than SQLAlchemy's per-row date processing.
     # (SQLite stores ISO text; PostgreSQL's driver still hands back dates.)
     step_dates = select(StepDate.case_id, StepDate.step_id, type_coerce(StepDate.done_on, String))
+    # Each step id is one shared string, not one per row read (tens of thousands).
+    step_ids: dict[str, str] = {}
     for cid, step_id, on in rows_of(restrict(step_dates, StepDate.case_id)):
-        done[cid][step_id] = on if isinstance(on, date) else stored_date(on)
+        step = step_ids.setdefault(step_id, step_id)
+        done[cid][step] = on if isinstance(on, date) else stored_date(on)
 
     # The chase list reads chasers from the whole list, not only from one case.
     chasers: dict[int, list[date]] = defaultdict(list)
