@@ -13,6 +13,7 @@ import json
 import sys
 import time
 from datetime import date
+from typing import Any
 
 clock = time.process_time
 phases: dict[str, float] = {}
@@ -27,13 +28,26 @@ def lap(name: str) -> None:
 
 
 def main(url: str, today: date) -> None:
+    import gc
+
+    gc.disable()  # as ``rr-tui status`` runs (rr_tui.cli.main)
     from rr_tui.config import load_config
 
     lap("import rr_tui.config")
     config = load_config()
     lap("load the configuration")
-    from rr_tui.reports.status import status_row_json
     from rr_tui.rules.triage import build_views
+
+    try:
+        from rr_tui.reports.status import status_views_json
+    except ImportError:  # a tree from before 30 Nov 2026 (PYTHONPATH=<checkout>)
+        from rr_tui.reports.status import status_row_json
+
+        def status_views_json(views: list[Any]) -> str:  # type: ignore[misc]
+            memo: dict[object, str] = {}
+            rows = (status_row_json(v, memo) for v in views)  # type: ignore[arg-type]
+            return "[\n" + ",\n".join(rows) + "\n]\n"
+
     from rr_tui.store import Store
 
     lap("import rr_tui.store, rr_tui.reports.status (SQLAlchemy)")
@@ -43,8 +57,7 @@ def main(url: str, today: date) -> None:
     lap("store.list_cases(include_closed=True), cold")
     views = build_views(records, config.profile, today)
     lap("views.build_views (first calendar use, compute, sort)")
-    memo: dict[object, str] = {}
-    _text = "[\n" + ",\n".join(status_row_json(v, memo) for v in views) + "\n]\n"
+    _text = status_views_json(views)
     lap("reports.status_row_json for every case (the JSON text)")
     store.close()
 
