@@ -39,14 +39,13 @@ def main(url: str, today: date) -> None:
     from rr_tui.rules.triage import build_views
 
     try:
-        from rr_tui.reports.status import status_views_json
+        from rr_tui.reports.status import status_json_pieces
     except ImportError:  # a tree from before 30 Nov 2026 (PYTHONPATH=<checkout>)
         from rr_tui.reports.status import status_row_json
 
-        def status_views_json(views: list[Any]) -> str:  # type: ignore[misc]
+        def status_json_pieces(views: list[Any]) -> list[str]:  # type: ignore[misc]
             memo: dict[object, str] = {}
-            rows = (status_row_json(v, memo) for v in views)  # type: ignore[arg-type]
-            return "[\n" + ",\n".join(rows) + "\n]\n"
+            return [status_row_json(v, memo) for v in views]  # type: ignore[arg-type]
 
     from rr_tui.store import Store
 
@@ -57,7 +56,8 @@ def main(url: str, today: date) -> None:
     lap("store.list_cases(include_closed=True), cold")
     views = build_views(records, config.profile, today)
     lap("views.build_views (first calendar use, compute, sort)")
-    _text = status_views_json(views)
+    for _piece in status_json_pieces(views):
+        pass  # made, as the command makes them, and let go as it writes them
     lap("reports.status_row_json for every case (the JSON text)")
     store.close()
 

@@ -5,8 +5,9 @@ the frozen dataclasses of ``rr_tui.records``). The schema is versioned by the
 Alembic revisions in ``rr_tui/migrations``; a test checks the two agree.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: SQLAlchemy would then read
+# every ``Mapped[...]`` annotation back from its text (eval), about 7 ms of each
+# command's start. The relationships name their classes in quotes (some come later).
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -80,24 +81,24 @@ class Case(Tracked, Base):
     # line; empty for the profile's list.
     prepublication_recipients: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-    steps: Mapped[list[StepDate]] = relationship(
+    steps: Mapped[list["StepDate"]] = relationship(
         back_populates="case", cascade="all, delete-orphan"
     )
-    children: Mapped[list[Child]] = relationship(
+    children: Mapped[list["Child"]] = relationship(
         back_populates="case",
         cascade="all, delete-orphan",
         order_by="(Child.position, Child.id)",
     )
-    agencies: Mapped[list[Agency]] = relationship(
+    agencies: Mapped[list["Agency"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Agency.id"
     )
-    meeting: Mapped[Meeting | None] = relationship(
+    meeting: Mapped["Meeting | None"] = relationship(
         back_populates="case", cascade="all, delete-orphan"
     )
-    panel: Mapped[PanelContact | None] = relationship(
+    panel: Mapped["PanelContact | None"] = relationship(
         back_populates="case", cascade="all, delete-orphan"
     )
-    signoffs: Mapped[list[SignOff]] = relationship(
+    signoffs: Mapped[list["SignOff"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="SignOff.id"
     )
 
@@ -120,7 +121,7 @@ class Child(Tracked, Base):
     looked_after: Mapped[bool] = mapped_column(Boolean, default=False)
     care_leaver: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    case: Mapped[Case] = relationship(back_populates="children")
+    case: Mapped["Case"] = relationship(back_populates="children")
 
 
 # References that differ only in case are the same case (revision 0006).
@@ -138,7 +139,7 @@ class StepDate(Tracked, Base):
     step_id: Mapped[str] = mapped_column(String(lengths.STEP_ID))
     done_on: Mapped[date] = mapped_column(Date)
 
-    case: Mapped[Case] = relationship(back_populates="steps")
+    case: Mapped["Case"] = relationship(back_populates="steps")
 
 
 class Agency(Tracked, Base):
@@ -156,8 +157,8 @@ class Agency(Tracked, Base):
     nil_return: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
 
-    case: Mapped[Case] = relationship(back_populates="agencies")
-    chasers: Mapped[list[Chaser]] = relationship(
+    case: Mapped["Case"] = relationship(back_populates="agencies")
+    chasers: Mapped[list["Chaser"]] = relationship(
         back_populates="agency", cascade="all, delete-orphan", order_by="Chaser.sent_on"
     )
 
@@ -171,7 +172,7 @@ class Chaser(Tracked, Base):
     )
     sent_on: Mapped[date] = mapped_column(Date)
 
-    agency: Mapped[Agency] = relationship(back_populates="chasers")
+    agency: Mapped["Agency"] = relationship(back_populates="chasers")
 
 
 class Meeting(Tracked, Base):
@@ -202,8 +203,8 @@ class Meeting(Tracked, Base):
     # yes/no beside the local decision (None: not recorded).
     national_referral: Mapped[bool | None] = mapped_column(Boolean)
 
-    case: Mapped[Case] = relationship(back_populates="meeting")
-    actions: Mapped[list[MeetingAction]] = relationship(
+    case: Mapped["Case"] = relationship(back_populates="meeting")
+    actions: Mapped[list["MeetingAction"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingAction.id"
     )
 
@@ -239,7 +240,7 @@ class MeetingAction(Tracked, Base):
         ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
     )
 
-    meeting: Mapped[Meeting | None] = relationship(back_populates="actions")
+    meeting: Mapped["Meeting | None"] = relationship(back_populates="actions")
 
 
 class Recommendation(Tracked, Base):
@@ -299,7 +300,7 @@ class PanelContact(Tracked, Base):
     reconsideration_outcome: Mapped[str] = mapped_column(String(30), default="", server_default="")
     reconsideration_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-    case: Mapped[Case] = relationship(back_populates="panel")
+    case: Mapped["Case"] = relationship(back_populates="panel")
 
 
 class SignOff(Tracked, Base):
@@ -321,7 +322,7 @@ class SignOff(Tracked, Base):
     organisation: Mapped[str] = mapped_column(String(lengths.SIGNATORY))
     signed_on: Mapped[date] = mapped_column(Date)
 
-    case: Mapped[Case] = relationship(back_populates="signoffs")
+    case: Mapped["Case"] = relationship(back_populates="signoffs")
 
 
 class CaseOrder(Base):

@@ -263,7 +263,6 @@ def test_quick_commands_import_only_what_they_use(seeded: str, args: tuple[str, 
     assert not {name for name in imported if name.split(".")[0] in NOT_FOR_QUICK_COMMANDS}
 
 
-
 def test_history_gives_london_time_in_summer_and_winter(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

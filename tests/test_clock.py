@@ -183,6 +183,14 @@ def test_a_meeting_that_can_fall_due_after_the_panel_is_refused(
     assert "meeting can fall due after the Panel deadline" in str(caught.value)
 
 
+def test_the_built_in_profile_has_its_meeting_before_its_panel_deadline() -> None:
+    """customise skips the check when neither the clock nor a step changes: it must hold."""
+    from rr_tui.rules.profile import _check_meeting_before_panel
+
+    _check_meeting_before_panel(ENGLAND, {})
+    _check_meeting_before_panel(customise(ENGLAND, {"clock": "referral"}), {})
+
+
 def test_the_refusal_exits_10_naming_the_setting(
     isolated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -326,13 +326,17 @@ def run(argv: Sequence[str] | None = None) -> int:
         # A one-shot process that builds ~10^6 small objects and frees them at
         # exit: the cyclic GC would walk them over and over (~0.3 s of 10,000 cases).
         gc.disable()
-        from rr_tui.reports.status import status_json, status_text
+        from rr_tui.reports.status import status_json_pieces, status_text
+        from rr_tui.rules.triage import build_views
 
         with closing(_open(args, config, create=False)) as store:
             records = store.list_cases(include_closed=args.all)
         today = _today(args)
-        out = status_json if args.json else status_text
-        sys.stdout.write(out(records, config.profile, today))
+        if not args.json:
+            sys.stdout.write(status_text(records, config.profile, today))
+            return 0
+        for piece in status_json_pieces(build_views(records, config.profile, today)):
+            sys.stdout.write(piece)
         return 0
     if command == "record":
         return _record(args, config)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from json.encoder import encode_basestring_ascii as _json_string  # what json.dumps(str) does
 from typing import Any
@@ -24,7 +24,7 @@ from rr_tui.sanitize import for_display
 
 
 class _Texts(dict[Any, str]):
-    """JSON texts remembered by the value they are made from.
+    """Texts (JSON, dates) remembered by the value they are made from.
 
     With 10,000 cases the same few thousand dates and a few tens of thousands of
     exact step states recur (90,000 steps in all); a hit is then the dict's own
@@ -117,16 +117,29 @@ def _pause_json(pause: PauseRecord | None, j: JsonTexts) -> str:
     return f'{{"reason": "{pause.reason}", "since": {j.dates[pause.started_on]}}}'
 
 
-def status_views_json(views: Sequence[CaseView]) -> str:
-    """The ``status --json`` text of cases already in triage order."""
+# Cases per piece of ``status --json`` text (see ``status_json_pieces``).
+PIECE = 500
+
+
+def status_json_pieces(views: Sequence[CaseView]) -> Iterator[str]:
+    """The ``status --json`` text of cases already in triage order, a few hundred at a time.
+
+    Written piece by piece, the text never exists whole: for 10,000 cases it is
+    14 MB, which standard output's checks and encoding would copy three times
+    over, each copy fresh memory the system must map (about 40 ms of the command).
+    """
     if not views:
-        return "[]\n"
+        yield "[]\n"
+        return
     texts = JsonTexts()
-    return "[\n" + ",\n".join([status_row_json(v, texts) for v in views]) + "\n]\n"
+    for start in range(0, len(views), PIECE):
+        rows = ",\n".join([status_row_json(v, texts) for v in views[start : start + PIECE]])
+        yield ("[\n" if start == 0 else ",\n") + rows
+    yield "\n]\n"
 
 
 def status_json(records: Sequence[CaseRecord], profile: Profile, today: date) -> str:
-    return status_views_json(build_views(records, profile, today))
+    return "".join(status_json_pieces(build_views(records, profile, today)))
 
 
 # What to do first, said where a coordinator meets an empty database on the command line.
@@ -151,23 +164,24 @@ def status_text(records: Sequence[CaseRecord], profile: Profile, today: date) ->
             lines.append(EMPTY_HINT)
         return "\n".join(lines) + "\n"
     header = ("REFERENCE", "STAGE", "NEXT STEP", "DUE", "WD LEFT", "STATE")
+    # With 10,000 cases every per-cell call shows: a date's text and a state's
+    # words are made once each, and the columns padded by one format string.
+    due_text = _Texts(uk_short)
+    states = {rag: f"{RAG_GLYPHS[rag]} {RAG_WORDS[rag]}" for rag in RAG_GLYPHS}
+    notes = [_text_note(v) for v in views]
     rows = [
         (
-            for_display(v.record.reference),
+            for_display(v.record.fields.reference),
             v.schedule.stage,
-            v.next_step.label if v.next_step else "—",
-            uk_short(v.next_due) + (PROVISIONAL_MARK if _text_note(v) else ""),
+            v.schedule.next_step.label if v.schedule.next_step else "—",
+            due_text[v.next_due] + (PROVISIONAL_MARK if note else ""),
             "" if v.slack is None else str(v.slack),
-            f"{RAG_GLYPHS[v.schedule.rag]} {RAG_WORDS[v.schedule.rag]}",
+            states[v.schedule.rag],
         )
-        for v in views
+        for v, note in zip(views, notes, strict=True)
     ]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        cells = [
-            cell.rjust(widths[i]) if i == 4 else cell.ljust(widths[i]) for i, cell in enumerate(row)
-        ]
-        lines.append("  ".join(cells).rstrip())
-    notes = dict.fromkeys(note for note in map(_text_note, views) if note)
-    lines.extend(f"{PROVISIONAL_MARK} {note}" for note in notes)
+    w = [max(map(len, column)) for column in zip(header, *rows, strict=True)]
+    line = f"{{:<{w[0]}}}  {{:<{w[1]}}}  {{:<{w[2]}}}  {{:<{w[3]}}}  {{:>{w[4]}}}  {{:<{w[5]}}}"
+    lines.extend(line.format(*row).rstrip() for row in [header, *rows])
+    lines.extend(f"{PROVISIONAL_MARK} {note}" for note in dict.fromkeys(filter(None, notes)))
     return "\n".join(lines) + "\n"
