@@ -406,17 +406,22 @@ class CaseRecord:
         return next((p for p in reversed(self.pauses) if p.ended_on is None), None)
 
     def facts(self) -> CaseFacts:
-        pause = self.active_pause
+        # Most cases have no agencies, actions, checks or pauses yet: the
+        # ``if``s skip a generator each (this runs for every case of a list).
+        fields = self.fields
+        pause = self.active_pause if self.pauses else None
         return CaseFacts(
             done=self.done,
             decision=self.decision,
-            publication_planned=self.fields.publication_planned,
-            agencies=tuple(a.facts() for a in self.agencies),
-            closed=self.fields.status == "closed",
-            kind=self.fields.kind,
+            publication_planned=fields.publication_planned,
+            agencies=tuple(a.facts() for a in self.agencies) if self.agencies else (),
+            closed=fields.status == "closed",
+            kind=fields.kind,
             panel_outcome=self.panel_outcome or None,
-            actions=tuple(a.facts() for a in self.actions),
-            progress_checks=tuple(c.checked_on for c in self.progress_checks),
+            actions=tuple(a.facts() for a in self.actions) if self.actions else (),
+            progress_checks=(
+                tuple(c.checked_on for c in self.progress_checks) if self.progress_checks else ()
+            ),
             pause=PauseFacts(pause.reason_label, pause.started_on) if pause else None,
         )
 
