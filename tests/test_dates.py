@@ -218,3 +218,20 @@ def test_the_refusal_names_every_accepted_form() -> None:
     for form in ("19/12/2025", "19/12/25", "19 Dec 2025", "2025-12-19", "today", "yesterday"):
         assert form in ACCEPTED
     assert "weekday" in ACCEPTED
+
+
+def test_today_in_england_is_the_date_on_englands_clocks() -> None:
+    """--today wins; otherwise England's date (pendulum, the second clock, agrees), not the
+    server's: at 00:30 BST the UTC date is still yesterday."""
+    import pendulum
+
+    from rr_tui.rules.clock import today_in_england
+
+    assert today_in_england(date(2026, 6, 15)) == date(2026, 6, 15)
+    before = pendulum.now("Europe/London").date()
+    today = today_in_england()
+    after = pendulum.now("Europe/London").date()
+    assert today in {
+        date(before.year, before.month, before.day),
+        date(after.year, after.month, after.day),
+    }

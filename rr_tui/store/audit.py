@@ -33,7 +33,7 @@ from rr_tui.models import (
     Chaser,
     Tracked,
 )
-from rr_tui.rules.clock import LONDON
+from rr_tui.rules.clock import london
 from rr_tui.store.audit_anchor import AuditKey, Witness, key_path, load_key
 
 GENESIS = "0" * 64
@@ -126,7 +126,7 @@ def entry_time(at: datetime, zone: str | None) -> datetime:
     (docs/decisions.md, "Audit times").
     """
     if zone is None:
-        return at.replace(tzinfo=LONDON)
+        return at.replace(tzinfo=london())
     return at.replace(tzinfo=UTC)
 
 
