@@ -479,29 +479,7 @@ def case_record(
 
     ``extras``: () or (actions, recommendations, pauses, progress checks).
     """
-    if extras:
-        actions, recommendations, pauses, checks = extras
-        return CaseRecord(
-            row[0],
-            row[1],
-            CaseFields(*row[2:_FIELDS_END]),
-            MappingProxyType(done) if done else _EMPTY_DONE,
-            agencies,
-            decision,
-            meeting,
-            panel,
-            row[_FIELDS_END],
-            row[_FIELDS_END + 1],
-            (),
-            child_initials,
-            children,
-            actions=actions,
-            recommendations=recommendations,
-            pauses=pauses,
-            progress_checks=checks,
-            national_referral=national_referral,
-            panel_outcome=panel_outcome,
-        )
+    actions, recommendations, pauses, checks = extras or ((), (), (), ())
     # Indexing rather than unpacking into a list: it runs for every case in the list.
     return CaseRecord(
         row[0],
@@ -517,6 +495,10 @@ def case_record(
         (),
         child_initials,
         children,
+        actions=actions,
+        recommendations=recommendations,
+        pauses=pauses,
+        progress_checks=checks,
         national_referral=national_referral,
         panel_outcome=panel_outcome,
     )

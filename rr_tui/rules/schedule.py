@@ -656,7 +656,10 @@ def due_text(step: StepStatus, profile: Profile, fmt: Callable[[date], str]) -> 
 
 def lateness_text(due: date, on: date, profile: Profile, fmt: Callable[[date], str]) -> str:
     """ "due Wed 11 Mar 2026: on time" or "…: 2 WD late", in the profile's working days."""
-    slack = profile.calendar.working_days_between(on, due)
+    return _due_and_lateness(due, profile.calendar.working_days_between(on, due), fmt)
+
+
+def _due_and_lateness(due: date, slack: int, fmt: Callable[[date], str]) -> str:
     return f"due {fmt(due)}: " + ("on time" if slack >= 0 else f"{-slack} WD late")
 
 
@@ -664,8 +667,7 @@ def against_due(step: StepStatus | None, fmt: Callable[[date], str]) -> str:
     """ "due Mon 24 Nov 2025: on time" or "…: 3 WD late" for a step recorded as done."""
     if step is None or step.due is None or step.done is None:
         return ""
-    slack = step.slack or 0
-    text = f"due {fmt(step.due)}: " + ("on time" if slack >= 0 else f"{-slack} WD late")
+    text = _due_and_lateness(step.due, step.slack or 0, fmt)
     note = provisional_note(step)
     return text + (f" ({note})" if note else "")
 
