@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import calendar as _calendar
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from datetime import date
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import Final, NamedTuple
 
 __all__ = [
@@ -48,6 +48,13 @@ _WEEKDAYS_IN_PART_WEEK: Final = (0, 1, 2, 3, 4, 5, 5)
 def _weekdays_through(ordinal: int) -> int:
     """Monday-to-Friday days in ordinals 1..ordinal (ordinal 1 is Monday 1 Jan 0001)."""
     return ordinal // 7 * 5 + _WEEKDAYS_IN_PART_WEEK[ordinal % 7]
+
+
+def _weekday_flags(first: int, count: int) -> bytearray:
+    """1 for each Monday-to-Friday among the ``count`` ordinals from ``first``, else 0."""
+    week = b"\x01\x01\x01\x01\x01\x00\x00"  # ordinal 1 is a Monday
+    start = (first - 1) % 7
+    return bytearray((week * (count // 7 + 2))[start : start + count])
 
 
 def _nth_weekday(k: int) -> int:
@@ -129,14 +136,15 @@ class WorkingCalendar:
         # Lookup tables over the loaded years, so that the hot calls are a
         # subtraction and one or two list indexings: through[i] counts the
         # working days in base..base+i, days[k] is working day k+1 from base.
-        # Built once per load (about 5 ms for 61 years).
+        # Built once per load, without a Python step per day: about 2 ms for
+        # 61 years (every command and the first screenful pay it).
         table: _Table = (0, b"", [], [])
         if 0 < lo <= hi and hi - lo < 40_000:
-            flags = bytes(
-                1 if (o - 1) % 7 < 5 and o not in closed_set else 0 for o in range(lo, hi + 1)
-            )
-            working = [date.fromordinal(lo + i) for i, f in enumerate(flags) if f]
-            table = (lo, flags, list(accumulate(flags)), working)
+            flags = _weekday_flags(lo, hi - lo + 1)
+            for o in closed[bisect_left(closed, lo) : bisect_right(closed, hi)]:
+                flags[o - lo] = 0
+            working = list(map(date.fromordinal, compress(range(lo, hi + 1), flags)))
+            table = (lo, bytes(flags), list(accumulate(flags)), working)
         return _State(lo, hi, years, closed, closed_set, table)
 
     def _cover(self, low: int, high: int) -> _State:
