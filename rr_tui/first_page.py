@@ -42,7 +42,7 @@ from rr_tui.records import (
 from rr_tui.revisions import HEAD
 from rr_tui.rules.profile import START_FACTS, Profile
 from rr_tui.rules.schedule import schedule_key
-from rr_tui.rules.triage import order_by_sql, order_parameters, rag_for_next_due
+from rr_tui.rules.triage import RAG_ORDER, order_by_sql, order_parameters, rank_sql
 from rr_tui.sqlite_file import check_sqlite_file
 
 # More rows than the tallest terminal shows (200x50): the cursor can move
@@ -123,15 +123,18 @@ def _read(
         "NOT EXISTS (SELECT 1 FROM step_dates s "
         f"WHERE s.case_id = c.id AND s.step_id IN ({starts}))"
     )
+    # Each state counted by SQLite from the same rules the order uses: a few
+    # rows, not one per due date (each row read waits for the busy UI thread).
+    parameters = order_parameters(today, profile)
+    state_of_rank = {rank: rag for rag, rank in RAG_ORDER.items()}
     counts = {"red": 0, "amber": 0, "incomplete": 0, "green": 0}
-    total = 0
-    for due, missing, number in query(
-        f"SELECT o.next_due, {incomplete} AS missing, count(*) {open_cases} "
-        "GROUP BY o.next_due, missing"
+    for rank, number in query(
+        f"SELECT {rank_sql('o.next_due', incomplete)} AS state, count(*) {open_cases} "
+        "GROUP BY state",
+        parameters,
     ):
-        rag = rag_for_next_due(_date(due), False, today, profile, bool(missing))
-        counts[rag] += number
-        total += number
+        counts[state_of_rank[rank]] += number
+    total = sum(counts.values())
 
     # The triage order, as the full list sorts it (``rr_tui.rules.triage``).
     order = order_by_sql("o.next_due", incomplete, "c.reference")
@@ -139,7 +142,7 @@ def _read(
         case_id
         for (case_id,) in query(
             f"SELECT c.id {open_cases} ORDER BY {order} LIMIT :limit",
-            {**order_parameters(today, profile), "limit": limit},
+            {**parameters, "limit": limit},
         )
     ]
     return FirstPage(_records(connection, ids), counts, total)
