@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from rr_tui.dates import moment_text, uk, uk_short
 from rr_tui.errors import RRError
@@ -49,6 +49,7 @@ from rr_tui.rules.schedule import (
 from rr_tui.sanitize import clean_text, for_display
 from rr_tui.screens.base import RRScreen
 from rr_tui.screens.form import on_saved
+from rr_tui.widgets.footer import KeyBar
 from rr_tui.widgets.palette import state_styles
 from rr_tui.widgets.plain import plain_row
 from rr_tui.widgets.progress import progress_bar
@@ -562,7 +563,7 @@ class CaseScreen(RRScreen):
                 if titles[name]:
                     yield Static(titles[name], classes="section-title", markup=False)
                 yield Static("", id=f"case-{name}", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar(compact=True)
 
     def on_resize(self) -> None:
         if self.data is not None:

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from rr_tui.dates import uk, uk_short
 from rr_tui.messages import FirstPageRead, StoreReady
@@ -23,6 +23,7 @@ from rr_tui.sanitize import for_display
 from rr_tui.screens.base import PollingScreen
 from rr_tui.widgets.case_filter import fold, state_words
 from rr_tui.widgets.case_table import CaseTable, Column, Row, natural_widths
+from rr_tui.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
     from rr_tui.records import CaseRecord
@@ -252,7 +253,7 @@ class CaseListScreen(PollingScreen):
             id="filter",
         )
         yield CaseTable(COLUMNS, id="cases")
-        yield Footer(compact=True)
+        yield KeyBar(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from rr_tui.dates import uk, uk_short
@@ -30,6 +30,7 @@ from rr_tui.reports.chase import (
 from rr_tui.sanitize import for_display
 from rr_tui.screens.base import RRScreen
 from rr_tui.widgets.clipboard import clipboard_message
+from rr_tui.widgets.footer import KeyBar
 from rr_tui.widgets.palette import state_styles
 from rr_tui.widgets.plain import plain_row
 
@@ -99,7 +100,7 @@ class ChaseScreen(RRScreen):
         with VerticalScroll(id="chase-body"):
             yield Static("Loading…", id="chase-items", markup=False)
             yield Static("", id="chase-text", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from rr_tui.dates import DateInputError, uk
 from rr_tui.edits import Edit, Target, same, stored
@@ -37,6 +37,7 @@ from rr_tui.widgets.fields import (
     Field,
     TextField,
 )
+from rr_tui.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
     from rr_tui.store import Store
@@ -414,7 +415,7 @@ class FormScreen(AppAccess, ModalScreen[int | None], Generic[P]):
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
-        yield Footer(compact=True)
+        yield KeyBar(compact=True)
 
     def on_mount(self) -> None:
         fields = list(self.query(Field))

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from rr_tui.errors import RRError
 from rr_tui.records import CaseRecord
@@ -28,6 +28,7 @@ from rr_tui.reports.timeliness import (
     labels,
 )
 from rr_tui.screens.base import RRScreen
+from rr_tui.widgets.footer import KeyBar
 from rr_tui.widgets.palette import state_styles
 from rr_tui.widgets.plain import plain_row
 
@@ -103,7 +104,7 @@ class ReportScreen(RRScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="report-body"):
             yield Static("Loading…", id="report-view", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar(compact=True)
 
     def on_mount(self) -> None:
         today = self.rr.today
