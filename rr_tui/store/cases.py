@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,9 +18,11 @@ from rr_tui.store.children import ChildStore
 from rr_tui.store.cleaning import case_columns, check_step_id, clean_case, clean_child
 from rr_tui.store.core import UNCHECKED
 from rr_tui.store.failures import clash
-from rr_tui.store.loading import load_cases
+from rr_tui.store.loading import load_cases, map_cases
 from rr_tui.store.meetings import RECONSIDERATION, check_reconsidered
 from rr_tui.validation import normal_reference
+
+T = TypeVar("T")
 
 
 class CaseStore(ChildStore):
@@ -56,6 +59,16 @@ class CaseStore(ChildStore):
     def list_cases(self, *, include_closed: bool = False) -> list[CaseRecord]:
         """Every case with the facts its schedule needs, in few queries and no ORM objects."""
         return self._read(lambda s: load_cases(s, include_closed))
+
+    def map_cases(
+        self, each: Callable[[CaseRecord], T], *, include_closed: bool = False
+    ) -> list[T]:
+        """What ``each`` makes of every case ``list_cases`` would give, in its order.
+
+        Each record is let go once ``each`` has made its value, so that ten
+        thousand records never coexist (the case list keeps only its rows).
+        """
+        return self._read(lambda s: map_cases(s, include_closed, each))
 
     def get_case(self, case_id: int) -> CaseRecord:
         def load(session: Session) -> CaseRecord:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Column, String, Table, select, type_coerce
 from sqlalchemy.orm import Session
@@ -50,6 +50,8 @@ from rr_tui.records import (
 )
 from rr_tui.store.failures import stored_date
 
+T = TypeVar("T")
+
 
 def columns(model: type[Base]) -> ReadOnlyColumnCollection[str, Column[Any]]:
     """A model's table columns, for Core queries.
@@ -88,6 +90,27 @@ def load_cases(
 
     ``full`` (for one case) adds the meeting and Panel records the case screen shows.
     """
+    return map_cases(session, include_closed, _itself, case_ids=case_ids, full=full)
+
+
+def _itself(record: CaseRecord) -> CaseRecord:
+    return record
+
+
+def map_cases(
+    session: Session,
+    include_closed: bool,
+    each: Callable[[CaseRecord], T],
+    *,
+    case_ids: Collection[int] | None = None,
+    full: bool = False,
+) -> list[T]:
+    """What ``each`` makes of every case ``load_cases`` reads, in the same order.
+
+    Each record is handed over as soon as it is made and kept only if ``each``
+    keeps it: a caller that needs less than the records (the case list's rows)
+    never holds ten thousand of them at once.
+    """
     case = columns(Case)
     case_q = select(*(case[name] for name in CASE_ROW))
     if case_ids is not None:
@@ -101,10 +124,6 @@ def load_cases(
 
     def rows_of(query: Any) -> Sequence[Any]:
         return connection.execute(query).all()
-
-    case_rows = list(rows_of(case_q))
-    if not case_rows:
-        return []
 
     def restrict(query: Any, column: Any) -> Any:
         if case_ids is not None:
@@ -123,13 +142,19 @@ def load_cases(
     )
     # Each step id is one shared string, not one per row read (tens of thousands).
     step_ids: dict[str, str] = {}
+    # And each date one shared object, not one per row (cases share most dates).
+    dates: dict[Any, date] = {}
     # Fetched a few thousand at a time (still in C): all of them at once, the
     # biggest table's rows were the TUI's peak memory.
     step_result = connection.execute(restrict(step_dates, step_date.case_id))
     for part in step_result.partitions(4096):
         for cid, step_id, on in part:
             step = step_ids.setdefault(step_id, step_id)
-            done[cid][step] = on if isinstance(on, date) else stored_date(on)
+            when = dates.get(on)
+            if when is None:
+                when = dates[on] = on if isinstance(on, date) else stored_date(on)
+            done[cid][step] = when
+    del dates, step_ids
 
     # The chase list reads chasers from the whole list, not only from one case.
     chaser, agency = columns(Chaser), columns(Agency)
@@ -168,7 +193,7 @@ def load_cases(
     signoffs: dict[int, tuple[SignOffRecord, ...]] = {}
     children: tuple[ChildRecord, ...] = ()
     if full:
-        case_id = case_rows[0].id
+        case_id = next(iter(case_ids or ()))  # full: one case (``Store.get_case``)
         children = tuple(
             child_record(c)
             for c in session.scalars(
@@ -244,36 +269,37 @@ def load_cases(
         ):
             outcomes[cid] = outcome
 
-    records = []
-    # Each case's row is let go as its record is made, and the texts that recur
-    # from case to case are one shared string each instead of one per case: the
-    # rows and the records together were the TUI's peak memory.
+    made = []
+    # The cases' own rows are read last, a thousand at a time, and each is let
+    # go (with its step dates and its children's initials) as soon as its record
+    # is made and handed to ``each``; the texts that recur from case to case are
+    # one shared string each instead of one per case. All the rows read first,
+    # then all the records, were the TUI's peak memory.
     shared: dict[str, str] = {}
-    case_rows.reverse()
-    while case_rows:
-        # A plain sequence: indexing a Row costs more, ten thousand times.
-        values = list(case_rows.pop())
-        for i in _RECURRING:
-            values[i] = shared.setdefault(values[i], values[i])
-        cid = values[0]
-        records.append(
-            case_record(
+    for part in connection.execute(case_q).partitions(1024):
+        for row in part:
+            # A plain sequence: indexing a Row costs more, ten thousand times.
+            values = list(row)
+            for i in _RECURRING:
+                values[i] = shared.setdefault(values[i], values[i])
+            cid = values[0]
+            record = case_record(
                 values,
-                done.get(cid),
-                tuple(agencies.get(cid, ())),
+                done.pop(cid, None),
+                tuple(agencies.pop(cid, ())),
                 decisions.get(cid),
                 meetings.get(cid),
                 panels.get(cid),
-                tuple(initials.get(cid, ())),
+                tuple(initials.pop(cid, ())),
                 children,
                 extras=extras.of(cid),
                 national_referral=national.get(cid),
                 panel_outcome=outcomes.get(cid, ""),
             )
-        )
-    if signoffs:
-        records = [replace(r, signoffs=signoffs.get(r.id, ())) for r in records]
-    return records
+            if signoffs:
+                record = replace(record, signoffs=signoffs.get(cid, ()))
+            made.append(each(record))
+    return made
 
 
 class _Lifecycle:
