@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -76,13 +76,30 @@ class Loaded:
 STATE_CELLS = {rag: f"{RAG_GLYPHS[rag]} {RAG_WORDS[rag].title()}" for rag in RAG_GLYPHS}
 
 
+# What ``row_maker`` makes of one case: its urgency, id, cells, state, due date,
+# slack and its next step's full label (``sorted_rows`` makes the table rows).
+Made = tuple[tuple[int, date, str], int, tuple[str, ...], str, date | None, int | None, str]
+
+
 def make_rows(records: list[CaseRecord], profile: Profile, today: date) -> list[Row]:
     """Table rows in triage order; pure, so it runs in a worker thread.
 
     Takes the records over and keeps only what a row shows: each case's record
-    and schedule are let go as soon as its cells are made, and cells that recur
-    (states, stages, dates, slack, owners, child labels) are shared strings. With
-    10,000 cases that halves the memory the load needs at its peak.
+    and schedule are let go as soon as its cells are made (see ``row_maker``).
+    """
+    make = row_maker(profile, today)
+    made = []
+    while records:
+        made.append(make(records.pop()))
+    return sorted_rows(made)
+
+
+def row_maker(profile: Profile, today: date) -> Callable[[CaseRecord], Made]:
+    """What a row needs of a case, made from its record (which it does not keep).
+
+    Cells that recur (states, stages, dates, slack, owners, child labels) are
+    shared strings. The full list hands each record over as it is read
+    (``Store.map_cases``): with 10,000 cases, the records never coexist.
     """
     # Imported here, not at the top: the records' dataclasses cost about 12 ms,
     # which the first frame (this screen's class) need not wait for.
@@ -102,9 +119,7 @@ def make_rows(records: list[CaseRecord], profile: Profile, today: date) -> list[
             text = shared[value] = for_display(value)
         return text
 
-    made = []
-    while records:
-        record = records.pop()
+    def make(record: CaseRecord) -> Made:
         view = CaseView(record, compute(record.facts(), profile, today))
         fields, step = record.fields, view.next_step
         rag, due, slack = view.schedule.rag, view.next_due, view.slack
@@ -122,29 +137,40 @@ def make_rows(records: list[CaseRecord], profile: Profile, today: date) -> list[
             once(slack, "" if slack is None else str(slack)),
             shown(fields.owner),
         )
-        made.append((urgency(view), record.id, cells, rag, due, slack, step.label if step else ""))
+        return (urgency(view), record.id, cells, rag, due, slack, step.label if step else "")
+
+    return make
+
+
+def sorted_rows(made: list[Made]) -> list[Row]:
+    """The table rows in triage order, from what ``row_maker`` made (taken over)."""
     made.sort(key=lambda item: item[0])
+    made.reverse()  # popped from the end, most urgent first
+    rows: list[Row] = []
     # Sort values: the triage rank, then the cells themselves (the table folds
     # case when it sorts), except the due date and slack, which sort as such.
-    return [
-        Row(
-            case_id,
-            cells,
-            rag,
-            (
-                rank,
-                cells[1],
-                cells[2],
-                cells[3],
-                cells[4],
-                due or date.max,
-                slack if slack is not None else 10**6,
-                cells[7],
-            ),
-            label,
+    # Each case's tuple is let go as its row is made.
+    while made:
+        _, case_id, cells, rag, due, slack, label = made.pop()
+        rows.append(
+            Row(
+                case_id,
+                cells,
+                rag,
+                (
+                    len(rows),
+                    cells[1],
+                    cells[2],
+                    cells[3],
+                    cells[4],
+                    due or date.max,
+                    slack if slack is not None else 10**6,
+                    cells[7],
+                ),
+                label,
+            )
         )
-        for rank, (_, case_id, cells, rag, due, slack, label) in enumerate(made)
-    ]
+    return rows
 
 
 def search_text(row: Row) -> str:
@@ -287,11 +313,14 @@ class CaseListScreen(PollingScreen):
             token = store.change_token()
             # Tens of thousands of short-lived tuples: the garbage collector would
             # otherwise walk every live object again and again (a third of the load).
+            # Today (and its time-zone import) is worked out here, off the first frame.
+            today = app.today
             with gc_paused():
-                records = store.list_cases(include_closed=closed)
-                # Today (and its time-zone import) is worked out here, off the first frame.
-                today = app.today
-                rows = make_rows(records, profile, today)
+                # Each case's record becomes its row as soon as it is read: the
+                # records never all coexist (they were the load's peak memory).
+                made = store.map_cases(row_maker(profile, today), include_closed=closed)
+                made.reverse()  # as make_rows takes records (from the end): ties keep that order
+                rows = sorted_rows(made)
             counts = {"red": 0, "amber": 0, "incomplete": 0, "green": 0, "closed": 0}
             for row in rows:
                 counts[row.rag] = counts.get(row.rag, 0) + 1
