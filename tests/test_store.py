@@ -490,3 +490,19 @@ def test_save_edits_of_a_child_checks_each_field_against_what_was_seen(store: St
     with pytest.raises(NotFoundError):  # a child of another case is not this case's to edit
         store.save_edits(other, [Edit(Target(CHILD, "sex", child.id), "", "male")])
     assert store.verify_audit() == []
+
+
+def test_map_cases_gives_what_list_cases_gives_case_by_case(store: Store) -> None:
+    """The case list's streamed load sees every case exactly as ``list_cases`` reads it."""
+    from rr_tui.demo import seed
+
+    seed(store, date(2026, 11, 26))
+    for closed in (False, True):
+        listed = store.list_cases(include_closed=closed)
+        assert store.map_cases(lambda record: record, include_closed=closed) == listed
+        assert store.map_cases(lambda record: record.reference, include_closed=closed) == [
+            record.reference for record in listed
+        ]
+    everything = store.list_cases(include_closed=True)
+    assert any(r.agencies for r in everything) and any(r.actions for r in everything)
+    assert any(r.fields.status == "closed" for r in everything)
