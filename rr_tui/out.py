@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import errno
 import io
-import json
 import re
 import sys
 from typing import Any, TextIO
@@ -81,6 +80,8 @@ def json_escape(text: str) -> str:
 
 def json_text(value: Any, *, indent: int | None = 1) -> str:
     """``json.dumps`` with ``json_escape`` applied."""
+    import json  # here, not at the top: every command imports this module first
+
     return json_escape(json.dumps(value, indent=indent, ensure_ascii=False))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -142,6 +141,8 @@ def list_json(record: object, today: date) -> str:
         }
         for a in record.actions
     ]
+    import json
+
     return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
 
 

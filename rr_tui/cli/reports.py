@@ -4,9 +4,6 @@ digest, and a case's history."""
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -261,6 +258,11 @@ def _chase(args: argparse.Namespace, config: Config, store: Store, today: date) 
 
 
 def _report(args: argparse.Namespace, config: Config, store: Store, today: date) -> int:
+    # Imported here, as every command's own modules are: off the other commands' start.
+    import csv
+    import io
+    import json
+
     from rr_tui.reports.timeliness import (
         ASSIGN_BY,
         MEASURES,

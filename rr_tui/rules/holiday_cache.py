@@ -10,7 +10,6 @@ dates only, never case data.
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date
 from importlib.util import find_spec
@@ -45,6 +44,8 @@ def _package_key() -> str | None:
 
 
 def cached_bank_holidays(first_year: int, last_year: int) -> list[date]:
+    import json  # here, not at the top: the first frame imports this module, not the cache
+
     key = _package_key()
     path = cache_path()
     if key is not None:
@@ -65,6 +66,8 @@ def cached_bank_holidays(first_year: int, last_year: int) -> list[date]:
 
 def _save(path: Path, content: dict[str, object]) -> None:
     """Write the cache atomically; a cache that cannot be written is no loss."""
+    import json
+
     from rr_tui.errors import RRError
     from rr_tui.files.safe_files import write_file
 

@@ -11,7 +11,6 @@ Pure: takes plain facts (no ORM objects), returns tuples.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import lru_cache
@@ -806,4 +805,6 @@ def _schedule_key(profile: Profile, calendar: deadlines.WorkingCalendar) -> str:
             closed,
         )
     )
+    import hashlib  # here: its OpenSSL start-up (~4 ms) stays off the first frame
+
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
