@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from rr_tui.config import db_url
-from rr_tui.first_page import FirstPage, read_first_page, sqlite_file
+from rr_tui.direct_read import sqlite_file
+from rr_tui.first_page import FirstPage, read_first_page
 from rr_tui.records import CaseFields, CaseRecord, ChildFields
 from rr_tui.rules.profile import ENGLAND, Profile, customise
 from rr_tui.rules.triage import build_views, rag_counts

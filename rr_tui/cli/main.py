@@ -293,6 +293,18 @@ def _open(args: argparse.Namespace, config: Config, *, create: bool) -> Store:
     )
 
 
+def _cases_to_report(args: argparse.Namespace, config: Config) -> list[CaseRecord]:
+    """The cases ``status`` reports: read straight from a plain SQLite file when it can be
+    trusted (no SQLAlchemy to import: a third of the command), else through the store."""
+    from rr_tui.direct_read import read_cases
+
+    records = read_cases(_db_url(args, config), include_closed=args.all)
+    if records is None:
+        with closing(_open(args, config, create=False)) as store:
+            records = store.list_cases(include_closed=args.all)
+    return records
+
+
 def _today(args: argparse.Namespace) -> date:
     from rr_tui.rules.clock import today_in_england
 
@@ -329,8 +341,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         from rr_tui.reports.status import status_json_pieces, status_text
         from rr_tui.rules.triage import build_views
 
-        with closing(_open(args, config, create=False)) as store:
-            records = store.list_cases(include_closed=args.all)
+        records = _cases_to_report(args, config)
         today = _today(args)
         if not args.json:
             sys.stdout.write(status_text(records, config.profile, today))
