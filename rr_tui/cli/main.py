@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from contextlib import closing
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rr_tui import __version__
 from rr_tui.cli import actions as cli_actions
@@ -158,8 +158,67 @@ def _common(parser: argparse.ArgumentParser, suppress: bool, date_arg: DateArg) 
     )
 
 
-def build_parser(today: Callable[[], date] = _real_today) -> argparse.ArgumentParser:
-    """The parser; date arguments other than ``--today`` are read relative to ``today()``."""
+# The options before a command that take a value (``--db PATH``).
+_VALUED_OPTIONS = frozenset({"--db", "--today", "--config"})
+
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names ("" for none: the app); None when help is asked for."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in ("-h", "--help", "--"):
+            return None
+        if token in _VALUED_OPTIONS:
+            next(tokens, None)
+        elif not token.startswith("-"):
+            return None if {"-h", "--help"} & set(argv) else token
+    return ""
+
+
+class _Unbuilt(argparse.ArgumentParser):
+    """A command this run does not parse: its arguments are never built.
+
+    Building every command's parser is a few milliseconds of every start (the
+    app's first frame and ``rr-tui deadline`` included); only the command
+    named is needed, unless help lists them all.
+    """
+
+    def __init__(self) -> None:  # nothing is ever parsed with it: argparse's set-up is skipped
+        pass
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> Any:
+        return None
+
+    def add_mutually_exclusive_group(self, **kwargs: Any) -> Any:
+        return self
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        return self
+
+    def add_parser(self, *args: Any, **kwargs: Any) -> Any:
+        return self
+
+
+def build_parser(
+    today: Callable[[], date] = _real_today, argv: Sequence[str] | None = None
+) -> argparse.ArgumentParser:
+    """The parser; date arguments other than ``--today`` are read relative to ``today()``.
+
+    With ``argv``, only the command it names is built (see ``_Unbuilt``); every
+    one is when help is asked for, or when the name is not a command (so that
+    the error lists them).
+    """
+    only = None if argv is None else named_command(argv)
+    built: set[str] = set()
+    parser = _build_parser(today, only, built)
+    if only and only not in built:
+        return _build_parser(today, None, built)
+    return parser
+
+
+def _build_parser(
+    today: Callable[[], date], only: str | None, built: set[str]
+) -> argparse.ArgumentParser:
     date_arg = _date_type(today)
     parser = _Parser(
         prog="rr-tui",
@@ -172,6 +231,9 @@ def build_parser(today: Callable[[], date] = _real_today) -> argparse.ArgumentPa
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        if only is not None and name != only:
+            return _Unbuilt()
+        built.add(name)
         p = sub.add_parser(name, help=help_text, description=help_text)
         _common(p, suppress=True, date_arg=_date_type(_real_today))
         return p
@@ -313,7 +375,8 @@ def _today(args: argparse.Namespace) -> date:
 
 def run(argv: Sequence[str] | None = None) -> int:
     given = _given_today(argv)
-    args = build_parser(lambda: given or _real_today()).parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(lambda: given or _real_today(), argv).parse_args(argv)
     _check_text(args)
     command = args.command or "tui"
     config = _config(args)
