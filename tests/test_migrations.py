@@ -15,6 +15,7 @@ from alembic.script import ScriptDirectory
 from factories import cli
 from sqlalchemy import Engine, inspect
 
+import rr_tui.direct_read
 import rr_tui.store.db
 from rr_tui.config import db_url as path_to_url
 from rr_tui.models import Base
@@ -108,6 +109,7 @@ def test_a_database_from_an_older_rr_tui_asks_for_an_upgrade(
     # As if this rr-tui had a newer revision than the one the database is at.
     monkeypatch.setattr(rr_tui.store.db, "REVISIONS", (*rr_tui.store.db.REVISIONS, "9999_next"))
     monkeypatch.setattr(rr_tui.store.db, "HEAD", "9999_next")
+    monkeypatch.setattr(rr_tui.direct_read, "HEAD", "9999_next")  # status's SQLite reader
     code, out, err = cli(capsys, "--db", db_url, "status")
     assert (code, out) == (8, "")
     assert err == "rr-tui: the database was made by an older rr-tui; run: rr-tui db upgrade\n"
