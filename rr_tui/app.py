@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
     from rr_tui.store import Store
 
 T = TypeVar("T")
+
+
+# At most, the full load waits this long for the first screenful to be painted.
+FIRST_PAGE_PAINT_WAIT_S = 0.5
 
 
 class RRApp(KeysInOrder[int]):
@@ -77,6 +82,8 @@ class RRApp(KeysInOrder[int]):
         self.store: Store | None = store
         # Database jobs asked for before the store was open; run once it is.
         self._waiting: list[Callable[[], None]] = []
+        # Set once the list has painted the first screenful (or passed it by).
+        self._first_page_shown = threading.Event()
         # The newest request of each group of loads (run_db's exclusive).
         self._generations: dict[str, int] = {}
         self.fatal: RRError | None = None
@@ -148,6 +155,13 @@ class RRApp(KeysInOrder[int]):
         page = read_first_page(self.url, self.profile, today)
         if page is not None:
             self.call_from_thread(self._announce, FirstPageRead(page, today))
+            # What this thread does next, SQLAlchemy's import, holds the GIL for
+            # most of 0.2 s: the first rows reach the screen before it starts.
+            self._first_page_shown.wait(FIRST_PAGE_PAINT_WAIT_S)
+
+    def first_page_shown(self) -> None:
+        """The list has painted the first screenful, or will not: the full load may go on."""
+        self._first_page_shown.set()
 
     def _announce(self, message: Message) -> None:
         for screen in self.screen_stack:

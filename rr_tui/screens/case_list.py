@@ -294,10 +294,12 @@ class CaseListScreen(PollingScreen):
     def on_first_page_read(self, message: FirstPageRead) -> None:
         """Show the most urgent cases while the full list loads behind them."""
         if self.token != -1 or self.show_closed:
+            self.rr.first_page_shown()
             return  # the full list is here already, or closed cases were asked for
         page, today = message.page, message.today
         rows = make_rows(list(page.records), self.rr.profile, today)
         self._loaded(Loaded(rows, {**page.counts, "closed": 0}, -1, today, page.open_cases))
+        self.call_after_refresh(self.rr.first_page_shown)
 
     def on_screen_resume(self) -> None:
         """Back from a case or a form: reload only when something changed meanwhile."""
