@@ -40,6 +40,8 @@ from textual.worker import Worker
 # a key opens takes to mount (up to a second on a busy machine).
 KEY_SETTLE_SECONDS = 5.0
 _ROUND_SECONDS = 0.5
+# Idle time given to the repaint before a key's settling starts.
+PAINT_PAUSE_SECONDS = 0.002
 # Rounds that change nothing before a key that never came back is given up:
 # more than a key needs to bubble up through the deepest widget.
 _QUIET_ROUNDS = 16
@@ -128,6 +130,11 @@ class KeysInOrder(App[ReturnT]):
         deadline = time.monotonic() + KEY_SETTLE_SECONDS
         quiet = 0
         try:
+            # The rounds below keep the UI thread busy, and the terminal's writer
+            # thread needs the GIL to put the key's repaint on screen: a moment's
+            # idle first lets it out (a cursor move: 1.40x a bare app's time to
+            # show a key, 1.14x with this; 60 keys each).
+            await asyncio.sleep(PAINT_PAUSE_SECONDS)
             while time.monotonic() < deadline and not self._closing_down:
                 try:
                     screen, focused = self.screen, self.focused
@@ -160,22 +167,33 @@ class KeysInOrder(App[ReturnT]):
         Those are the focused widget and its ancestors up to the screen (the key
         bubbles through them), and the app (bindings, focus changes).
         """
-        pending = 0
-        done = asyncio.Event()
-
-        def count_down() -> None:
-            nonlocal pending
-            pending -= 1
-            if pending <= 0:
-                done.set()
-
+        countdown = _Countdown()
         focused = screen.focused
         chain = list(focused.ancestors_with_self) if focused is not None else [screen]
         for node in [self, screen, *chain]:
-            if node.call_later(count_down):
-                pending += 1
-        if pending == 0:
+            if node.call_later(countdown.count_down):
+                countdown.pending += 1
+        if countdown.pending == 0:
             await asyncio.sleep(0)
             return
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(done.wait(), _ROUND_SECONDS)
+            await asyncio.wait_for(countdown.done.wait(), _ROUND_SECONDS)
+
+
+class _Countdown:
+    """The callbacks of one settling round still to run.
+
+    A method, not a closure made each round: Textual inspects a callback's
+    signature once per function, and a new closure every round was a fresh
+    inspection for each node, every round, every key (work that held back the
+    key's own repaint).
+    """
+
+    def __init__(self) -> None:
+        self.pending = 0
+        self.done = asyncio.Event()
+
+    def count_down(self) -> None:
+        self.pending -= 1
+        if self.pending <= 0:
+            self.done.set()
