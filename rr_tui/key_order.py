@@ -40,8 +40,6 @@ from textual.worker import Worker
 # a key opens takes to mount (up to a second on a busy machine).
 KEY_SETTLE_SECONDS = 5.0
 _ROUND_SECONDS = 0.5
-# How long the worker that hands keys over waits for the next one before it ends.
-KEYS_WORKER_IDLE_SECONDS = 2.0
 # Idle time given to the repaint before a key's settling starts.
 PAINT_PAUSE_SECONDS = 0.002
 # Rounds that change nothing before a key that never came back is given up:
@@ -61,8 +59,6 @@ class KeysInOrder(App[ReturnT]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._keys_waiting: deque[events.Key | events.Paste] = deque()
-        self._keys_ready = asyncio.Event()
-        self._handing_over = False
         self._keys_worker: Worker[None] | None = None
         # Keys that have bubbled back up to the app (their bindings are run now).
         self._keys_arrived: set[int] = set()
@@ -70,7 +66,6 @@ class KeysInOrder(App[ReturnT]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             self._keys_waiting.append(event)
-            self._keys_ready.set()
             if self._keys_worker is None:
                 # A worker: Textual cancels it when the app closes.
                 self._keys_worker = self.run_worker(
@@ -89,7 +84,7 @@ class KeysInOrder(App[ReturnT]):
         if self.call_later(reached.set):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(reached.wait(), KEY_SETTLE_SECONDS)
-        while self._keys_waiting or self._handing_over:
+        while self._keys_waiting or self._keys_worker is not None:
             await asyncio.sleep(0.005)
 
     async def _press_keys(self, keys: Iterable[str]) -> None:
@@ -104,27 +99,13 @@ class KeysInOrder(App[ReturnT]):
 
     async def _hand_keys_over(self) -> None:
         try:
-            while not self._closing_down:
-                if not self._keys_waiting:
-                    # Kept for the next key a while (starting a worker for each key
-                    # was a good part of a key's time to the screen), then let go,
-                    # so that waiting for the app's workers to finish does finish.
-                    try:
-                        await asyncio.wait_for(self._keys_ready.wait(), KEYS_WORKER_IDLE_SECONDS)
-                    except TimeoutError:
-                        if not self._keys_waiting:
-                            return  # (no await before the finally below: no key slips by)
-                self._keys_ready.clear()
-                while self._keys_waiting and not self._closing_down:
-                    self._handing_over = True
-                    event = self._keys_waiting.popleft()
-                    # Textual's own handling of a key from the terminal: priority
-                    # bindings first, then forwarded to the focused widget.
-                    await super().on_event(event)
-                    await self._settle(event)
-                    self._handing_over = False
+            while self._keys_waiting and not self._closing_down:
+                event = self._keys_waiting.popleft()
+                # Textual's own handling of a key from the terminal: priority
+                # bindings first, then forwarded to the focused widget.
+                await super().on_event(event)
+                await self._settle(event)
         finally:
-            self._handing_over = False
             self._keys_worker = None
 
     @property
