@@ -10,12 +10,20 @@ lost its first ``R`` into the list (or ran the list's ``R`` command), and a
 burst ``RR-2026-077<Tab>Child Q`` put everything into Reference. See
 docs/upstream-textual-keys.md for the report and a minimal reproduction.
 
-The work-around, for the whole app: keys (and pastes) from the terminal wait
-in one queue, and each is handed to Textual only when the one before it has
-been dealt with: stopped by a widget, or bubbled back to the app and its
-binding run, and then the screen and focus have settled (a screen it pushed is
-mounted, and a focus it asked for is given). Then the next key goes to the new
-target, in order, however fast the keys come.
+The work-around, for the whole app: a key (or paste) from the terminal is
+handed to Textual at once when no key before it is still in flight, exactly as
+Textual would. Keys that come while one is in flight wait in one queue, and
+each is handed over only when the one before it has been dealt with: stopped
+by a widget, or bubbled back to the app and its binding run, and then the
+screen and focus have settled (a screen it pushed is mounted, and a focus it
+asked for is given). Then the next key goes to the new target, in order,
+however fast the keys come.
+
+The settling runs in a plain asyncio task, not a Textual worker: a worker per
+key cost its state-change messages on the UI thread before the key's repaint,
+and the snapshot tool (and tests) wait for workers, not for typing. Queued keys
+are handed over from the app's own message loop (``call_later``), so an error
+in the binding a key runs is handled as Textual handles it for any key.
 
 Settling uses only public API: ``call_later`` on the app and on every node of
 the current screen, repeated until a round leaves the screen and focus as they
@@ -34,14 +42,14 @@ from typing import Any, TypeVar
 
 from textual import events
 from textual.app import App
-from textual.worker import Worker
 
 # At most, per key. Settling takes a few milliseconds, or as long as the screen
 # a key opens takes to mount (up to a second on a busy machine).
 KEY_SETTLE_SECONDS = 5.0
 _ROUND_SECONDS = 0.5
-# Idle time given to the repaint before a key's settling starts.
-PAINT_PAUSE_SECONDS = 0.002
+# Idle time given to a key's repaint before its settling starts, cut short
+# when the next key comes (a cursor move repaints in about 3 ms).
+PAINT_PAUSE_SECONDS = 0.010
 # Rounds that change nothing before a key that never came back is given up:
 # more than a key needs to bubble up through the deepest widget.
 _QUIET_ROUNDS = 16
@@ -59,23 +67,38 @@ class KeysInOrder(App[ReturnT]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._keys_waiting: deque[events.Key | events.Paste] = deque()
-        self._keys_worker: Worker[None] | None = None
+        # Settles the key in flight, then hands the waiting ones over, one by one.
+        self._keys_task: asyncio.Task[None] | None = None
+        # Set when a key joins the queue: it ends the pause before a settling.
+        self._key_came = asyncio.Event()
         # Keys that have bubbled back up to the app (their bindings are run now).
         self._keys_arrived: set[int] = set()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if self._keys_task is None and self._quiet():
+                # Nothing in flight, nothing pending: the key goes now, as
+                # Textual would send it, and is settled behind.
+                await super().on_event(event)
+                self._keys_task = asyncio.create_task(self._settle_and_go_on(event))
+                return
             self._keys_waiting.append(event)
-            if self._keys_worker is None:
-                # A worker: Textual cancels it when the app closes.
-                self._keys_worker = self.run_worker(
-                    self._hand_keys_over(), group="keys-in-order", exit_on_error=False
-                )
+            self._key_came.set()
+            if self._keys_task is None and not self._closing_down:
+                # Something is still pending (a screen mounting, a focus asked
+                # for, keys behind this one): settle it before the key goes.
+                self._keys_task = asyncio.create_task(self._settle_and_go_on(None))
             return
         if isinstance(event, events.Key):
             # A key that bubbled back up: its bindings run next, in App._on_key.
             self._keys_arrived.add(id(event))
         await super().on_event(event)
+
+    async def _on_unmount(self) -> None:
+        # The app is closing: keys still waiting go nowhere.
+        self._keys_waiting.clear()
+        if self._keys_task is not None:
+            self._keys_task.cancel()
 
     async def keys_settled(self) -> None:
         """Wait until every key already sent to the app has been handed over and settled."""
@@ -84,7 +107,7 @@ class KeysInOrder(App[ReturnT]):
         if self.call_later(reached.set):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(reached.wait(), KEY_SETTLE_SECONDS)
-        while self._keys_waiting or self._keys_worker is not None:
+        while self._keys_waiting or self._keys_task is not None:
             await asyncio.sleep(0.005)
 
     async def _press_keys(self, keys: Iterable[str]) -> None:
@@ -97,22 +120,58 @@ class KeysInOrder(App[ReturnT]):
             await super()._press_keys([key])
             await self.keys_settled()
 
-    async def _hand_keys_over(self) -> None:
+    def _quiet(self) -> bool:
+        """Whether a key handed over now goes where the screen and focus will stay.
+
+        True when no message waits for the app or the nodes a key passes
+        through (a focus asked for is a callback on the app; a screen's mount
+        and its auto focus are messages on the screen), and the screen is
+        mounted and not holding keys.
+        """
+        if self._closing_down or self.message_queue_size:
+            return False
         try:
+            screen = self.screen
+        except Exception:
+            return False
+        if not screen.is_mounted or getattr(screen, "holds_keys", False):
+            return False
+        focused = screen.focused
+        chain = focused.ancestors_with_self if focused is not None else [screen]
+        return not any(node.message_queue_size for node in chain)
+
+    async def _settle_and_go_on(self, event: events.Key | events.Paste | None) -> None:
+        """Settle the key handed over (or, with None, whatever is pending), then
+        hand the waiting keys over one by one, each settled before the next."""
+        try:
+            await self._settle(event)
             while self._keys_waiting and not self._closing_down:
                 event = self._keys_waiting.popleft()
-                # Textual's own handling of a key from the terminal: priority
-                # bindings first, then forwarded to the focused widget.
-                await super().on_event(event)
+                handed = _Countdown()
+                handed.pending = 1
+                if not self.call_later(self._hand_over, event, handed):
+                    return  # the app's messages are closed: it is going
+                await handed.done.wait()
                 await self._settle(event)
+        except Exception as error:
+            # A bug here must not vanish with the task (nor stall typing unseen).
+            self._handle_exception(error)
         finally:
-            self._keys_worker = None
+            self._keys_task = None
+
+    async def _hand_over(self, event: events.Key | events.Paste, handed: _Countdown) -> None:
+        """Textual's own handling of a key from the terminal: priority bindings
+        first, then forwarded to the focused widget."""
+        try:
+            await super().on_event(event)
+        finally:
+            handed.count_down()
 
     @property
     def _closing_down(self) -> bool:
         return bool(getattr(self, "_exit", False))
 
-    def _rounds_needed(self, event: events.Event) -> int:
+    def _rounds_needed(self, event: events.Event | None) -> int:
         """Quiet rounds before a key counts as settled (a huge number while it is in flight).
 
         A key that ran a binding (it came back up to the app) may go on in messages:
@@ -120,21 +179,24 @@ class KeysInOrder(App[ReturnT]):
         input) has done its work in that widget: two quiet rounds (one for a
         message the widget posts, such as an input's Changed).
         """
-        if id(event) in self._keys_arrived:
+        if event is None or id(event) in self._keys_arrived:
             return _STABLE_ROUNDS
         if getattr(event, "_stop_propagation", False):
             return 2
         return _QUIET_ROUNDS
 
-    async def _settle(self, event: events.Event) -> None:
+    async def _settle(self, event: events.Event | None) -> None:
         deadline = time.monotonic() + KEY_SETTLE_SECONDS
         quiet = 0
         try:
             # The rounds below keep the UI thread busy, and the terminal's writer
-            # thread needs the GIL to put the key's repaint on screen: a moment's
-            # idle first lets it out (a cursor move: 1.40x a bare app's time to
-            # show a key, 1.14x with this; 60 keys each).
-            await asyncio.sleep(PAINT_PAUSE_SECONDS)
+            # thread needs the GIL to put the key's repaint on screen: idle first
+            # lets it out. A key that comes meanwhile ends the pause, so a burst
+            # is not slowed.
+            if not self._keys_waiting:
+                self._key_came.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._key_came.wait(), PAINT_PAUSE_SECONDS)
             while time.monotonic() < deadline and not self._closing_down:
                 try:
                     screen, focused = self.screen, self.focused
