@@ -245,6 +245,39 @@ def test_a_closed_case_never_shows_an_overdue_next_step() -> None:
     assert schedule.next_step is None
 
 
+SENT = {
+    "incident_aware": AWARE,
+    "sin_submitted": SIN,
+    "referral_received": REFERRAL,
+    "scoping_requests_sent": REFERRAL,
+    "agency_returns": date(2026, 1, 5),
+    "rr_meeting": date(2026, 1, 8),
+    "panel_notified": date(2026, 1, 9),
+}
+
+
+def test_with_no_deadline_running_the_case_names_the_step_it_waits_for() -> None:
+    # The RR is sent: nothing is due until the Panel answers.
+    schedule, _ = steps(SENT, date(2026, 1, 20))
+    assert schedule.next_step is None and schedule.rag == "green"
+    assert schedule.awaited is not None and schedule.awaited.id == "panel_response"
+    # While a deadline runs, the next step is that deadline, and nothing is "awaited".
+    schedule, _ = steps({k: v for k, v in SENT.items() if k != "panel_notified"}, SIN)
+    assert schedule.next_step is not None and schedule.next_step.id == "panel_notified"
+    assert schedule.awaited is None
+    # A challenge opens the reconsideration: due again, so it is the next step.
+    schedule, _ = steps(
+        {**SENT, "panel_response": date(2026, 1, 20)},
+        date(2026, 1, 21),
+        panel_outcome="challenges",
+    )
+    assert schedule.next_step is not None and schedule.next_step.id == "reconsideration"
+    assert schedule.awaited is None
+    # Closed and incomplete cases wait for nothing.
+    assert steps(SENT, date(2026, 1, 20), closed=True)[0].awaited is None
+    assert steps({}, date(2026, 1, 20))[0].awaited is None
+
+
 # -- scoping and agency returns -------------------------------------------------------
 
 
@@ -387,6 +420,25 @@ def test_status_says_incomplete_and_provisional(
     assert "1 incomplete" in out
     assert "? INCOMPLETE" in out
     assert "~ provisional: from the referral, SIN date not recorded" in out
+
+
+def test_status_names_the_step_a_case_waits_for(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    store = Store(db_url, create=True)
+    try:
+        store.create_case(CaseFields("RR-SENT"), SENT)
+    finally:
+        store.close()
+    args = ["--db", db_url, "--today", "2026-01-20", "status"]
+    assert main(args) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "RR-SENT" in line)
+    assert "Panel response (awaited)" in row and "GREEN" in row
+    assert main([*args, "--json"]) == 0
+    (case,) = json.loads(capsys.readouterr().out)
+    assert case["next_step"] is None and case["next_due"] is None
 
 
 def test_the_chaser_wording_follows_the_profile() -> None:

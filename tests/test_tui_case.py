@@ -27,6 +27,7 @@ from rr_tui.screens.case_list import CaseListScreen
 from rr_tui.screens.help import HelpScreen
 from rr_tui.screens.meeting_mode import MeetingModeScreen
 from rr_tui.store import Store
+from rr_tui.widgets.case_table import CaseTable
 
 STEP_LABELS = (
     "LA aware",
@@ -78,6 +79,22 @@ async def test_case_screen_shows_steps_states_dates_and_slack(demo_url: str) -> 
         assert "working day 8 of 15" in bar
         facts = text_of(screen, "#case-facts")
         assert "Child D" in facts and "J. Okafor" in facts and "Serious harm" in facts
+
+
+async def test_a_case_waiting_for_the_panel_says_so_in_the_list_and_on_its_screen(
+    demo_url: str,
+) -> None:
+    """DEMO-2026-007 sent its rapid review to the Panel: nothing is due until the Panel answers."""
+    async with running(demo_url) as pilot:
+        await wait_for_rows(pilot)
+        table = pilot.app.screen.query_one(CaseTable)
+        row = next(r for r in table.rows if r.cells[1] == "DEMO-2026-007")
+        # Next step: what it waits for; no due date, no working days left.
+        assert row.cells[4] == "Panel reply" and row.cells[5] == "" and row.cells[6] == ""
+        screen = await open_case(pilot, demo_url, "DEMO-2026-007")
+        title = text_of(screen, "#case-title")
+        assert "● GREEN" in title and "awaiting: Panel response (no due date)" in title
+        assert "next:" not in title
 
 
 async def test_case_screen_sections(demo_url: str) -> None:

@@ -15,6 +15,7 @@ from rr_tui.rules.schedule import (
     PROVISIONAL_MARK,
     RAG_GLYPHS,
     RAG_WORDS,
+    CaseSchedule,
     StepStatus,
     clock_note,
     provisional_note,
@@ -57,6 +58,14 @@ class JsonTexts:
             f'"provisional": {"true" if s.provisional and s.due is not None else "false"}, '
             f'"local_target": {"true" if s.local and s.due is not None else "false"}}}'
         )
+
+
+def _next_words(schedule: CaseSchedule) -> str:
+    """The next step's name; with no deadline running, what the case waits for."""
+    if schedule.next_step is not None:
+        return schedule.next_step.label
+    awaited = schedule.awaited
+    return f"{awaited.label} (awaited)" if awaited is not None else "—"
 
 
 def _text_note(view: CaseView) -> str:
@@ -173,7 +182,7 @@ def status_text(records: Sequence[CaseRecord], profile: Profile, today: date) ->
         (
             for_display(v.record.fields.reference),
             v.schedule.stage,
-            v.schedule.next_step.label if v.schedule.next_step else "—",
+            _next_words(v.schedule),
             due_text[v.next_due] + (PROVISIONAL_MARK if note else ""),
             "" if v.slack is None else str(v.slack),
             states[v.schedule.rag],

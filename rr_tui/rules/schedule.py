@@ -145,6 +145,20 @@ class CaseSchedule(NamedTuple):
         """Some deadline shown is counted from a fallback fact."""
         return any(s.provisional and s.due is not None for s in self.steps)
 
+    @property
+    def awaited(self) -> StepStatus | None:
+        """What a case with no deadline running waits for: the step after the last
+        one done, when it has no due date of its own (the Panel's response).
+
+        None when a deadline runs (``next_step``), and for closed or incomplete
+        cases (nothing is awaited until a start date is recorded).
+        """
+        if self.next_step is not None or self.rag in ("closed", "incomplete"):
+            return None
+        last = max((i for i, s in enumerate(self.steps) if s.done is not None), default=-1)
+        following = self.steps[last + 1] if last + 1 < len(self.steps) else None
+        return following if following is not None and following.state == "waiting" else None
+
     def step(self, step_id: str) -> StepStatus | None:
         for step in self.steps:
             if step.id == step_id:

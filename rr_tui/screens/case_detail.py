@@ -633,12 +633,14 @@ class CaseScreen(RRScreen):
         title = Text()
         title.append(for_display(record.reference), style="bold")
         title.append(f"  {RAG_GLYPHS[rag]} {RAG_WORDS[rag]}", style=st[rag])
-        nxt = schedule.next_step
+        nxt, awaited = schedule.next_step, schedule.awaited
         if nxt is not None:
             title.append(
                 f"  next: {profile.short_label(nxt.id)}, due {uk_short(nxt.due)}"
                 f" ({slack_text(nxt.slack)})"
             )
+        elif awaited is not None:
+            title.append(f"  awaiting: {awaited.label} (no due date)")
         self.query_one("#case-title", Static).update(title)
         # Below 100 columns the long step names would wrap: use the short ones.
         short = profile if self.size.width < 100 else None

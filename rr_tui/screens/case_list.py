@@ -127,17 +127,19 @@ def row_maker(profile: Profile, today: date) -> Callable[[CaseRecord], Made]:
         provisional = step is not None and (
             step.provisional or view.schedule.clock_awaiting is not None
         )
+        # With no deadline running, the step the case waits for (no due date).
+        named = step or view.schedule.awaited
         cells = (
             STATE_CELLS[rag],
             for_display(fields.reference),
             shown(record.child_label),
             view.schedule.stage,
-            profile.short_label(step.id) if step else "—",
+            profile.short_label(named.id) if named else "—",
             once((due, provisional), uk_short(due, "") + (PROVISIONAL_MARK if provisional else "")),
             once(slack, "" if slack is None else str(slack)),
             shown(fields.owner),
         )
-        return (urgency(view), record.id, cells, rag, due, slack, step.label if step else "")
+        return (urgency(view), record.id, cells, rag, due, slack, named.label if named else "")
 
     return make
 

@@ -74,13 +74,14 @@ def meeting_rows(records: Iterable[CaseRecord], profile: Profile, today: date) -
     rows = []
     for rank, view in enumerate(views):
         step = view.next_step
+        named = step or view.schedule.awaited  # waited for, with no due date
         rows.append(
             meeting_row(
                 view.record.id,
                 rank,
                 view.schedule.rag,
                 for_display(view.record.reference),
-                step.label if step else "",
+                named.label if named else "",
                 view.next_due,
                 step is not None and (step.provisional or view.schedule.clock_awaiting is not None),
             )
