@@ -11,8 +11,9 @@ burst ``RR-2026-077<Tab>Child Q`` put everything into Reference. See
 docs/upstream-textual-keys.md for the report and a minimal reproduction.
 
 The work-around, for the whole app: a key (or paste) from the terminal is
-handed to Textual at once when no key before it is still in flight, exactly as
-Textual would. Keys that come while one is in flight wait in one queue, and
+handed to Textual at once, exactly as Textual would, when no key before it is
+still in flight and nothing is pending (no message waits for the app, the
+screen or the widgets the key passes through). Other keys wait in one queue, and
 each is handed over only when the one before it has been dealt with: stopped
 by a widget, or bubbled back to the app and its binding run, and then the
 screen and focus have settled (a screen it pushed is mounted, and a focus it
