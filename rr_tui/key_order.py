@@ -148,11 +148,10 @@ class KeysInOrder(App[ReturnT]):
             await self._settle(event)
             while self._keys_waiting and not self._closing_down:
                 event = self._keys_waiting.popleft()
-                handed = _Countdown()
-                handed.pending = 1
+                handed = asyncio.Event()
                 if not self.call_later(self._hand_over, event, handed):
                     return  # the app's messages are closed: it is going
-                await handed.done.wait()
+                await handed.wait()
                 await self._settle(event)
         except Exception as error:
             # A bug here must not vanish with the task (nor stall typing unseen).
@@ -160,13 +159,13 @@ class KeysInOrder(App[ReturnT]):
         finally:
             self._keys_task = None
 
-    async def _hand_over(self, event: events.Key | events.Paste, handed: _Countdown) -> None:
+    async def _hand_over(self, event: events.Key | events.Paste, handed: asyncio.Event) -> None:
         """Textual's own handling of a key from the terminal: priority bindings
         first, then forwarded to the focused widget."""
         try:
             await super().on_event(event)
         finally:
-            handed.count_down()
+            handed.set()
 
     @property
     def _closing_down(self) -> bool:

@@ -15,7 +15,6 @@ from rr_tui.rules.schedule import (
     PROVISIONAL_MARK,
     RAG_GLYPHS,
     RAG_WORDS,
-    CaseSchedule,
     StepStatus,
     clock_note,
     provisional_note,
@@ -60,12 +59,12 @@ class JsonTexts:
         )
 
 
-def _next_words(schedule: CaseSchedule) -> str:
+def _next_words(view: CaseView) -> str:
     """The next step's name; with no deadline running, what the case waits for."""
-    if schedule.next_step is not None:
-        return schedule.next_step.label
-    awaited = schedule.awaited
-    return f"{awaited.label} (awaited)" if awaited is not None else "—"
+    named = view.named_step
+    if named is None:
+        return "—"
+    return named.label if view.next_step is not None else f"{named.label} (awaited)"
 
 
 def _text_note(view: CaseView) -> str:
@@ -182,7 +181,7 @@ def status_text(records: Sequence[CaseRecord], profile: Profile, today: date) ->
         (
             for_display(v.record.fields.reference),
             v.schedule.stage,
-            _next_words(v.schedule),
+            _next_words(v),
             due_text[v.next_due] + (PROVISIONAL_MARK if note else ""),
             "" if v.slack is None else str(v.slack),
             states[v.schedule.rag],

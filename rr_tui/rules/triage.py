@@ -142,6 +142,18 @@ class CaseView(NamedTuple):
         return self.schedule.next_step
 
     @property
+    def named_step(self) -> StepStatus | None:
+        """The step a next-step column names: the next step, or with no deadline
+        running, the step the case waits for (``schedule.awaited``, no due date)."""
+        return self.schedule.next_step or self.schedule.awaited
+
+    @property
+    def due_provisional(self) -> bool:
+        """The next due date counts from a stand-in fact (its own, or the clock's)."""
+        step = self.schedule.next_step
+        return step is not None and (step.provisional or self.schedule.clock_awaiting is not None)
+
+    @property
     def next_due(self) -> date | None:
         step = self.schedule.next_step
         return step.due if step else None

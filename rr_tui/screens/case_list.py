@@ -121,14 +121,10 @@ def row_maker(profile: Profile, today: date) -> Callable[[CaseRecord], Made]:
 
     def make(record: CaseRecord) -> Made:
         view = CaseView(record, compute(record.facts(), profile, today))
-        fields, step = record.fields, view.next_step
+        fields, named = record.fields, view.named_step
         rag, due, slack = view.schedule.rag, view.next_due, view.slack
         # The mark says the clock (or this deadline) counts from a stand-in fact.
-        provisional = step is not None and (
-            step.provisional or view.schedule.clock_awaiting is not None
-        )
-        # With no deadline running, the step the case waits for (no due date).
-        named = step or view.schedule.awaited
+        provisional = view.due_provisional
         cells = (
             STATE_CELLS[rag],
             for_display(fields.reference),

@@ -73,8 +73,7 @@ def meeting_rows(records: Iterable[CaseRecord], profile: Profile, today: date) -
     views.sort(key=urgency)
     rows = []
     for rank, view in enumerate(views):
-        step = view.next_step
-        named = step or view.schedule.awaited  # waited for, with no due date
+        named = view.named_step
         rows.append(
             meeting_row(
                 view.record.id,
@@ -83,7 +82,7 @@ def meeting_rows(records: Iterable[CaseRecord], profile: Profile, today: date) -
                 for_display(view.record.reference),
                 named.label if named else "",
                 view.next_due,
-                step is not None and (step.provisional or view.schedule.clock_awaiting is not None),
+                view.due_provisional,
             )
         )
     return rows
